@@ -1,0 +1,25 @@
+export {
+  createHttpClient,
+  type GetJsonOptions,
+  type HttpClient,
+  type JsonResponse,
+  type PostFormOptions,
+  type RedirectPolicy,
+  type RequestOptions,
+} from './client.js';
+export {
+  HttpError,
+  type HttpErrorCode,
+  type HttpErrorDetails,
+  isHttpError,
+  isRetryableCode,
+  type TimeoutPhase,
+} from './http-error.js';
+export { isFormMediaType, isJsonMediaType, mediaTypeOf } from './media-type.js';
+export { HTTP_DEFAULTS, type HttpClientOptions, type HttpTimeouts } from './options.js';
+export { processJsonResponse } from './process-json-response.js';
+export { REDACTED, redactUrl } from './redact-url.js';
+export type { HttpResponse, ResponseBody } from './response.js';
+export { retryAfterMs } from './retry-after.js';
+export { assertSecureUrl, isLoopbackHost, type SecureUrlOptions } from './secure-url.js';
+export { VERSION } from './version.js';

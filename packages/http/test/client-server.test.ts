@@ -1,5 +1,5 @@
-import assert from 'node:assert/strict';
-import net from 'node:net';
+import { strict as assert } from 'node:assert';
+import * as net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { createHttpClient, HttpError, type HttpErrorCode } from '../src/index.js';
 import { type LocalServer, startServer } from './helpers/local-server.js';

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import net from 'node:net';
+import * as net from 'node:net';
 
 /**
  * A TCP listener on 127.0.0.1 whose accept queue is full, so a new connection never completes: a child process

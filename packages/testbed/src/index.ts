@@ -1,0 +1,31 @@
+export {
+  DEFAULT_GOOGLE_CLIENT,
+  GMAIL_MODIFY_SCOPE,
+  GMAIL_READONLY_SCOPE,
+  type GoogleClient,
+  type GoogleLikeAs,
+  type GoogleLikeAsOptions,
+  startGoogleLikeAs,
+} from './google-like-as.js';
+export { type FailureMode, Knobs, type ScriptedFailure } from './knobs.js';
+export { type AudienceMode, type McpServer, type McpServerOptions, startMcpServer } from './mcp-server.js';
+export { type LogFilter, type LoggedRequest, paramValues, RequestLog, redactEntry } from './request-log.js';
+export {
+  ALL_LAYOUTS,
+  type MetadataLayout,
+  type StandardAs,
+  type StandardAsOptions,
+  startStandardAs,
+} from './standard-as.js';
+export type { TokenClaims, TokenVerifier, VerifyResult } from './token-verifier.js';
+export {
+  CHROMIUM_ARGS,
+  type ChromiumUserAgentOptions,
+  chromiumUserAgent,
+  findChromium,
+  headlessUserAgent,
+  type UserAgent,
+  UserAgentError,
+  type UserAgentOptions,
+} from './user-agents.js';
+export { startWorld, type World, type WorldOptions } from './world.js';

@@ -1,0 +1,257 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
+import { McpServer as SdkMcpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { z } from 'zod';
+import { noteDetail, readBody, startFrontServer } from './front-server.js';
+import { Knobs } from './knobs.js';
+import { RequestLog } from './request-log.js';
+import type { TokenClaims, TokenVerifier } from './token-verifier.js';
+
+/**
+ * How the server decides a token is for it:
+ * - `strict`: `aud` must contain its canonical resource URI (RFC 8707; the MCP authorization spec).
+ * - `scope`: any live token of its AS with the needed scopes (as Google-backed servers do: `aud` is the client id).
+ */
+export type AudienceMode = 'strict' | 'scope';
+
+export interface McpServerOptions {
+  /** Port on 127.0.0.1. Default 0 (OS-chosen). */
+  port?: number;
+  /** MCP endpoint path. Default `/mcp`. */
+  path?: string;
+  /** The AS whose tokens are accepted (its issuer goes into the protected-resource metadata). */
+  authServer: { issuer: string; verifier: TokenVerifier };
+  /** Default `strict`. */
+  audience?: AudienceMode;
+  /** Scopes every request needs. Default `['mcp:tools']`. */
+  requiredScopes?: readonly string[];
+  /** Extra scope the `admin_echo` tool needs (403 `insufficient_scope` without it). Default `mcp:admin`. */
+  elevatedScope?: string;
+  /** `scopes_supported` in the metadata. Default the required scopes and the elevated scope. */
+  scopesSupported?: readonly string[];
+  /** Where RFC 9728 metadata is served. Default `path-inserted` (`/.well-known/oauth-protected-resource/mcp`). */
+  prmLocation?: 'path-inserted' | 'root' | 'both';
+  /** Put `resource_metadata` in 401 challenges. Default true. */
+  challengeResourceMetadata?: boolean;
+  /** Put the required `scope` in 401 challenges. Default false. */
+  challengeScope?: boolean;
+  /**
+   * Answer anonymous requests with a 401 challenge. Default true. When false, an anonymous request gets HTTP 200
+   * carrying a JSON-RPC error and no challenge (as Google's Gmail MCP server does): clients must probe the metadata.
+   */
+  challengeAnonymous?: boolean;
+  /** Rewrites the protected-resource metadata before it is served (bad-input tests). */
+  transformMetadata?: (doc: Record<string, unknown>) => Record<string, unknown>;
+  /** Name in the request log. Default `mcp`. */
+  name?: string;
+  log?: RequestLog;
+}
+
+export interface McpServer {
+  /** The canonical resource URI of the server: `http://127.0.0.1:PORT/mcp`. */
+  readonly url: string;
+  readonly origin: string;
+  /** The metadata URL advertised in challenges. */
+  readonly resourceMetadataUrl: string;
+  readonly log: RequestLog;
+  readonly knobs: Knobs;
+  close(): Promise<void>;
+}
+
+const PRM_PREFIX = '/.well-known/oauth-protected-resource';
+
+function quote(value: string): string {
+  return `"${value.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`;
+}
+
+/**
+ * An MCP resource server on the official SDK (Streamable HTTP, stateless) that checks every request's bearer
+ * token against its AS. Tools: `echo`, `whoami` (the token's `aud`, `scope`, `sub`), and `admin_echo`, which needs
+ * an extra scope.
+ */
+export async function startMcpServer(options: McpServerOptions): Promise<McpServer> {
+  const log = options.log ?? new RequestLog();
+  const knobs = new Knobs();
+  const path = options.path ?? '/mcp';
+  const mode = options.audience ?? 'strict';
+  const required = options.requiredScopes ?? ['mcp:tools'];
+  const elevated = options.elevatedScope ?? 'mcp:admin';
+  const prmLocation = options.prmLocation ?? 'path-inserted';
+  const prmPaths = new Set<string>();
+  if (prmLocation !== 'root') prmPaths.add(`${PRM_PREFIX}${path}`);
+  if (prmLocation !== 'path-inserted') prmPaths.add(PRM_PREFIX);
+
+  const front = await startFrontServer({
+    name: options.name ?? 'mcp',
+    log,
+    knobs,
+    port: options.port,
+    classify: (_req, url) =>
+      url.pathname === path ? 'mcp' : url.pathname.startsWith(PRM_PREFIX) ? 'prm' : 'other',
+    handler,
+  });
+  const resource = `${front.origin}${path}`;
+  const resourceMetadataUrl = `${front.origin}${prmLocation === 'root' ? PRM_PREFIX : `${PRM_PREFIX}${path}`}`;
+
+  function challenge(
+    res: ServerResponse,
+    status: 401 | 403,
+    params: Record<string, string>,
+    message: string,
+  ) {
+    const parts: string[] = [];
+    if (options.challengeResourceMetadata ?? true)
+      parts.push(`resource_metadata=${quote(resourceMetadataUrl)}`);
+    for (const [k, v] of Object.entries(params)) parts.push(`${k}=${quote(v)}`);
+    res.writeHead(status, {
+      'content-type': 'application/json',
+      'www-authenticate': parts.length ? `Bearer ${parts.join(', ')}` : 'Bearer',
+    });
+    res.end(JSON.stringify({ jsonrpc: '2.0', error: { code: -32001, message }, id: null }));
+  }
+
+  async function handler(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    if (prmPaths.has(url.pathname)) {
+      const doc = {
+        resource,
+        authorization_servers: [options.authServer.issuer],
+        scopes_supported: [...(options.scopesSupported ?? [...required, elevated])],
+        bearer_methods_supported: ['header'],
+        resource_name: 'mcp-oauth testbed MCP server',
+      };
+      res.writeHead(200, { 'content-type': 'application/json' });
+      return void res.end(JSON.stringify(options.transformMetadata ? options.transformMetadata(doc) : doc));
+    }
+    if (url.pathname !== path) {
+      res.writeHead(404, { 'content-type': 'application/json' });
+      return void res.end('{"error":"not_found"}');
+    }
+    if (req.method !== 'POST') {
+      // Stateless server: no standalone SSE stream and no sessions to delete (Streamable HTTP allows 405).
+      res.writeHead(405, { allow: 'POST', 'content-type': 'application/json' });
+      return void res.end('{"error":"method_not_allowed"}');
+    }
+    const raw = await readBody(req);
+    let body: unknown;
+    try {
+      body = raw ? JSON.parse(raw) : undefined;
+    } catch {
+      body = undefined;
+    }
+    const rpc = body as { method?: string; params?: { name?: string } } | undefined;
+    if (rpc?.method) noteDetail(req, 'rpc', rpc.method);
+    if (rpc?.params?.name) noteDetail(req, 'tool', rpc.params.name);
+    const scopeParam: Record<string, string> = options.challengeScope ? { scope: required.join(' ') } : {};
+
+    const header = req.headers.authorization;
+    const token = header?.match(/^Bearer\s+(.+)$/i)?.[1];
+    if (!token) {
+      if (options.challengeAnonymous === false) {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        return void res.end(
+          JSON.stringify({ jsonrpc: '2.0', error: { code: -32001, message: 'Unauthorized' }, id: null }),
+        );
+      }
+      return challenge(res, 401, scopeParam, 'authorization required');
+    }
+    const verdict = await options.authServer.verifier.verify(token);
+    if (!verdict.ok) {
+      noteDetail(req, 'auth', verdict.reason);
+      return challenge(
+        res,
+        401,
+        { ...scopeParam, error: 'invalid_token', error_description: verdict.description },
+        verdict.description,
+      );
+    }
+    const claims = verdict.claims;
+    // RFC 8707 / MCP authorization: a token is only accepted when its audience is this server.
+    if (mode === 'strict' && !claims.aud.includes(resource)) {
+      noteDetail(req, 'auth', 'wrong_audience');
+      const description = 'token audience is not this resource';
+      return challenge(
+        res,
+        401,
+        { ...scopeParam, error: 'invalid_token', error_description: description },
+        description,
+      );
+    }
+    const missing = required.filter((s) => !claims.scopes.includes(s));
+    if (missing.length > 0) {
+      noteDetail(req, 'auth', 'insufficient_scope');
+      return challenge(
+        res,
+        403,
+        { error: 'insufficient_scope', scope: required.join(' ') },
+        'insufficient scope',
+      );
+    }
+    if (
+      rpc?.method === 'tools/call' &&
+      rpc.params?.name === 'admin_echo' &&
+      !claims.scopes.includes(elevated)
+    ) {
+      noteDetail(req, 'auth', 'insufficient_scope');
+      const needed = [...new Set([...required, elevated])].join(' ');
+      return challenge(res, 403, { error: 'insufficient_scope', scope: needed }, 'insufficient scope');
+    }
+    noteDetail(req, 'auth', 'ok');
+    const auth: AuthInfo = {
+      token,
+      clientId: claims.clientId ?? '',
+      scopes: claims.scopes,
+      ...(claims.exp ? { expiresAt: claims.exp } : {}),
+      extra: { claims },
+    };
+    const server = buildServer();
+    const transport = new StreamableHTTPServerTransport({
+      sessionIdGenerator: undefined,
+      enableJsonResponse: true,
+    });
+    res.on('close', () => {
+      void transport.close();
+      void server.close();
+    });
+    await server.connect(transport);
+    await transport.handleRequest(Object.assign(req, { auth }), res, body);
+  }
+
+  return {
+    url: resource,
+    origin: front.origin,
+    resourceMetadataUrl,
+    log,
+    knobs,
+    close: () => front.close(),
+  };
+}
+
+function buildServer(): SdkMcpServer {
+  const server = new SdkMcpServer({ name: 'mcp-oauth-testbed', version: '0.1.0' });
+  server.registerTool(
+    'echo',
+    { description: 'Returns its text argument.', inputSchema: { text: z.string() } },
+    async ({ text }) => ({ content: [{ type: 'text', text }] }),
+  );
+  server.registerTool(
+    'whoami',
+    { description: "Returns the bearer token's audience, scopes and subject." },
+    async (extra) => {
+      const claims = (extra.authInfo?.extra?.claims ?? {}) as Partial<TokenClaims>;
+      const text = JSON.stringify({
+        aud: claims.aud ?? [],
+        scope: (claims.scopes ?? []).join(' '),
+        sub: claims.sub ?? null,
+        client_id: claims.clientId ?? null,
+      });
+      return { content: [{ type: 'text', text }] };
+    },
+  );
+  server.registerTool(
+    'admin_echo',
+    { description: 'Like echo, but needs the elevated scope.', inputSchema: { text: z.string() } },
+    async ({ text }) => ({ content: [{ type: 'text', text: `admin: ${text}` }] }),
+  );
+  return server;
+}

@@ -78,7 +78,14 @@ function parseBody(mediaType: string | undefined, bytes: Uint8Array, text: strin
   if (isFormMediaType(mediaType)) {
     const value: Record<string, string> = {};
     for (const [name, v] of new URLSearchParams(text)) {
-      if (!Object.hasOwn(value, name)) value[name] = v;
+      // defineProperty: a name such as `__proto__` becomes a plain own property, never a prototype.
+      if (!Object.hasOwn(value, name))
+        Object.defineProperty(value, name, {
+          value: v,
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
     }
     return { format: 'form', value };
   }

@@ -19,7 +19,10 @@ export function retryAfterMs(
   }
   // RFC 9110 §5.6.7: HTTP-date; recipients also accept the obsolete formats, which Date.parse handles.
   if (!/\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b/i.test(value)) return undefined;
-  const at = Date.parse(value);
+  // asctime-date (`Sun Nov  6 08:49:37 1994`) has no zone and means GMT; Date.parse would read it as local time.
+  const at = Date.parse(
+    /^[a-z]{3} [a-z]{3} +\d{1,2} \d{2}:\d{2}:\d{2} \d{4}$/i.test(value) ? `${value} GMT` : value,
+  );
   if (Number.isNaN(at)) return undefined;
   return Math.max(0, at - now);
 }

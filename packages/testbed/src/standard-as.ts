@@ -142,7 +142,12 @@ export async function startStandardAs(options: StandardAsOptions = {}): Promise<
       devInteractions: { enabled: false },
       registration: { enabled: options.registration ?? true },
       revocation: { enabled: true },
-      introspection: { enabled: true },
+      introspection: {
+        enabled: true,
+        // The resource server may introspect any token; a client only its own.
+        allowedPolicy: async (_ctx, client, token) =>
+          client.clientId === RESOURCE_SERVER_CLIENT.client_id || client.clientId === token.clientId,
+      },
       resourceIndicators: {
         enabled: true,
         defaultResource: async (_ctx, _client, oneOf) => oneOf ?? undefined,

@@ -7,7 +7,8 @@ import { existsSync } from 'node:fs';
 export interface UserAgent {
   /**
    * @param authorizationUrl the URL the client would open in a browser
-   * @param options.deliver also load the callback URL (so a client's loopback listener receives it). Default false.
+   * @param options.deliver also load the callback URL (so a client's loopback listener receives it). Default false
+   *   for the headless agent; a real browser (chromium) always loads it.
    */
   authorize(authorizationUrl: string, options?: { deliver?: boolean }): Promise<string>;
   close(): Promise<void>;
@@ -174,8 +175,9 @@ export function findChromium(path = '/usr/bin/chromium'): string | undefined {
 }
 
 /**
- * A real browser: playwright-core driving headless Chromium. The callback navigation is intercepted (and fulfilled
- * with a small page unless `deliver` is set, in which case it continues to the client's listener).
+ * A real browser: playwright-core driving headless Chromium. It returns the callback URL as soon as the browser
+ * requests it; like any real browser it also loads that URL, so the client's loopback listener (when there is one)
+ * receives the callback whatever `deliver` says.
  */
 export function chromiumUserAgent(options: ChromiumUserAgentOptions = {}): UserAgent {
   const login = options.login ?? 'alice';
@@ -196,7 +198,7 @@ export function chromiumUserAgent(options: ChromiumUserAgentOptions = {}): UserA
     return browserPromise;
   };
   return {
-    async authorize(authorizationUrl, { deliver = false } = {}) {
+    async authorize(authorizationUrl) {
       const target = redirectTarget(authorizationUrl);
       const context = await (await browser()).newContext();
       try {
@@ -206,17 +208,16 @@ export function chromiumUserAgent(options: ChromiumUserAgentOptions = {}): UserA
         const captured = new Promise<string>((r) => {
           resolve = r;
         });
-        await page.route(
-          (u) => isCallback(u.href, target),
-          async (route) => {
-            resolve(route.request().url());
-            if (deliver) await route.continue();
-            else await route.fulfill({ status: 200, contentType: 'text/html', body: '<p>Signed in.</p>' });
-          },
-        );
-        await page.goto(authorizationUrl);
+        // Redirects are not interceptable with page.route, so the callback is seen as a request: the browser then
+        // goes on to load it, as a real one would (it reaches the client's listener when there is one).
+        page.on('request', (request) => {
+          if (isCallback(request.url(), target)) resolve(request.url());
+        });
+        const settle = <T>(p: Promise<T>) => Promise.race([captured, p.then(() => undefined)]);
+        const first = await settle(page.goto(authorizationUrl).catch(() => captured));
+        if (first !== undefined) return first;
         for (let step = 0; step < 10; step++) {
-          const next = await Promise.race([captured, page.waitForSelector('form').then(() => undefined)]);
+          const next = await settle(page.waitForSelector('form'));
           if (next !== undefined) return next;
           if (await page.$('input[name=login]')) await page.fill('input[name=login]', login);
           if (await page.$('input[name=password]'))
@@ -225,7 +226,13 @@ export function chromiumUserAgent(options: ChromiumUserAgentOptions = {}): UserA
             (await page.$(`form button[value="${decision}"]`)) ?? (await page.$('form button[type=submit]'));
           if (!button) throw new UserAgentError('no submit button on the login page');
           const before = page.url();
-          await Promise.all([page.waitForURL((u) => u.href !== before), button.click()]);
+          // A navigation to an absent listener fails (connection refused) after the callback was seen: not an error.
+          const moved = await settle(
+            Promise.all([page.waitForURL((u) => u.href !== before), button.click()]).catch(async (err) => {
+              if ((await Promise.race([captured, Promise.resolve(undefined)])) === undefined) throw err;
+            }),
+          );
+          if (moved !== undefined) return moved;
         }
         throw new UserAgentError('login did not reach the redirect URI within 10 pages');
       } finally {

@@ -1,0 +1,269 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import {
+  DEFAULT_GOOGLE_CLIENT,
+  GMAIL_READONLY_SCOPE,
+  type GoogleLikeAs,
+  headlessUserAgent,
+  type McpServer,
+  type StandardAs,
+  startGoogleLikeAs,
+  startMcpServer,
+  startStandardAs,
+} from '@mcp-oauth/testbed';
+import {
+  authorizeUrl,
+  callTool,
+  codeFrom,
+  getJson,
+  INITIALIZE,
+  metadata,
+  REDIRECT_URI,
+  rawMcp,
+  register,
+  tokenRequest,
+} from './support/oauth.js';
+
+/** Logs in at the standard AS and returns an access token, for `resource` (or none) and `scope`. */
+async function standardToken(as: StandardAs, resource: string | undefined, scope = 'mcp:tools') {
+  const md = await metadata(as.metadataUrl('oauth-path-inserted'));
+  const clientId = await register(md.registration_endpoint as string);
+  const a = authorizeUrl(md.authorization_endpoint as string, { client_id: clientId, scope, resource });
+  const cb = codeFrom(await headlessUserAgent().authorize(a.url));
+  const t = await tokenRequest(md.token_endpoint as string, {
+    grant_type: 'authorization_code',
+    code: cb.code ?? '',
+    redirect_uri: REDIRECT_URI,
+    code_verifier: a.verifier,
+    client_id: clientId,
+    resource,
+  });
+  assert.equal(t.status, 200);
+  return t.body.access_token ?? '';
+}
+
+describe('MCP server: protected-resource metadata and challenges', () => {
+  let as: StandardAs;
+  before(async () => {
+    as = await startStandardAs();
+  });
+  after(() => as.close());
+
+  test('serves RFC 9728 metadata at the path-inserted URL, naming itself and its AS', async () => {
+    const mcp = await startMcpServer({ authServer: as });
+    try {
+      assert.equal(mcp.resourceMetadataUrl, `${mcp.origin}/.well-known/oauth-protected-resource/mcp`);
+      const { status, body } = await getJson(mcp.resourceMetadataUrl);
+      assert.equal(status, 200);
+      assert.equal(body.resource, mcp.url);
+      assert.equal(mcp.url, `${mcp.origin}/mcp`);
+      assert.deepEqual(body.authorization_servers, [as.issuer]);
+      assert.deepEqual(body.scopes_supported, ['mcp:tools', 'mcp:admin']);
+      const root = await fetch(`${mcp.origin}/.well-known/oauth-protected-resource`);
+      await root.body?.cancel();
+      assert.equal(root.status, 404, 'not at the root unless asked');
+    } finally {
+      await mcp.close();
+    }
+  });
+
+  test("prmLocation 'root' serves it only at the root and advertises that URL", async () => {
+    const mcp = await startMcpServer({ authServer: as, prmLocation: 'root' });
+    try {
+      assert.equal(mcp.resourceMetadataUrl, `${mcp.origin}/.well-known/oauth-protected-resource`);
+      assert.equal((await getJson(mcp.resourceMetadataUrl)).body.resource, mcp.url);
+      const inserted = await fetch(`${mcp.origin}/.well-known/oauth-protected-resource/mcp`);
+      await inserted.body?.cancel();
+      assert.equal(inserted.status, 404);
+      const { challenge } = await rawMcp(mcp.url, undefined, INITIALIZE);
+      assert.equal(challenge, `Bearer resource_metadata="${mcp.resourceMetadataUrl}"`);
+    } finally {
+      await mcp.close();
+    }
+  });
+
+  test('an anonymous request gets 401 with resource_metadata, and scope when configured', async () => {
+    const mcp = await startMcpServer({ authServer: as, challengeScope: true });
+    try {
+      const r = await rawMcp(mcp.url, undefined, INITIALIZE);
+      assert.equal(r.status, 401);
+      assert.equal(r.challenge, `Bearer resource_metadata="${mcp.resourceMetadataUrl}", scope="mcp:tools"`);
+    } finally {
+      await mcp.close();
+    }
+  });
+
+  test('challengeResourceMetadata: false sends a bare Bearer challenge', async () => {
+    const mcp = await startMcpServer({ authServer: as, challengeResourceMetadata: false });
+    try {
+      const r = await rawMcp(mcp.url, undefined, INITIALIZE);
+      assert.equal(r.status, 401);
+      assert.equal(r.challenge, 'Bearer');
+    } finally {
+      await mcp.close();
+    }
+  });
+
+  test('challengeAnonymous: false answers 200 with a JSON-RPC error and no challenge (metadata must be probed)', async () => {
+    const mcp = await startMcpServer({ authServer: as, challengeAnonymous: false });
+    try {
+      const r = await rawMcp(mcp.url, undefined, INITIALIZE);
+      assert.equal(r.status, 200);
+      assert.equal(r.challenge, null);
+      assert.match(r.text, /Unauthorized/);
+      assert.equal((await getJson(mcp.resourceMetadataUrl)).status, 200);
+    } finally {
+      await mcp.close();
+    }
+  });
+
+  test('a garbage token gets 401 error="invalid_token"', async () => {
+    const mcp = await startMcpServer({ authServer: as });
+    try {
+      const r = await rawMcp(mcp.url, 'not-a-token', INITIALIZE);
+      assert.equal(r.status, 401);
+      assert.match(
+        r.challenge ?? '',
+        /^Bearer resource_metadata="[^"]+", error="invalid_token", error_description="/,
+      );
+    } finally {
+      await mcp.close();
+    }
+  });
+});
+
+describe('MCP server: audience modes (reported failure B at the server)', () => {
+  let as: StandardAs;
+  let strictA: McpServer;
+  let strictB: McpServer;
+  before(async () => {
+    as = await startStandardAs();
+    strictA = await startMcpServer({ authServer: as });
+    strictB = await startMcpServer({ authServer: as });
+  });
+  after(async () => {
+    await Promise.all([strictA.close(), strictB.close()]);
+    await as.close();
+  });
+
+  test('a token whose aud is the server is accepted; whoami shows aud, scope and sub', async () => {
+    const token = await standardToken(as, strictA.url);
+    const result = await callTool(strictA.url, token, 'whoami');
+    const text = (result.content as Array<{ text: string }>)[0]?.text ?? '';
+    assert.deepEqual(JSON.parse(text), {
+      aud: [strictA.url],
+      scope: 'mcp:tools',
+      sub: 'alice',
+      client_id: JSON.parse(text).client_id,
+    });
+    const echo = await callTool(strictA.url, token, 'echo', { text: 'hi' });
+    assert.deepEqual(echo.content, [{ type: 'text', text: 'hi' }]);
+  });
+
+  test('a token for another server is rejected with invalid_token, and by no other strict server accepted', async () => {
+    const tokenForB = await standardToken(as, strictB.url);
+    const onA = await rawMcp(strictA.url, tokenForB, INITIALIZE);
+    assert.equal(onA.status, 401);
+    assert.match(
+      onA.challenge ?? '',
+      /error="invalid_token", error_description="token audience is not this resource"/,
+    );
+    const onB = await rawMcp(strictB.url, tokenForB, INITIALIZE);
+    assert.equal(onB.status, 200);
+  });
+
+  test('a token obtained without resource (audience not the server) is rejected by every strict server', async () => {
+    const token = await standardToken(as, undefined);
+    for (const server of [strictA, strictB]) {
+      const r = await rawMcp(server.url, token, INITIALIZE);
+      assert.equal(r.status, 401);
+      assert.match(r.challenge ?? '', /error="invalid_token"/);
+    }
+  });
+
+  test('admin_echo without the elevated scope: 403 insufficient_scope naming the scopes needed', async () => {
+    const token = await standardToken(as, strictA.url);
+    const call = {
+      jsonrpc: '2.0',
+      id: 2,
+      method: 'tools/call',
+      params: { name: 'admin_echo', arguments: { text: 'x' } },
+    };
+    const r = await rawMcp(strictA.url, token, call);
+    assert.equal(r.status, 403);
+    assert.equal(
+      r.challenge,
+      `Bearer resource_metadata="${strictA.resourceMetadataUrl}", error="insufficient_scope", scope="mcp:tools mcp:admin"`,
+    );
+    const elevated = await standardToken(as, strictA.url, 'mcp:tools mcp:admin');
+    const ok = await callTool(strictA.url, elevated, 'admin_echo', { text: 'x' });
+    assert.deepEqual(ok.content, [{ type: 'text', text: 'admin: x' }]);
+  });
+
+  test('an expired token gets 401 invalid_token', async () => {
+    const short = await startStandardAs({ accessTokenTtl: 1 });
+    const mcp = await startMcpServer({ authServer: short });
+    try {
+      const token = await standardToken(short, mcp.url);
+      assert.equal((await rawMcp(mcp.url, token, INITIALIZE)).status, 200);
+      await new Promise((r) => setTimeout(r, 2100));
+      const r = await rawMcp(mcp.url, token, INITIALIZE);
+      assert.equal(r.status, 401);
+      assert.match(r.challenge ?? '', /error="invalid_token", error_description="token expired"/);
+    } finally {
+      await mcp.close();
+      await short.close();
+    }
+  });
+});
+
+describe('MCP server: scope mode with the Google-like AS', () => {
+  let google: GoogleLikeAs;
+  let mcp: McpServer;
+  before(async () => {
+    google = await startGoogleLikeAs();
+    mcp = await startMcpServer({
+      authServer: google,
+      audience: 'scope',
+      requiredScopes: [GMAIL_READONLY_SCOPE],
+    });
+  });
+  after(async () => {
+    await mcp.close();
+    await google.close();
+  });
+
+  async function googleToken(scope: string) {
+    const md = (await getJson(`${google.issuer}/.well-known/openid-configuration`)).body;
+    const a = authorizeUrl(md.authorization_endpoint as string, {
+      client_id: DEFAULT_GOOGLE_CLIENT.client_id,
+      scope,
+    });
+    const cb = codeFrom(await headlessUserAgent().authorize(a.url));
+    const t = await tokenRequest(md.token_endpoint as string, {
+      grant_type: 'authorization_code',
+      code: cb.code ?? '',
+      redirect_uri: REDIRECT_URI,
+      code_verifier: a.verifier,
+      ...DEFAULT_GOOGLE_CLIENT,
+    });
+    return t.body.access_token ?? '';
+  }
+
+  test('accepts a live token of its AS with the scope, although aud is the client id', async () => {
+    const token = await googleToken(GMAIL_READONLY_SCOPE);
+    const result = await callTool(mcp.url, token, 'whoami');
+    const who = JSON.parse((result.content as Array<{ text: string }>)[0]?.text ?? '{}');
+    assert.deepEqual(who.aud, [DEFAULT_GOOGLE_CLIENT.client_id]);
+  });
+
+  test('a token without the required scope gets 403 insufficient_scope', async () => {
+    const token = await googleToken('openid');
+    const r = await rawMcp(mcp.url, token, INITIALIZE);
+    assert.equal(r.status, 403);
+    assert.match(
+      r.challenge ?? '',
+      /error="insufficient_scope", scope="https:\/\/www\.googleapis\.com\/auth\/gmail\.readonly"/,
+    );
+  });
+});

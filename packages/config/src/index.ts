@@ -1,0 +1,49 @@
+export { CONFIG_KEYS, type ConfigKeyInfo, type ConfigTable } from './config-keys.js';
+export { type ConfigLocation, type ConfigLocationInput, resolveConfigLocation } from './config-location.js';
+export { type DetectedProvider, detectProvider } from './detect-provider.js';
+export { type AddServerOptions, addServerToText, removeServerFromText } from './edit/edit-text.js';
+export { renderServer, type ServerTable, type TomlValue } from './edit/render-server.js';
+export { addServer, removeServer, updateConfigFile, writeFileAtomic } from './edit/update-config-file.js';
+export { ConfigError, type ConfigErrorCode, type ConfigIssue, formatIssue } from './errors.js';
+export { emptyConfig, type LoadConfigOptions, loadConfig } from './load-config.js';
+export { type ParseConfigOptions, parseConfig } from './parse-config.js';
+export {
+  type IssuerRule,
+  PROVIDER_IDS,
+  PROVIDER_PROFILES,
+  type ProfileSource,
+  type ProviderProfile,
+} from './provider-profiles.js';
+export {
+  RESERVED_AUTHORIZE_PARAMS,
+  RESERVED_TOKEN_PARAMS,
+  type ReservedParam,
+} from './reserved-params.js';
+export {
+  extraAuthorizeParamsFor,
+  extraTokenParamsFor,
+  getServer,
+  type ResolvedOAuth,
+  type ResolvedProvider,
+  type ResolvedServer,
+  type ResolveServerOptions,
+  resolveServer,
+  type Sourced,
+  type ValueSource,
+} from './resolve-server.js';
+export type {
+  CredentialsStoreMode,
+  EnvVarRef,
+  HttpServerConfig,
+  McpOAuthConfig,
+  OAuthConfig,
+  ProviderId,
+  RegistrationMode,
+  ResourcePolicy,
+  ServerCommon,
+  ServerConfig,
+  StdioServerConfig,
+  ToolConfig,
+} from './types.js';
+export { checkHttpsUrl, checkResourceUri, isLoopbackHost, redactUri } from './url-rules.js';
+export { type ValidateConfigOptions, validateConfig } from './validate-config.js';

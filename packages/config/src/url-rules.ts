@@ -1,0 +1,74 @@
+/** Hosts for which plain `http` is accepted (RFC 8252 §7.3 loopback, and `localhost`). */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.toLowerCase();
+  return host === 'localhost' || host === '[::1]' || /^127(?:\.\d{1,3}){3}$/.test(host);
+}
+
+/**
+ * Checks a URL the client will connect to or hand out. Returns a problem description, or undefined when fine.
+ * MCP authorization, Communication Security: all authorization server endpoints MUST be served over HTTPS; loopback
+ * is the only place plain http is acceptable.
+ *
+ * @see https://modelcontextprotocol.io/specification/2025-11-25/basic/authorization#communication-security
+ */
+export function checkHttpsUrl(value: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return `must be an absolute URL, got ${JSON.stringify(value)}`;
+  }
+  if (url.protocol === 'https:') return undefined;
+  if (url.protocol === 'http:') {
+    if (isLoopbackHost(url.hostname)) return undefined;
+    return `must use https (plain http is allowed only for loopback hosts 127.0.0.1, [::1] and localhost), got ${JSON.stringify(value)}`;
+  }
+  return `must be an https URL, got ${JSON.stringify(value)}`;
+}
+
+const SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*:/;
+
+/**
+ * Checks an RFC 8707 resource indicator. RFC 8707 §2: the value MUST be an absolute URI and MUST NOT include a
+ * fragment component. It is an identifier, not necessarily a URL one connects to (`api://my-app` is valid), so any
+ * scheme is accepted.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc8707#section-2
+ */
+export function checkResourceUri(value: string): string | undefined {
+  if (!SCHEME.test(value))
+    return `must be an absolute URI (with a scheme, e.g. https://…), got ${JSON.stringify(value)}`;
+  try {
+    new URL(value);
+  } catch {
+    return `must be an absolute URI, got ${JSON.stringify(value)}`;
+  }
+  // RFC 8707 §2: the resource indicator MUST NOT include a fragment component.
+  if (value.includes('#'))
+    return `must not contain a fragment ("#…") (RFC 8707 §2), got ${JSON.stringify(value)}`;
+  return undefined;
+}
+
+/** Checks a URI with any scheme (for example `redis://…`), without echoing it: it may hold a password. */
+export function checkAbsoluteUri(value: string): string | undefined {
+  if (!SCHEME.test(value)) return 'must be an absolute URI such as redis://127.0.0.1:6379';
+  try {
+    new URL(value);
+  } catch {
+    return 'must be an absolute URI such as redis://127.0.0.1:6379';
+  }
+  return undefined;
+}
+
+/** Replaces the password of a URI (`redis://:secret@host`) by `***`, for display. */
+export function redactUri(value: string): string {
+  try {
+    const url = new URL(value);
+    if (url.password === '' && url.username === '') return value;
+    if (url.password !== '') url.password = '***';
+    else url.username = '***';
+    return url.href;
+  } catch {
+    return '<redacted>';
+  }
+}

@@ -1,0 +1,113 @@
+import { z } from 'zod';
+import { checkAbsoluteUri, checkHttpsUrl, checkResourceUri } from './url-rules.js';
+
+// Per-key value schemas (zod). Cross-key rules (transport, reserved params, conflicts) live in parse-config.ts.
+
+const text = () => z.string({ error: 'must be a string' }).min(1, { error: 'must not be empty' });
+const bool = () => z.boolean({ error: 'must be true or false' });
+const stringList = () => z.array(text(), { error: 'must be an array of strings' });
+const stringTable = () =>
+  z.record(z.string(), z.string({ error: 'must be a string (quote numbers and booleans)' }), {
+    error: 'must be a table of strings, e.g. { key = "value" }',
+  });
+const port = () =>
+  z
+    .number({ error: 'must be an integer port number' })
+    .int({ error: 'must be an integer port number' })
+    .min(1, { error: 'must be between 1 and 65535' })
+    .max(65535, { error: 'must be between 1 and 65535' });
+const seconds = () =>
+  z
+    .number({ error: 'must be a number of seconds' })
+    .nonnegative({ error: 'must not be negative' })
+    .finite({ error: 'must be finite' });
+const milliseconds = () =>
+  z
+    .number({ error: 'must be an integer number of milliseconds' })
+    .int({ error: 'must be an integer number of milliseconds' })
+    .nonnegative({ error: 'must not be negative' });
+const oneOf = <const T extends readonly [string, ...string[]]>(values: T) =>
+  z.enum(values, { error: `must be one of ${values.map((v) => JSON.stringify(v)).join(', ')}` });
+const withCheck = (check: (value: string) => string | undefined) =>
+  text().superRefine((value, ctx) => {
+    const problem = check(value);
+    if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+  });
+const envVarName = () =>
+  text().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, {
+    error: 'must be the name of an environment variable (letters, digits and _), not the secret itself',
+  });
+const approvalMode = () => oneOf(['auto', 'prompt', 'approve'] as const);
+
+/** Schemas of the top-level keys (except `mcp_servers`, walked by the parser). */
+export const TOP_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
+  mcp_oauth_credentials_store: oneOf(['auto', 'keyring', 'file', 'keyv'] as const),
+  mcp_oauth_keyv_url: withCheck(checkAbsoluteUri),
+  mcp_oauth_callback_port: port(),
+  mcp_oauth_callback_url: withCheck(checkHttpsUrl),
+};
+
+/** Schemas of `[mcp_servers.NAME]` keys (except `oauth` and the refused `bearer_token`). */
+export const SERVER_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
+  command: text(),
+  args: z.array(z.string({ error: 'must be a string' }), { error: 'must be an array of strings' }),
+  env: stringTable(),
+  env_vars: z.array(
+    z.union(
+      [text(), z.strictObject({ name: text(), source: oneOf(['local', 'remote'] as const).optional() })],
+      {
+        error: 'must be a variable name or { name = "VAR", source = "local" | "remote" }',
+      },
+    ),
+    { error: 'must be an array' },
+  ),
+  cwd: text(),
+  url: withCheck(checkHttpsUrl),
+  bearer_token_env_var: text(),
+  http_headers: stringTable(),
+  env_http_headers: stringTable(),
+  scopes: stringList(),
+  oauth_resource: withCheck(checkResourceUri),
+  enabled: bool(),
+  required: bool(),
+  startup_timeout_sec: seconds(),
+  startup_timeout_ms: milliseconds(),
+  tool_timeout_sec: seconds(),
+  enabled_tools: stringList(),
+  disabled_tools: stringList(),
+  supports_parallel_tool_calls: bool(),
+  default_tools_approval_mode: approvalMode(),
+  tools: z.record(z.string(), z.strictObject({ approval_mode: approvalMode().optional() }), {
+    error: 'must be a table of { approval_mode = "auto" | "prompt" | "approve" }',
+  }),
+  experimental_environment: text(),
+  name: z.string({ error: 'must be a string' }),
+};
+
+/** Schemas of `[mcp_servers.NAME.oauth]` keys (except the refused `client_secret`). */
+export const OAUTH_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
+  client_id: text(),
+  client_secret_env_var: envVarName(),
+  callback_port: port(),
+  registration: oneOf(['auto', 'preregistered', 'cimd', 'dcr'] as const),
+  client_metadata_url: withCheck(checkHttpsUrl),
+  provider: oneOf(['google', 'entra', 'auth0', 'atlassian', 'github', 'keycloak', 'generic'] as const),
+  resource: z.unknown().superRefine((value, ctx) => {
+    if (value === false || value === 'auto') return;
+    if (typeof value !== 'string') {
+      ctx.addIssue({ code: 'custom', message: 'must be "auto", an absolute URI, or false' });
+      return;
+    }
+    if (!/^[A-Za-z][A-Za-z0-9+.-]*:/.test(value)) {
+      const message = `must be "auto", false, or an absolute URI such as https://mcp.example.com/mcp, got ${JSON.stringify(value)}`;
+      ctx.addIssue({ code: 'custom', message });
+      return;
+    }
+    const problem = checkResourceUri(value);
+    if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+  }),
+  extra_authorize_params: stringTable(),
+  extra_token_params: stringTable(),
+  allow_missing_pkce_metadata: bool(),
+  allow_issuer_mismatch: bool(),
+};

@@ -1,0 +1,113 @@
+import { type CredentialKey, credentialStorageId } from './credential-key.js';
+import type { CredentialRecord } from './credential-record.js';
+import type {
+  CredentialLock,
+  CredentialStore,
+  LockOptions,
+  StoreCapabilities,
+  StoreStatus,
+} from './credential-store.js';
+import { defaultCredentialsHome } from './default-home.js';
+import { FileStore } from './file-store.js';
+import { KeyringStore, type KeyringStoreOptions } from './keyring-store.js';
+import { sortKeys } from './record-for-key.js';
+import { isTokenStoreError } from './token-store-error.js';
+
+/** Options of {@link AutoStore}. */
+export interface AutoStoreOptions {
+  /** Directory of `credentials.json` and `locks/`. Default is {@link defaultCredentialsHome}. */
+  readonly home?: string;
+  /** Options of the keyring half (service, timeout, helper environment). Its `home` is this store's. */
+  readonly keyring?: Omit<KeyringStoreOptions, 'home'>;
+}
+
+/** Which store `auto` uses in this process, and why. */
+export interface AutoChoice {
+  readonly active: 'keyring' | 'file';
+  readonly reason: string;
+}
+
+/**
+ * The OS keyring when it works, the file store when it does not, like Codex's `auto` mode. The choice is made
+ * once per instance, on first use (one keychain probe, bounded by the keyring timeout), and then pinned: a
+ * process never writes one credential to two places. `status()` shows the choice and its reason.
+ *
+ * With the keyring chosen, reads fall back to the file (credentials saved earlier on a machine without a keyring,
+ * for example over SSH), and a write to the keyring removes the file's copy, so one credential has one home.
+ * Deletes remove both. `lock(key)` is the host-wide lock file shared with the file and keyring stores.
+ *
+ * @see https://github.com/mcp-oauth/mcp-oauth/blob/main/docs/storage.md#auto
+ */
+export class AutoStore implements CredentialStore {
+  readonly kind = 'auto' as const;
+  readonly capabilities: StoreCapabilities = { persistent: true, lockScope: 'host', multiProcess: true };
+  readonly file: FileStore;
+  readonly keyring: KeyringStore;
+  #choice: Promise<AutoChoice> | undefined;
+
+  constructor(options: AutoStoreOptions = {}) {
+    const home = options.home ?? defaultCredentialsHome(options.keyring?.env);
+    this.file = new FileStore({ home });
+    this.keyring = new KeyringStore({ ...options.keyring, home });
+  }
+
+  /** Makes (once) and returns the choice between keyring and file. */
+  choose(): Promise<AutoChoice> {
+    this.#choice ??= this.keyring.probe().then(
+      (): AutoChoice => ({ active: 'keyring', reason: 'the OS keyring answered' }),
+      (error: unknown): AutoChoice => {
+        if (isTokenStoreError(error) && error.code.startsWith('keyring_')) {
+          return { active: 'file', reason: `the OS keyring is not usable (${error.code}): ${error.message}` };
+        }
+        throw error;
+      },
+    );
+    return this.#choice;
+  }
+
+  async get(key: CredentialKey): Promise<CredentialRecord | null> {
+    if ((await this.choose()).active === 'file') return this.file.get(key);
+    return (await this.keyring.get(key)) ?? this.file.get(key);
+  }
+
+  async set(key: CredentialKey, record: CredentialRecord): Promise<void> {
+    if ((await this.choose()).active === 'file') return this.file.set(key, record);
+    await this.keyring.set(key, record);
+    await this.file.delete(key);
+  }
+
+  async delete(key: CredentialKey): Promise<boolean> {
+    const fromKeyring = (await this.choose()).active === 'keyring' ? await this.keyring.delete(key) : false;
+    const fromFile = await this.file.delete(key);
+    return fromKeyring || fromFile;
+  }
+
+  async list(): Promise<CredentialKey[]> {
+    const keys = new Map<string, CredentialKey>();
+    const sources = (await this.choose()).active === 'keyring' ? [this.keyring, this.file] : [this.file];
+    for (const source of sources) {
+      for (const key of await source.list()) keys.set(credentialStorageId(key), key);
+    }
+    return sortKeys([...keys.values()]);
+  }
+
+  lock(key: CredentialKey, options?: LockOptions): Promise<CredentialLock> {
+    return this.file.lock(key, options);
+  }
+
+  async status(): Promise<StoreStatus> {
+    const choice = await this.choose();
+    const active = choice.active === 'keyring' ? await this.keyring.status() : await this.file.status();
+    return {
+      kind: 'auto',
+      active: choice.active,
+      reason: choice.reason,
+      location: active.location,
+      capabilities: this.capabilities,
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.keyring.close();
+  }
+}

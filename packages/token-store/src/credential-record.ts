@@ -1,0 +1,68 @@
+/** The record version this package writes. Older versions are migrated on read by {@link migrateRecord}. */
+export const CREDENTIAL_RECORD_VERSION = 1;
+
+/**
+ * How the client id in a record was obtained (MCP authorization, client registration priority).
+ * `unknown` only appears in records migrated from an unversioned token store.
+ */
+export type RegistrationKind = 'pre_registered' | 'client_id_metadata_document' | 'dynamic' | 'unknown';
+
+/** The client registration a token was issued to. Registrations are bound to the issuer, like the tokens. */
+export interface ClientRegistration {
+  readonly client_id: string;
+  readonly registration: RegistrationKind;
+  /**
+   * A client secret issued by dynamic client registration (RFC 7591 §3.2.1), or null. Secrets of pre-registered
+   * clients are never stored here: they come from the environment or the keyring.
+   */
+  readonly client_secret: string | null;
+  /** RFC 7591 `client_secret_expires_at` converted to absolute milliseconds; null when none or it never expires. */
+  readonly client_secret_expires_at: number | null;
+}
+
+/** Why a credential cannot be used without a new browser login, and since when (ms since the epoch). */
+export interface NeedsLogin {
+  /** A short machine-readable reason, for example `invalid_grant` or `refresh_token_missing`. */
+  readonly reason: string;
+  readonly since: number;
+}
+
+/**
+ * One stored credential, version 1. Field names are snake_case: this is a stored format, read by other tools.
+ * `expires_at` is absolute (ms since the epoch), computed when the token response arrives, or null when the
+ * authorization server sent no `expires_in` (then the token is used until a 401 and refreshed then).
+ *
+ * @see https://github.com/mcp-oauth/mcp-oauth/blob/main/docs/storage.md#what-is-stored
+ */
+export interface CredentialRecord {
+  readonly version: 1;
+  readonly server_name: string;
+  readonly server_url: string;
+  /** The authorization server's issuer; tokens are never used with another AS. */
+  readonly issuer: string;
+  /** The RFC 8707 resource the token was requested for, or null when none was sent. */
+  readonly resource: string | null;
+  readonly access_token: string;
+  /** RFC 6749 §5.1 `token_type`, normally `Bearer`. */
+  readonly token_type: string;
+  readonly expires_at: number | null;
+  readonly refresh_token: string | null;
+  /** Granted scopes (the response `scope`, else the requested ones), in order, without duplicates. */
+  readonly scopes: readonly string[];
+  readonly client: ClientRegistration;
+  /** Set when a refresh failed for good (for example `invalid_grant`); the tokens are kept, not wiped. */
+  readonly needs_login: NeedsLogin | null;
+  /** When this record was last written (ms since the epoch); 0 when unknown (migrated records). */
+  readonly updated_at: number;
+}
+
+/** The secret values of a record: access token, refresh token, client secret. Used to redact error messages. */
+export function recordSecrets(record: unknown): string[] {
+  if (typeof record !== 'object' || record === null) return [];
+  const r = record as Record<string, unknown>;
+  const client =
+    typeof r.client === 'object' && r.client !== null ? (r.client as Record<string, unknown>) : {};
+  return [r.access_token, r.refresh_token, r.id_token, r.client_secret, client.client_secret].filter(
+    (v): v is string => typeof v === 'string' && v.length > 0,
+  );
+}

@@ -1,0 +1,89 @@
+import type { CredentialKey } from './credential-key.js';
+import type { CredentialRecord } from './credential-record.js';
+
+/** The adapters of this package; `auto` is keyring with a file fallback. */
+export type StoreKind = 'memory' | 'file' | 'keyring' | 'keyv' | 'auto';
+
+/**
+ * Who a store's lock excludes:
+ * - `process`: other callers in this process only (an in-process mutex);
+ * - `host`: every process on this machine sharing the store's home directory (a lock file);
+ * - `fleet`: every process on every host sharing the backend (Redis/Valkey `SET NX PX`).
+ */
+export type LockScope = 'process' | 'host' | 'fleet';
+
+/** What a store can do; the contract test suite switches tests on and off by these. */
+export interface StoreCapabilities {
+  /** Whether records outlive the process. */
+  readonly persistent: boolean;
+  /** Who `lock` excludes. */
+  readonly lockScope: LockScope;
+  /** Whether several processes (or hosts, for `fleet`) can use the store at once without losing writes. */
+  readonly multiProcess: boolean;
+}
+
+/** Options of {@link CredentialStore.lock}. */
+export interface LockOptions {
+  /**
+   * How long the lock outlives a holder that stops renewing it (crashed, SIGKILLed, or frozen), in milliseconds.
+   * A live holder renews it every `ttlMs / 3`. Default is 30000 (30 seconds); at least 500.
+   */
+  readonly ttlMs?: number;
+  /** How long to wait for another holder before failing with `lock_timeout`, in ms. Default is 30000 (30 seconds). */
+  readonly waitMs?: number;
+  /** Aborts the wait (`lock_aborted`). It does not release a lock already held. */
+  readonly signal?: AbortSignal;
+}
+
+/** A held lock on one credential. */
+export interface CredentialLock {
+  /**
+   * Aborted when the lock is lost while held (it could not be renewed within `ttlMs`, so another holder may have
+   * taken it). A holder that is about to write checks it first.
+   */
+  readonly signal: AbortSignal;
+  /**
+   * Releases the lock. Idempotent. Throws `lock_lost` when the lock was lost while held: the caller's writes may
+   * have raced with another holder's.
+   */
+  release(): Promise<void>;
+}
+
+/** What `status` shows about a store. */
+export interface StoreStatus {
+  readonly kind: StoreKind;
+  /** For `auto`: the store chosen for this process (`keyring` or `file`), and why. */
+  readonly active?: 'keyring' | 'file';
+  readonly reason?: string;
+  /** Where credentials live: a file path, a keyring service, a keyv namespace. Never a secret. */
+  readonly location: string;
+  readonly capabilities: StoreCapabilities;
+}
+
+/**
+ * The storage contract every adapter implements. All methods are async and throw {@link TokenStoreError} on
+ * failure; none swallows an error. Records are validated on `set` and migrated to the current version on `get`.
+ *
+ * The lock is what refresh uses for single-flight across processes: take the lock, re-read the record, adopt a
+ * token another holder refreshed meanwhile, else refresh and `set`, then release.
+ *
+ * @see https://github.com/mcp-oauth/mcp-oauth/blob/main/docs/storage.md
+ */
+export interface CredentialStore {
+  readonly kind: StoreKind;
+  readonly capabilities: StoreCapabilities;
+  /** The record stored under `key`, migrated to the current version, or null. */
+  get(key: CredentialKey): Promise<CredentialRecord | null>;
+  /** Stores `record` under `key`, replacing any previous one. The record's server and issuer must match `key`. */
+  set(key: CredentialKey, record: CredentialRecord): Promise<void>;
+  /** Removes the record; resolves whether there was one. */
+  delete(key: CredentialKey): Promise<boolean>;
+  /** The keys of all stored records, sorted by server name, URL, issuer. */
+  list(): Promise<CredentialKey[]>;
+  /** Takes the lock of one credential, waiting up to `waitMs` for another holder. */
+  lock(key: CredentialKey, options?: LockOptions): Promise<CredentialLock>;
+  /** What `status` shows. May touch the backend (for `auto` it makes the choice). */
+  status(): Promise<StoreStatus>;
+  /** Releases connections and helper processes. Idempotent. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,126 @@
+import { join } from 'node:path';
+import { type CredentialKey, credentialStorageId } from './credential-key.js';
+import type { CredentialRecord } from './credential-record.js';
+import type {
+  CredentialLock,
+  CredentialStore,
+  LockOptions,
+  StoreCapabilities,
+  StoreStatus,
+} from './credential-store.js';
+import { defaultCredentialsHome } from './default-home.js';
+import type { FileLockDeps } from './file-lock.js';
+import { acquireHostLock } from './host-lock.js';
+import { type KeyringBackend, KeyringHelperProcess } from './keyring-helper.js';
+import { resolveLockOptions } from './lock-options.js';
+import { migrateRecord } from './migrate-record.js';
+import { keyOfStoredRecord, recordForKey, sortKeys } from './record-for-key.js';
+import { TokenStoreError } from './token-store-error.js';
+
+/** Options of {@link KeyringStore}. */
+export interface KeyringStoreOptions {
+  /** The keychain service name. Default is `mcp-oauth`. */
+  readonly service?: string;
+  /** Directory of the per-credential lock files (`<home>/locks/`). Default is {@link defaultCredentialsHome}. */
+  readonly home?: string;
+  /** How long one keychain operation may take, in ms. Default is 5000 (5 seconds). */
+  readonly timeoutMs?: number;
+  /** Environment of the keychain helper process (D-Bus address). Default is `process.env`. */
+  readonly env?: NodeJS.ProcessEnv;
+  /** Another keychain backend (tests). Default: a {@link KeyringHelperProcess}. */
+  readonly backend?: KeyringBackend;
+  /** Test seams for the lock files. */
+  readonly lockDeps?: FileLockDeps;
+}
+
+/**
+ * Credentials in the OS keychain (macOS Keychain, Windows Credential Manager, Secret Service on Linux) through
+ * @napi-rs/keyring: service `mcp-oauth`, one account per credential ({@link credentialStorageId}), the record as
+ * JSON in the password. Every keychain call runs in a helper process with a timeout, so a machine without a
+ * usable keychain fails fast (`keyring_unavailable` or `keyring_timeout`, naming the file store) instead of
+ * hanging. The keychain has no locks: `lock(key)` is the same host-wide lock file as the file store's, in
+ * `<home>/locks/`.
+ *
+ * @see https://github.com/mcp-oauth/mcp-oauth/blob/main/docs/storage.md#keyring
+ */
+export class KeyringStore implements CredentialStore {
+  readonly kind = 'keyring' as const;
+  readonly capabilities: StoreCapabilities = { persistent: true, lockScope: 'host', multiProcess: true };
+  readonly service: string;
+  readonly home: string;
+  readonly #backend: KeyringBackend;
+  readonly #lockDeps: FileLockDeps | undefined;
+
+  constructor(options: KeyringStoreOptions = {}) {
+    this.service = options.service ?? 'mcp-oauth';
+    if (this.service === '')
+      throw new TokenStoreError('invalid_options', 'keyring service must not be empty');
+    this.home = options.home ?? defaultCredentialsHome(options.env);
+    this.#backend =
+      options.backend ??
+      new KeyringHelperProcess({
+        ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
+        ...(options.env !== undefined && { env: options.env }),
+      });
+    this.#lockDeps = options.lockDeps;
+  }
+
+  async get(key: CredentialKey): Promise<CredentialRecord | null> {
+    const id = credentialStorageId(key);
+    const text = await this.#backend.get(this.service, id);
+    if (text === null) return null;
+    return migrateRecord(parseStored(text, id), key);
+  }
+
+  async set(key: CredentialKey, record: CredentialRecord): Promise<void> {
+    const entry = recordForKey(key, record);
+    await this.#backend.set(this.service, entry.id, JSON.stringify(entry.record));
+  }
+
+  async delete(key: CredentialKey): Promise<boolean> {
+    return this.#backend.delete(this.service, credentialStorageId(key));
+  }
+
+  async list(): Promise<CredentialKey[]> {
+    const entries = await this.#backend.list(this.service);
+    return sortKeys(entries.map((e) => keyOfStoredRecord(parseStored(e.password, e.account), e.account)));
+  }
+
+  async lock(key: CredentialKey, options?: LockOptions): Promise<CredentialLock> {
+    const id = credentialStorageId(key);
+    return acquireHostLock(
+      join(this.home, 'locks', `${id}.lock`),
+      { ...resolveLockOptions(options), what: `the lock of credential ${JSON.stringify(key.serverName)}` },
+      this.#lockDeps,
+    );
+  }
+
+  /**
+   * Checks that the keychain answers (reads an entry that does not exist). Throws `keyring_unavailable` or
+   * `keyring_timeout` when it does not; the `auto` store uses this to choose.
+   */
+  async probe(): Promise<void> {
+    await this.#backend.get(this.service, '.probe');
+  }
+
+  async status(): Promise<StoreStatus> {
+    return {
+      kind: 'keyring',
+      location: `OS keyring, service ${JSON.stringify(this.service)}`,
+      capabilities: this.capabilities,
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.#backend.close();
+  }
+}
+
+function parseStored(text: string, id: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    // JSON.parse's message quotes the text, which is a token: never pass it on.
+    throw new TokenStoreError('corrupt_record', `keyring entry ${JSON.stringify(id)} is not valid JSON`);
+  }
+}

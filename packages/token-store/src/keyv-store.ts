@@ -1,0 +1,166 @@
+import type { Keyv } from 'keyv';
+import { type CredentialKey, credentialStorageId } from './credential-key.js';
+import { type CredentialRecord, recordSecrets } from './credential-record.js';
+import type {
+  CredentialLock,
+  CredentialStore,
+  LockOptions,
+  LockScope,
+  StoreCapabilities,
+  StoreStatus,
+} from './credential-store.js';
+import { acquireFleetLock, type LockBackend } from './fleet-lock.js';
+import { KeyedMutex } from './keyed-mutex.js';
+import { layeredLock } from './layered-lock.js';
+import { resolveLockOptions } from './lock-options.js';
+import { migrateRecord } from './migrate-record.js';
+import { keyOfStoredRecord, recordForKey, sortKeys } from './record-for-key.js';
+import { type RedisLockClient, redisLockBackend } from './redis-lock.js';
+import { TokenStoreError } from './token-store-error.js';
+
+/** Options of {@link KeyvStore}. */
+export interface KeyvStoreOptions {
+  /**
+   * The Keyv instance, with a namespace of its own (for Redis/Valkey: `createKeyv(url, { namespace })` from
+   * @keyv/redis). The store turns on `throwOnErrors` on it and on its adapter: a failed write must throw.
+   */
+  readonly keyv: Keyv;
+  /**
+   * The lock:
+   * - `auto` (default): fleet-wide on a @keyv/redis adapter (Redis or Valkey), otherwise in-process only;
+   * - `process`: in-process only;
+   * - a {@link LockBackend}: fleet-wide on that service.
+   */
+  readonly lock?: 'auto' | 'process' | LockBackend;
+  /** Prefix of the lock keys (outside the Keyv namespace). Default is `mcp-oauth-lock:<namespace>:`. */
+  readonly lockKeyPrefix?: string;
+}
+
+interface RedisAdapterLike {
+  getClient(): Promise<unknown>;
+  throwOnErrors?: boolean;
+}
+
+/**
+ * Credentials in any Keyv backend; with Redis or Valkey, a fleet of workers on several hosts shares credentials
+ * and refreshes them one at a time through a fleet-wide lock (`SET NX PX` with a random token, compare-and-delete
+ * release, renewal while held). Errors are thrown (`backend_failed`), never only emitted.
+ *
+ * @see https://github.com/mcp-oauth/mcp-oauth/blob/main/docs/storage.md#keyv-redis-valkey
+ */
+export class KeyvStore implements CredentialStore {
+  readonly kind = 'keyv' as const;
+  readonly capabilities: StoreCapabilities;
+  readonly #keyv: Keyv;
+  readonly #lockBackend: LockBackend | undefined;
+  readonly #lockKeyPrefix: string;
+  readonly #mutex = new KeyedMutex();
+
+  constructor(options: KeyvStoreOptions) {
+    const keyv = options?.keyv;
+    if (typeof keyv?.get !== 'function' || typeof keyv.set !== 'function') {
+      throw new TokenStoreError('invalid_options', 'KeyvStore needs a Keyv instance in options.keyv');
+    }
+    this.#keyv = keyv;
+    keyv.throwOnErrors = true;
+    const adapter = keyv.store as Partial<RedisAdapterLike> | undefined;
+    const isRedis = typeof adapter?.getClient === 'function';
+    if (isRedis) (adapter as RedisAdapterLike).throwOnErrors = true;
+    const lock = options.lock ?? 'auto';
+    if (typeof lock === 'object') {
+      this.#lockBackend = lock;
+    } else if (lock === 'auto' && isRedis) {
+      const redis = adapter as RedisAdapterLike;
+      this.#lockBackend = redisLockBackend(async () => (await redis.getClient()) as RedisLockClient);
+    }
+    const scope: LockScope = this.#lockBackend === undefined ? 'process' : 'fleet';
+    this.capabilities = {
+      persistent: !(adapter instanceof Map),
+      lockScope: scope,
+      multiProcess: scope === 'fleet',
+    };
+    this.#lockKeyPrefix = options.lockKeyPrefix ?? `mcp-oauth-lock:${this.namespace ?? ''}:`;
+  }
+
+  /** The Keyv namespace (from the instance, else its adapter). */
+  get namespace(): string | undefined {
+    return this.#keyv.namespace ?? (this.#keyv.store as { namespace?: string } | undefined)?.namespace;
+  }
+
+  async get(key: CredentialKey): Promise<CredentialRecord | null> {
+    const id = credentialStorageId(key);
+    const raw = await this.#call('read', [], () => this.#keyv.get(id));
+    if (raw === undefined || raw === null) return null;
+    return migrateRecord(raw, key);
+  }
+
+  async set(key: CredentialKey, record: CredentialRecord): Promise<void> {
+    const entry = recordForKey(key, record);
+    const secrets = recordSecrets(entry.record);
+    const stored = await this.#call('write', secrets, () => this.#keyv.set(entry.id, entry.record));
+    if (stored === false)
+      throw new TokenStoreError('backend_failed', 'the keyv backend did not store the credential');
+  }
+
+  async delete(key: CredentialKey): Promise<boolean> {
+    const id = credentialStorageId(key);
+    return this.#call('delete', [], () => this.#keyv.delete(id));
+  }
+
+  async list(): Promise<CredentialKey[]> {
+    const iterator = this.#keyv.iterator;
+    if (iterator === undefined) {
+      throw new TokenStoreError('unsupported', 'this keyv backend cannot list its keys (no iterator)');
+    }
+    const entries = await this.#call('list', [], async () => {
+      const all: Array<[string, unknown]> = [];
+      for await (const [k, v] of iterator.call(this.#keyv, this.namespace)) all.push([String(k), v]);
+      return all;
+    });
+    return sortKeys(entries.map(([k, v]) => keyOfStoredRecord(v, k)));
+  }
+
+  async lock(key: CredentialKey, options?: LockOptions): Promise<CredentialLock> {
+    const cid = credentialStorageId(key);
+    const resolved = {
+      ...resolveLockOptions(options),
+      what: `the lock of credential ${JSON.stringify(key.serverName)}`,
+    };
+    const backend = this.#lockBackend;
+    if (backend === undefined) return this.#mutex.acquire(cid, resolved);
+    return layeredLock(this.#mutex, cid, resolved, (remaining) =>
+      acquireFleetLock(backend, `${this.#lockKeyPrefix}${cid}`, { ...remaining, what: resolved.what }),
+    );
+  }
+
+  async status(): Promise<StoreStatus> {
+    return {
+      kind: 'keyv',
+      location: `keyv namespace ${JSON.stringify(this.namespace ?? '')}`,
+      capabilities: this.capabilities,
+    };
+  }
+
+  /** Disconnects the Keyv instance (and its Redis client). */
+  async close(): Promise<void> {
+    await this.#call('disconnect', [], async () => {
+      await this.#keyv.disconnect();
+    });
+  }
+
+  async #call<T>(what: string, secrets: readonly string[], fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (error) {
+      if (error instanceof TokenStoreError) throw error;
+      throw new TokenStoreError('backend_failed', `keyv ${what} failed: ${messageOf(error)}`, {
+        cause: error,
+        secrets,
+      });
+    }
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

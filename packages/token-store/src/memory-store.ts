@@ -1,0 +1,68 @@
+import { type CredentialKey, credentialStorageId } from './credential-key.js';
+import type { CredentialRecord } from './credential-record.js';
+import type {
+  CredentialLock,
+  CredentialStore,
+  LockOptions,
+  StoreCapabilities,
+  StoreStatus,
+} from './credential-store.js';
+import { KeyedMutex } from './keyed-mutex.js';
+import { resolveLockOptions } from './lock-options.js';
+import { migrateRecord } from './migrate-record.js';
+import { keyOfStoredRecord, recordForKey, sortKeys } from './record-for-key.js';
+
+/**
+ * Credentials in process memory, for tests and for embedders that persist elsewhere. Records are copied in and
+ * out (a caller's later mutation never changes the store). `lock` is a real in-process mutex per credential:
+ * callers queue in order, waits are bounded by `waitMs` and `signal`; `ttlMs` does not apply.
+ *
+ * @see https://github.com/mcp-oauth/mcp-oauth/blob/main/docs/storage.md#memory
+ */
+export class MemoryStore implements CredentialStore {
+  readonly kind = 'memory' as const;
+  readonly capabilities: StoreCapabilities = { persistent: false, lockScope: 'process', multiProcess: false };
+  readonly #records = new Map<string, unknown>();
+  readonly #mutex = new KeyedMutex();
+
+  async get(key: CredentialKey): Promise<CredentialRecord | null> {
+    const id = credentialStorageId(key);
+    if (!this.#records.has(id)) return null;
+    return migrateRecord(structuredClone(this.#records.get(id)), key);
+  }
+
+  async set(key: CredentialKey, record: CredentialRecord): Promise<void> {
+    const entry = recordForKey(key, record);
+    this.#records.set(entry.id, structuredClone(entry.record));
+  }
+
+  async delete(key: CredentialKey): Promise<boolean> {
+    return this.#records.delete(credentialStorageId(key));
+  }
+
+  async list(): Promise<CredentialKey[]> {
+    return sortKeys([...this.#records].map(([id, raw]) => keyOfStoredRecord(raw, id)));
+  }
+
+  async lock(key: CredentialKey, options?: LockOptions): Promise<CredentialLock> {
+    const resolved = resolveLockOptions(options);
+    return this.#mutex.acquire(credentialStorageId(key), {
+      ...resolved,
+      what: `the lock of credential ${JSON.stringify(key.serverName)}`,
+    });
+  }
+
+  /**
+   * Stores a raw value under `key` without any check, as an older version of mcp-oauth (or a bug) might have
+   * written it. For tests of migration and corrupt records.
+   */
+  putRaw(key: CredentialKey, raw: unknown): void {
+    this.#records.set(credentialStorageId(key), structuredClone(raw));
+  }
+
+  async status(): Promise<StoreStatus> {
+    return { kind: 'memory', location: 'process memory', capabilities: this.capabilities };
+  }
+
+  async close(): Promise<void> {}
+}

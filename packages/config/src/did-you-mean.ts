@@ -16,10 +16,12 @@ function distance(a: string, b: string): number {
 /** The known key closest to a misspelt one (`extra_authorise_params` → `extra_authorize_params`), if any is close. */
 export function closestKey(key: string, known: Iterable<string>): string | undefined {
   let best: string | undefined;
-  let bestDistance = Math.max(2, Math.floor(key.length / 5)) + 1;
+  let bestDistance = Math.max(2, Math.floor(key.length / 4)) + 1;
   for (const candidate of known) {
     const d = distance(key.toLowerCase(), candidate);
-    if (d < bestDistance) {
+    const extends_ =
+      d === bestDistance && best !== undefined && candidate.startsWith(key) && !best.startsWith(key);
+    if (d < bestDistance || extends_) {
       best = candidate;
       bestDistance = d;
     }

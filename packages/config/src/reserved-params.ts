@@ -22,7 +22,7 @@ export const RESERVED_AUTHORIZE_PARAMS: Readonly<Record<string, ReservedParam>> 
     instead: ['oauth.callback_port', 'mcp_oauth_callback_url'],
   },
   state: {
-    why: 'the client sends a fresh random value per request and checks it on the callback (CSRF protection)',
+    why: 'the client sends a fresh random value per request and checks it on the callback, against CSRF',
   },
   code_challenge: { why: 'the client computes it per request (PKCE, RFC 7636; MCP requires S256)' },
   code_challenge_method: { why: 'the client always sends S256 (PKCE, RFC 7636; MCP requires S256)' },
@@ -74,5 +74,5 @@ export function reservedParamMessage(key: string, reserved: ReservedParam, serve
     field.startsWith('mcp_oauth_') ? field : `mcp_servers.${serverName}.${field}`,
   );
   const instead = fields.length > 0 ? `; use ${fields.join(' or ')} instead` : '; it cannot be configured';
-  return `reserved: ${JSON.stringify(key)} is owned by the protocol: ${reserved.why}${instead}`;
+  return `reserved parameter ${JSON.stringify(key)}: ${reserved.why}${instead}`;
 }

@@ -33,6 +33,9 @@ type Table = Record<string, unknown>;
 const SERVER_NAME = /^[A-Za-z0-9_-]+$/;
 const SERVER_KEYS = keysOf('server');
 const OAUTH_KEYS = keysOf('oauth');
+/** Keys worth suggesting for a typo (never a refused key). */
+const suggestible = (keys: ReadonlyMap<string, { refused?: boolean }>) =>
+  [...keys].filter(([, info]) => info.refused !== true).map(([key]) => key);
 
 function isTable(value: unknown): value is Table {
   return value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof Date);
@@ -131,7 +134,7 @@ function checkOAuth(
       valid = false;
     } else if (!OAUTH_KEYS.has(key)) {
       // Unknown keys in the oauth table are errors: a typo must never silently do nothing.
-      const guess = closestKey(key, OAUTH_KEYS.keys());
+      const guess = closestKey(key, suggestible(OAUTH_KEYS));
       const hint =
         guess !== undefined
           ? `; did you mean ${JSON.stringify(guess)}?`
@@ -224,7 +227,7 @@ function checkServerKeys(
         continue;
       }
       // Unknown server-level keys are warnings: Codex grows, and its config must keep loading.
-      const guess = closestKey(key, SERVER_KEYS.keys());
+      const guess = closestKey(key, suggestible(SERVER_KEYS));
       out.warn(
         [...base, key],
         `unknown key, ignored${guess !== undefined ? ` (did you mean ${JSON.stringify(guess)}?)` : ''}`,

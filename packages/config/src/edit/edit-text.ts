@@ -22,12 +22,14 @@ function serverRanges(kinds: readonly TomlLine[], name: string): Range[] {
     while (start > 0 && kinds[start - 1]?.kind === 'comment') start--;
     return start;
   };
+  // The empty string after the file's final newline is never part of a block.
+  const last = kinds[kinds.length - 1]?.kind === 'blank' ? kinds.length - 1 : kinds.length;
   const ranges: Range[] = [];
   headers.forEach((header, n) => {
     const kind = kinds[header];
     if (kind?.kind !== 'header' || !belongsTo(kind.keys, name)) return;
     const next = headers[n + 1];
-    ranges.push({ start: blockStart(header), end: next === undefined ? kinds.length : blockStart(next) });
+    ranges.push({ start: blockStart(header), end: next === undefined ? last : blockStart(next) });
   });
   kinds.forEach((kind, index) => {
     if (
@@ -51,7 +53,7 @@ function withoutRanges(lines: readonly string[], ranges: readonly Range[]): stri
 function joinLines(lines: readonly string[]): string {
   const out = [...lines];
   while (out.length > 1 && out[out.length - 1]?.trim() === '' && out[out.length - 2]?.trim() === '')
-    out.pop();
+    out.splice(-2, 1);
   return out.join('\n');
 }
 

@@ -1,0 +1,303 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import {
+  ConfigError,
+  type ConfigIssue,
+  type HttpServerConfig,
+  loadConfig,
+  parseConfig,
+  RESERVED_AUTHORIZE_PARAMS,
+  RESERVED_TOKEN_PARAMS,
+} from '@mcp-oauth/config';
+
+function configError(text: string, path = 'config.toml'): ConfigError {
+  try {
+    parseConfig(text, { path });
+  } catch (error) {
+    assert.ok(error instanceof ConfigError, `expected a ConfigError, got ${String(error)}`);
+    return error;
+  }
+  assert.fail('expected the config to be refused');
+}
+
+function onlyIssue(text: string): ConfigIssue {
+  const error = configError(text);
+  assert.equal(error.code, 'config_invalid');
+  assert.equal(error.issues.length, 1, error.message);
+  return error.issues[0] as ConfigIssue;
+}
+
+const http = (extra: string, oauth = '') =>
+  `[mcp_servers.gmail]\nurl = "https://gmailmcp.googleapis.com/mcp/v1"\n${extra}\n${oauth === '' ? '' : `[mcp_servers.gmail.oauth]\n${oauth}\n`}`;
+
+test('the message names file and dotted key path, as in the issue example', () => {
+  const error = configError(http('', 'extra_authorize_params = { state = "abc" }'));
+  assert.equal(error.issues.length, 1);
+  assert.match(
+    error.message,
+    /^config\.toml: mcp_servers\.gmail\.oauth\.extra_authorize_params\.state: reserved /,
+  );
+  assert.deepEqual(error.issues[0], {
+    path: 'mcp_servers.gmail.oauth.extra_authorize_params.state',
+    message:
+      'reserved parameter "state": the client sends a fresh random value per request and checks it on the callback, against CSRF; it cannot be configured',
+    line: 5,
+    column: 28,
+  });
+  assert.equal(error.file, 'config.toml');
+  assert.equal(error.retryable, false);
+});
+
+test('every protocol-owned authorize parameter is refused, naming the key, why, and the field to use', () => {
+  assert.deepEqual(Object.keys(RESERVED_AUTHORIZE_PARAMS).sort(), [
+    'client_id',
+    'code_challenge',
+    'code_challenge_method',
+    'redirect_uri',
+    'resource',
+    'response_type',
+    'scope',
+    'state',
+  ]);
+  const instead: Record<string, RegExp> = {
+    client_id: /use mcp_servers\.gmail\.oauth\.client_id instead$/,
+    redirect_uri: /use mcp_servers\.gmail\.oauth\.callback_port or mcp_oauth_callback_url instead$/,
+    resource: /use mcp_servers\.gmail\.oauth\.resource instead$/,
+    scope: /use mcp_servers\.gmail\.scopes instead$/,
+    response_type: /it cannot be configured$/,
+    state: /it cannot be configured$/,
+    code_challenge: /PKCE.*it cannot be configured$/,
+    code_challenge_method: /S256.*it cannot be configured$/,
+  };
+  for (const [key, reserved] of Object.entries(RESERVED_AUTHORIZE_PARAMS)) {
+    const issue = onlyIssue(http('', `extra_authorize_params = { ${key} = "x" }`));
+    assert.equal(issue.path, `mcp_servers.gmail.oauth.extra_authorize_params.${key}`);
+    assert.ok(issue.message.startsWith(`reserved parameter "${key}": ${reserved.why}`), issue.message);
+    assert.match(issue.message, instead[key] as RegExp);
+  }
+});
+
+test('every protocol-owned token parameter is refused', () => {
+  assert.deepEqual(Object.keys(RESERVED_TOKEN_PARAMS).sort(), [
+    'client_id',
+    'client_secret',
+    'code',
+    'code_verifier',
+    'grant_type',
+    'redirect_uri',
+    'refresh_token',
+    'resource',
+    'scope',
+  ]);
+  for (const key of Object.keys(RESERVED_TOKEN_PARAMS)) {
+    const issue = onlyIssue(http('', `extra_token_params = { ${key} = "x" }`));
+    assert.equal(issue.path, `mcp_servers.gmail.oauth.extra_token_params.${key}`);
+    assert.match(issue.message, new RegExp(`^reserved parameter "${key}": `));
+  }
+  assert.match(
+    onlyIssue(http('', 'extra_token_params = { client_secret = "x" }')).message,
+    /use mcp_servers\.gmail\.oauth\.client_secret_env_var instead$/,
+  );
+});
+
+test('parameter values must be strings', () => {
+  const issue = onlyIssue(http('', 'extra_authorize_params = { max_age = 300 }'));
+  assert.equal(issue.path, 'mcp_servers.gmail.oauth.extra_authorize_params.max_age');
+  assert.equal(issue.message, 'must be a string (quote numbers and booleans) (found an integer)');
+  const table = onlyIssue(http('', 'extra_token_params = "audience=x"'));
+  assert.equal(table.message, 'must be a table of strings, e.g. { key = "value" } (found a string)');
+});
+
+test('URLs must be https unless loopback', () => {
+  const issue = onlyIssue('[mcp_servers.s]\nurl = "http://mcp.example.com/mcp"\n');
+  assert.equal(issue.path, 'mcp_servers.s.url');
+  assert.match(issue.message, /^must use https \(plain http is allowed only for loopback hosts/);
+  for (const url of ['http://127.0.0.1:3000/mcp', 'http://localhost:3000/mcp', 'http://[::1]:3000/mcp']) {
+    const config = parseConfig(`[mcp_servers.s]\nurl = "${url}"\n`);
+    assert.equal((config.servers[0] as HttpServerConfig).url, url);
+  }
+  assert.match(onlyIssue('[mcp_servers.s]\nurl = "ftp://x/mcp"\n').message, /^must be an https URL/);
+  assert.match(onlyIssue('[mcp_servers.s]\nurl = "mcp.example.com"\n').message, /^must be an absolute URL/);
+  const metadata = onlyIssue(http('', 'client_metadata_url = "http://cli.example.com/c.json"'));
+  assert.equal(metadata.path, 'mcp_servers.gmail.oauth.client_metadata_url');
+  const callback = onlyIssue('mcp_oauth_callback_url = "http://example.com/cb"\n');
+  assert.equal(callback.path, 'mcp_oauth_callback_url');
+});
+
+test('resource must be "auto", false, or an absolute URI without fragment', () => {
+  assert.match(
+    onlyIssue(http('', 'resource = "mcp/v1"')).message,
+    /^must be "auto", false, or an absolute URI/,
+  );
+  assert.match(
+    onlyIssue(http('', 'resource = "https://gmailmcp.googleapis.com/mcp/v1#x"')).message,
+    /^must not contain a fragment .*RFC 8707/,
+  );
+  assert.equal(onlyIssue(http('', 'resource = true')).message, 'must be "auto", an absolute URI, or false');
+  assert.equal(
+    onlyIssue(http('oauth_resource = "https://x.example/#f"')).path,
+    'mcp_servers.gmail.oauth_resource',
+  );
+  const entra = parseConfig(http('', 'resource = "api://my-app-id"'));
+  assert.deepEqual((entra.servers[0] as HttpServerConfig).oauth.resource, {
+    kind: 'uri',
+    uri: 'api://my-app-id',
+  });
+});
+
+test('oauth_resource and oauth.resource set differently is an error', () => {
+  const issue = onlyIssue(
+    http('oauth_resource = "https://a.example/mcp"', 'resource = "https://b.example/mcp"'),
+  );
+  assert.equal(issue.path, 'mcp_servers.gmail.oauth.resource');
+  assert.match(
+    issue.message,
+    /^conflicts with mcp_servers\.gmail\.oauth_resource = "https:\/\/a\.example\/mcp"/,
+  );
+  assert.equal(
+    onlyIssue(http('oauth_resource = "https://a.example/mcp"', 'resource = false')).path,
+    issue.path,
+  );
+});
+
+test('server names are [A-Za-z0-9_-]+', () => {
+  const issue = onlyIssue('[mcp_servers."my server"]\nurl = "https://x.example/mcp"\n');
+  assert.equal(issue.path, 'mcp_servers."my server"');
+  assert.equal(issue.message, 'server names may contain only letters, digits, "_" and "-", got "my server"');
+});
+
+test('an inline bearer token or client secret is refused with a pointer to the env var keys', () => {
+  const bearer = onlyIssue(http('bearer_token = "ghp_123"'));
+  assert.equal(bearer.path, 'mcp_servers.gmail.bearer_token');
+  assert.match(bearer.message, /not allowed .*set mcp_servers\.gmail\.bearer_token_env_var = "VAR_NAME"$/);
+  assert.doesNotMatch(bearer.message, /ghp_123/);
+  const secret = onlyIssue(http('', 'client_id = "c"\nclient_secret = "s3cr3t"'));
+  assert.equal(secret.path, 'mcp_servers.gmail.oauth.client_secret');
+  assert.match(secret.message, /set mcp_servers\.gmail\.oauth\.client_secret_env_var = "VAR_NAME"$/);
+  assert.doesNotMatch(secret.message, /s3cr3t/);
+});
+
+test('unknown keys in the oauth table are errors, with a suggestion', () => {
+  const issue = onlyIssue(http('', 'extra_authorise_params = { access_type = "offline" }'));
+  assert.equal(issue.path, 'mcp_servers.gmail.oauth.extra_authorise_params');
+  assert.equal(issue.message, 'unknown key in the oauth table; did you mean "extra_authorize_params"?');
+});
+
+test('an oauth key written at server level is an error, not a silent no-op', () => {
+  const issue = onlyIssue(http('extra_authorize_params = { access_type = "offline" }'));
+  assert.equal(issue.path, 'mcp_servers.gmail.extra_authorize_params');
+  assert.match(issue.message, /^belongs in the oauth table: write it under \[mcp_servers\.gmail\.oauth\]/);
+});
+
+test('transport rules follow Codex', () => {
+  assert.equal(
+    onlyIssue('[mcp_servers.s]\nurl = "https://x.example/mcp"\ncommand = "x"\n').message,
+    'set either url (streamable HTTP server) or command (stdio server), not both',
+  );
+  assert.equal(
+    onlyIssue('[mcp_servers.s]\nenabled = true\n').message,
+    'needs url (streamable HTTP server) or command (stdio server)',
+  );
+  const args = onlyIssue('[mcp_servers.s]\nurl = "https://x.example/mcp"\nargs = ["a"]\n');
+  assert.equal(args.path, 'mcp_servers.s.args');
+  assert.match(args.message, /^not supported for a streamable HTTP server/);
+  const oauth = onlyIssue('[mcp_servers.s]\ncommand = "x"\n[mcp_servers.s.oauth]\nclient_id = "c"\n');
+  assert.equal(oauth.path, 'mcp_servers.s.oauth');
+  assert.match(oauth.message, /^not supported for a stdio server/);
+});
+
+test('registration, client secret and port rules', () => {
+  assert.equal(
+    onlyIssue(http('', 'registration = "preregistered"')).message,
+    '"preregistered" needs mcp_servers.gmail.oauth.client_id',
+  );
+  assert.equal(
+    onlyIssue(http('', 'registration = "cimd"')).message,
+    '"cimd" needs mcp_servers.gmail.oauth.client_metadata_url',
+  );
+  assert.equal(
+    onlyIssue(http('', 'registration = "magic"')).message,
+    'must be one of "auto", "preregistered", "cimd", "dcr"',
+  );
+  assert.match(
+    onlyIssue(http('', 'client_secret_env_var = "X"')).message,
+    /^needs mcp_servers\.gmail\.oauth\.client_id/,
+  );
+  assert.match(
+    onlyIssue(http('', 'client_id = "c"\nclient_secret_env_var = "GOCSPX-abc/def"')).message,
+    /^must be the name of an environment variable/,
+  );
+  assert.equal(onlyIssue(http('', 'callback_port = 70000')).message, 'must be between 1 and 65535');
+  assert.equal(onlyIssue(http('', 'provider = "okta"')).path, 'mcp_servers.gmail.oauth.provider');
+});
+
+test('the keyv store needs a URL', () => {
+  const issue = onlyIssue('mcp_oauth_credentials_store = "keyv"\n');
+  assert.equal(issue.path, 'mcp_oauth_keyv_url');
+  assert.match(issue.message, /^is required when mcp_oauth_credentials_store = "keyv"/);
+  assert.equal(onlyIssue('mcp_oauth_credentials_store = "vault"\n').path, 'mcp_oauth_credentials_store');
+});
+
+test('a TOML syntax error reports file, line and column', () => {
+  const error = configError('[mcp_servers.s]\nurl = "https://x.example/mcp"\nscopes = [\n', 'config.toml');
+  assert.equal(error.code, 'config_syntax');
+  assert.equal(error.issues.length, 1);
+  const issue = error.issues[0] as ConfigIssue;
+  assert.equal(issue.line, 4);
+  assert.equal(typeof issue.column, 'number');
+  assert.match(error.message, /^config\.toml:4:\d+: invalid TOML: /);
+});
+
+test('all errors of a file are reported together, in file order', () => {
+  const error = configError(`
+[mcp_servers.a]
+url = "http://a.example/mcp"
+bearer_token = "t"
+
+[mcp_servers.b]
+url = "https://b.example/mcp"
+
+[mcp_servers.b.oauth]
+extra_authorize_params = { scope = "x", access_type = "offline" }
+extra_authorise_params = {}
+callback_port = 0
+`);
+  assert.equal(error.code, 'config_invalid');
+  assert.deepEqual(
+    error.issues.map((issue) => [issue.path, issue.line]),
+    [
+      ['mcp_servers.a.url', 3],
+      ['mcp_servers.a.bearer_token', 4],
+      ['mcp_servers.b.oauth.extra_authorize_params.scope', 10],
+      ['mcp_servers.b.oauth.extra_authorise_params', 11],
+      ['mcp_servers.b.oauth.callback_port', 12],
+    ],
+  );
+  assert.match(error.message, /^5 problems:\n {2}config\.toml: mcp_servers\.a\.url: /);
+});
+
+test('loadConfig reads a file, reports a missing one, or loads it as empty with missingOk', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'mcp-oauth-config-'));
+  try {
+    const path = join(dir, 'config.toml');
+    await assert.rejects(
+      loadConfig(path),
+      (error: unknown) => error instanceof ConfigError && error.code === 'config_not_found',
+    );
+    assert.deepEqual(await loadConfig(path, { missingOk: true }), { path, servers: [], warnings: [] });
+    await writeFile(path, '[mcp_servers.s]\nurl = "https://x.example/mcp"\n');
+    assert.equal((await loadConfig(path)).servers[0]?.name, 's');
+    await writeFile(path, '[mcp_servers.s]\nurl = 1\n');
+    await assert.rejects(loadConfig(path), (error: unknown) => {
+      assert.ok(error instanceof ConfigError);
+      assert.equal(error.code, 'config_invalid');
+      assert.ok(error.message.startsWith(`${path}: mcp_servers.s.url: must be a string`), error.message);
+      return true;
+    });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});

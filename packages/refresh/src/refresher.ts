@@ -1,0 +1,466 @@
+import {
+  type CredentialKey,
+  type CredentialRecord,
+  type CredentialStore,
+  credentialStorageId,
+  type LockOptions,
+  withLock,
+} from '@mcp-oauth/token-store';
+import { backoffDelayMs } from './backoff.js';
+import { classifyFailure, type FailureClass, RefreshError } from './refresh-error.js';
+import { needsRefreshBeforeUse, nextRefreshAt } from './refresh-timing.js';
+import { TimerHeap, type Timers } from './timer-heap.js';
+
+/** What a refresh-token grant returns, in the terms of the stored record. */
+export interface RefreshedTokens {
+  readonly access_token: string;
+  readonly token_type?: string;
+  /** Absolute expiry (ms since the epoch), or null when the AS sent no `expires_in`. */
+  readonly expires_at: number | null;
+  /** A new refresh token (RFC 6749 §6: it replaces the old one), or absent/null to keep the old one. */
+  readonly refresh_token?: string | null;
+  /** Granted scopes when the response says; absent keeps the stored ones. */
+  readonly scopes?: readonly string[];
+}
+
+/**
+ * Performs one refresh-token grant for a stored credential (same `resource`, client authentication, extra token
+ * params as the login). It throws on failure; {@link classifyFailure} decides what the error means.
+ */
+export type RefreshGrant = (record: CredentialRecord, signal: AbortSignal) => Promise<RefreshedTokens>;
+
+export interface RefresherOptions {
+  store: CredentialStore;
+  grant: RefreshGrant;
+  /** `getValidToken` refreshes first when the token expires within this many ms. Default 30000 (30 seconds). */
+  skewMs?: number;
+  /** Options of the store lock taken around every refresh. Default: the store's defaults. */
+  lock?: LockOptions;
+  /** Maps what `grant` threw to a failure class. Default {@link classifyFailure}. */
+  classify?: (error: unknown) => FailureClass;
+  /** The command a user runs to log in again, for error messages. Default `mcp-oauth login NAME`. */
+  loginCommand?: (serverName: string) => string;
+  /** Clock, ms since the epoch. Default `Date.now`. */
+  now?: () => number;
+  /** Random numbers in [0, 1) for jitter. Default `Math.random`. */
+  random?: () => number;
+  /** Timer functions; the default ones are `unref`ed so a schedule never keeps the process alive. */
+  timers?: Timers;
+}
+
+/** Read-only state of one credential, for embedders and `status`. */
+export interface CredentialState {
+  readonly key: CredentialKey;
+  readonly expiresAt: number | null;
+  /** When the scheduler will refresh next (or retry), or null when not scheduled. */
+  readonly nextRefreshAt: number | null;
+  readonly lastError: RefreshError | null;
+  readonly needsLogin: boolean;
+  readonly refreshing: boolean;
+  /** Successful refreshes done by this process. */
+  readonly refreshCount: number;
+}
+
+export type RefresherEvent =
+  /** A fresh token is stored: refreshed here, or `adopted` from another process that refreshed it first. */
+  | {
+      readonly type: 'refreshed';
+      readonly key: CredentialKey;
+      readonly expiresAt: number | null;
+      readonly adopted: boolean;
+    }
+  /** A refresh failed; `retryAt` when the scheduler will try again. */
+  | {
+      readonly type: 'failed';
+      readonly key: CredentialKey;
+      readonly error: RefreshError;
+      readonly retryAt: number | null;
+    }
+  /** The credential needs a new login (it is kept, marked). */
+  | { readonly type: 'needs-login'; readonly key: CredentialKey; readonly error: RefreshError };
+
+interface MutableState {
+  key: CredentialKey;
+  expiresAt: number | null;
+  updatedAt: number;
+  nextRefreshAt: number | null;
+  lastError: RefreshError | null;
+  needsLogin: boolean;
+  refreshing: boolean;
+  refreshCount: number;
+  attempts: number;
+  scheduled: boolean;
+  /** The access token the schedule was computed from: a different one in the store means "adopt". */
+  scheduledToken: string | null;
+}
+
+/** Thrown inside a refresh when the failure is transient; turned into a decision by the caller. */
+class TransientFailure extends Error {
+  constructor(
+    readonly retryAfterMs: number | undefined,
+    override readonly cause: unknown,
+  ) {
+    super('transient refresh failure');
+  }
+}
+
+const NO_REFRESH_TOKEN_HINT =
+  'The authorization server issued no refresh token at login, so the session cannot outlive the access token. ' +
+  'Google issues one only when the authorize request carries access_type=offline (and prompt=consent to get one ' +
+  'again): set provider = "google", or extra_authorize_params = { access_type = "offline", prompt = "consent" }, ' +
+  'in [mcp_servers.NAME.oauth]. Other servers may need the offline_access scope.';
+
+/**
+ * Keeps stored credentials fresh: refreshes on demand before use, after a 401, and proactively before expiry on
+ * one shared timer; never two refreshes of one credential at once (in-process single flight, then the store's lock
+ * across processes and hosts, re-reading the record under the lock to adopt a refresh done elsewhere); persists
+ * before handing a token out; marks (never wipes) credentials whose grant is dead.
+ *
+ * @see https://github.com/mcp-oauth/mcp-oauth/blob/main/docs/refresh.md
+ */
+export class Refresher {
+  readonly #store: CredentialStore;
+  readonly #grant: RefreshGrant;
+  readonly #skewMs: number;
+  readonly #lock: LockOptions | undefined;
+  readonly #classify: (error: unknown) => FailureClass;
+  readonly #loginCommand: (serverName: string) => string;
+  readonly #now: () => number;
+  readonly #random: () => number;
+  readonly #heap: TimerHeap;
+  readonly #states = new Map<string, MutableState>();
+  readonly #inflight = new Map<string, Promise<CredentialRecord>>();
+  readonly #listeners = new Set<(event: RefresherEvent) => void>();
+  #closed = false;
+
+  constructor(options: RefresherOptions) {
+    this.#store = options.store;
+    this.#grant = options.grant;
+    this.#skewMs = options.skewMs ?? 30_000;
+    this.#lock = options.lock;
+    this.#classify = options.classify ?? classifyFailure;
+    this.#loginCommand = options.loginCommand ?? ((name) => `mcp-oauth login ${name}`);
+    this.#now = options.now ?? Date.now;
+    this.#random = options.random ?? Math.random;
+    this.#heap = new TimerHeap({
+      ...(options.timers ? { timers: options.timers } : {}),
+      now: this.#now,
+      onDue: (id) => void this.#onDue(id),
+    });
+  }
+
+  /**
+   * The stored credential with an access token fit for use now: refreshed first when it expires within the skew.
+   * Unknown expiry is used as is (refreshed after a 401). When the AS is unreachable but the token is still valid,
+   * the token is returned; once it has expired, `as_unreachable` is thrown.
+   */
+  async getValidToken(key: CredentialKey): Promise<CredentialRecord> {
+    const record = await this.#read(key);
+    if (!needsRefreshBeforeUse(record.expires_at, this.#now(), this.#skewMs)) return record;
+    try {
+      return await this.#refreshSingleFlight(key, record.access_token);
+    } catch (error) {
+      if (!(error instanceof TransientFailure)) throw error;
+      if (record.expires_at !== null && record.expires_at > this.#now()) return record;
+      throw this.#unreachable(key, error);
+    }
+  }
+
+  /**
+   * After the resource server answered 401 to `rejectedAccessToken`: refresh, unless the store already holds a
+   * different token (another caller or process refreshed meanwhile), which is adopted.
+   */
+  async handleUnauthorized(key: CredentialKey, rejectedAccessToken: string): Promise<CredentialRecord> {
+    try {
+      return await this.#refreshSingleFlight(key, rejectedAccessToken);
+    } catch (error) {
+      if (error instanceof TransientFailure) throw this.#unreachable(key, error);
+      throw error;
+    }
+  }
+
+  /** Starts proactive refresh of `key`: the next refresh is planned from the stored expiry. */
+  async schedule(key: CredentialKey): Promise<CredentialState> {
+    const record = await this.#read(key);
+    const state = this.#stateFor(key);
+    state.scheduled = true;
+    this.#apply(state, record);
+    this.#plan(state, record);
+    return this.state(key) as CredentialState;
+  }
+
+  /** Stops proactive refresh of `key`. */
+  unschedule(key: CredentialKey): void {
+    const id = credentialStorageId(key);
+    const state = this.#states.get(id);
+    if (state) {
+      state.scheduled = false;
+      state.nextRefreshAt = null;
+    }
+    this.#heap.cancel(id);
+  }
+
+  /** A snapshot of the state of `key`, or undefined when this refresher has not seen it. */
+  state(key: CredentialKey): CredentialState | undefined {
+    const s = this.#states.get(credentialStorageId(key));
+    if (!s) return undefined;
+    return Object.freeze({
+      key: s.key,
+      expiresAt: s.expiresAt,
+      nextRefreshAt: s.nextRefreshAt,
+      lastError: s.lastError,
+      needsLogin: s.needsLogin,
+      refreshing: s.refreshing,
+      refreshCount: s.refreshCount,
+    });
+  }
+
+  /** Number of credentials with a planned refresh, and whether the single timer is armed. */
+  get scheduled(): { readonly credentials: number; readonly timerArmed: boolean } {
+    return { credentials: this.#heap.size, timerArmed: this.#heap.armed };
+  }
+
+  /** Subscribes to events; returns the unsubscribe function. */
+  on(listener: (event: RefresherEvent) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Stops every schedule. In-flight refreshes finish. */
+  close(): void {
+    this.#closed = true;
+    this.#heap.clear();
+  }
+
+  async #read(key: CredentialKey): Promise<CredentialRecord> {
+    const record = await this.#store.get(key);
+    if (!record) {
+      throw new RefreshError(
+        'not_logged_in',
+        `no stored credentials for ${JSON.stringify(key.serverName)}: run \`${this.#loginCommand(key.serverName)}\``,
+      );
+    }
+    if (record.needs_login) throw this.#needsLoginError(key, record.needs_login.reason);
+    return record;
+  }
+
+  #refreshSingleFlight(key: CredentialKey, seenToken: string): Promise<CredentialRecord> {
+    const id = credentialStorageId(key);
+    const running = this.#inflight.get(id);
+    if (running) return running;
+    const state = this.#stateFor(key);
+    state.refreshing = true;
+    const run = this.#refreshUnderLock(key, seenToken).finally(() => {
+      state.refreshing = false;
+      this.#inflight.delete(id);
+    });
+    this.#inflight.set(id, run);
+    return run;
+  }
+
+  /** The lock protocol: lock → re-read → adopt or refresh → persist → release. */
+  #refreshUnderLock(key: CredentialKey, seenToken: string): Promise<CredentialRecord> {
+    return withLock(
+      this.#store,
+      key,
+      async (lock) => {
+        const current = await this.#read(key);
+        const state = this.#stateFor(key);
+        if (this.#adoptable(current, seenToken)) {
+          this.#succeeded(state, current, true);
+          return current;
+        }
+        if (!current.refresh_token) {
+          await this.#markNeedsLogin(key, current, 'refresh_token_missing');
+          throw this.#needsLoginError(key, 'refresh_token_missing');
+        }
+        let tokens: RefreshedTokens;
+        try {
+          tokens = await this.#grant(current, lock.signal);
+        } catch (error) {
+          return this.#grantFailed(key, current, error);
+        }
+        const next = this.#merge(current, tokens);
+        // Persist before handing out: a rotated refresh token that is not stored is lost for good.
+        lock.signal.throwIfAborted();
+        await this.#store.set(key, next);
+        this.#succeeded(state, next, false);
+        return next;
+      },
+      this.#lock,
+    );
+  }
+
+  /** Another holder refreshed since we saw `seenToken` and the stored token is fit for use: take it. */
+  #adoptable(current: CredentialRecord, seenToken: string): boolean {
+    return (
+      current.access_token !== seenToken &&
+      !needsRefreshBeforeUse(current.expires_at, this.#now(), this.#skewMs)
+    );
+  }
+
+  #merge(current: CredentialRecord, tokens: RefreshedTokens): CredentialRecord {
+    return {
+      ...current,
+      access_token: tokens.access_token,
+      token_type: tokens.token_type ?? current.token_type,
+      expires_at: tokens.expires_at,
+      // RFC 6749 §6: a new refresh token replaces the old; when none is returned the old one stays (Google).
+      refresh_token: tokens.refresh_token ?? current.refresh_token,
+      scopes: tokens.scopes ?? current.scopes,
+      needs_login: null,
+      updated_at: this.#now(),
+    };
+  }
+
+  async #grantFailed(key: CredentialKey, current: CredentialRecord, error: unknown): Promise<never> {
+    const failure = this.#classify(error);
+    if (failure.kind === 'transient') throw new TransientFailure(failure.retryAfterMs, error);
+    if (failure.kind === 'login') {
+      await this.#markNeedsLogin(key, current, failure.oauthError);
+      throw this.#needsLoginError(key, failure.oauthError, error);
+    }
+    const refused = new RefreshError(
+      'refresh_failed',
+      `the authorization server refused to refresh ${JSON.stringify(key.serverName)}` +
+        (failure.oauthError ? ` (${JSON.stringify(failure.oauthError)})` : '') +
+        `; the stored credentials are unchanged. If it persists, run \`${this.#loginCommand(key.serverName)}\``,
+      { ...(failure.oauthError ? { oauthError: failure.oauthError } : {}), cause: error },
+    );
+    const state = this.#stateFor(key);
+    state.lastError = refused;
+    this.#emit({ type: 'failed', key, error: refused, retryAt: null });
+    throw refused;
+  }
+
+  async #markNeedsLogin(key: CredentialKey, current: CredentialRecord, reason: string): Promise<void> {
+    // The tokens stay: a user can still inspect them, and a transient misclassification loses nothing.
+    await this.#store.set(key, { ...current, needs_login: { reason, since: this.#now() } });
+    const state = this.#stateFor(key);
+    state.needsLogin = true;
+    this.unschedule(key);
+    const error = this.#needsLoginError(key, reason);
+    state.lastError = error;
+    this.#emit({ type: 'needs-login', key, error });
+  }
+
+  #needsLoginError(key: CredentialKey, reason: string, cause?: unknown): RefreshError {
+    const command = this.#loginCommand(key.serverName);
+    const name = JSON.stringify(key.serverName);
+    const message =
+      reason === 'refresh_token_missing'
+        ? `${name} needs a new login: ${NO_REFRESH_TOKEN_HINT.replace('NAME', key.serverName)} Then run \`${command}\`.`
+        : `${name} needs a new login: the authorization server rejected the refresh (${JSON.stringify(reason)}); the stored credentials are kept; run \`${command}\``;
+    return new RefreshError('needs_login', message, {
+      reason,
+      ...(reason.startsWith('invalid_') || reason === 'unauthorized_client' ? { oauthError: reason } : {}),
+      ...(cause === undefined ? {} : { cause }),
+    });
+  }
+
+  #unreachable(key: CredentialKey, failure: TransientFailure): RefreshError {
+    const error = new RefreshError(
+      'as_unreachable',
+      `the access token of ${JSON.stringify(key.serverName)} has expired and the authorization server could not be ` +
+        'reached to refresh it (network error, timeout, 5xx or 429); retry later: no new login is needed',
+      { cause: failure.cause },
+    );
+    this.#stateFor(key).lastError = error;
+    return error;
+  }
+
+  #stateFor(key: CredentialKey): MutableState {
+    const id = credentialStorageId(key);
+    let state = this.#states.get(id);
+    if (!state) {
+      state = {
+        key,
+        expiresAt: null,
+        updatedAt: -1,
+        nextRefreshAt: null,
+        lastError: null,
+        needsLogin: false,
+        refreshing: false,
+        refreshCount: 0,
+        attempts: 0,
+        scheduled: false,
+        scheduledToken: null,
+      };
+      this.#states.set(id, state);
+    }
+    return state;
+  }
+
+  /** Sequence guard: state only moves forward (an older record never overwrites what a newer one set). */
+  #apply(state: MutableState, record: CredentialRecord): boolean {
+    if (record.updated_at < state.updatedAt) return false;
+    state.updatedAt = record.updated_at;
+    state.expiresAt = record.expires_at;
+    state.needsLogin = record.needs_login !== null;
+    return true;
+  }
+
+  #succeeded(state: MutableState, record: CredentialRecord, adopted: boolean): void {
+    const fresh = this.#apply(state, record);
+    if (!adopted) state.refreshCount += 1;
+    state.lastError = null;
+    state.attempts = 0;
+    if (fresh && state.scheduled) this.#plan(state, record);
+    this.#emit({ type: 'refreshed', key: state.key, expiresAt: record.expires_at, adopted });
+  }
+
+  #plan(state: MutableState, record: CredentialRecord): void {
+    const id = credentialStorageId(state.key);
+    if (this.#closed || record.expires_at === null || !record.refresh_token) {
+      // Unknown expiry: refreshed after a 401. No refresh token: nothing to schedule (getValidToken explains).
+      state.nextRefreshAt = null;
+      this.#heap.cancel(id);
+      return;
+    }
+    state.scheduledToken = record.access_token;
+    state.nextRefreshAt = nextRefreshAt(record.expires_at, record.updated_at || this.#now(), this.#random());
+    this.#heap.schedule(id, state.nextRefreshAt);
+  }
+
+  async #onDue(id: string): Promise<void> {
+    const state = this.#states.get(id);
+    if (!state?.scheduled || this.#closed) return;
+    try {
+      await this.#refreshSingleFlight(state.key, state.scheduledToken ?? '');
+    } catch (error) {
+      if (error instanceof TransientFailure) return this.#retryLater(state, error);
+      // needs_login and refused are final for the schedule; their events were emitted where they happened.
+      if (!(error instanceof RefreshError)) {
+        state.lastError = new RefreshError('refresh_failed', 'refresh failed: the credential store failed', {
+          cause: error,
+        });
+        this.#emit({ type: 'failed', key: state.key, error: state.lastError, retryAt: null });
+      }
+    }
+  }
+
+  #retryLater(state: MutableState, failure: TransientFailure): void {
+    state.attempts += 1;
+    const retryAt = this.#now() + backoffDelayMs(state.attempts, this.#random(), failure.retryAfterMs);
+    const error = new RefreshError(
+      'as_unreachable',
+      `refreshing ${JSON.stringify(state.key.serverName)} failed transiently (attempt ${state.attempts}); ` +
+        'retrying, the current token stays in use while it is valid',
+      { cause: failure.cause },
+    );
+    state.lastError = error;
+    state.nextRefreshAt = retryAt;
+    this.#heap.schedule(credentialStorageId(state.key), retryAt);
+    this.#emit({ type: 'failed', key: state.key, error, retryAt });
+  }
+
+  #emit(event: RefresherEvent): void {
+    for (const listener of this.#listeners) {
+      try {
+        listener(event);
+      } catch {
+        // A listener's bug must not break refreshing.
+      }
+    }
+  }
+}

@@ -1,0 +1,84 @@
+export type { AuthorizationServerMetadata } from './as-metadata.js';
+export {
+  type AuthorizationCodeGrant,
+  authorizationCodeGrantRequest,
+  type ExchangeAuthorizationCodeOptions,
+  exchangeAuthorizationCode,
+} from './authorization-code-grant.js';
+export {
+  AuthorizeError,
+  type AuthorizeErrorCode,
+  type AuthorizeErrorDetails,
+  isAuthorizeError,
+} from './authorize-error.js';
+export { type AuthorizationUrlInput, buildAuthorizationUrl } from './build-authorization-url.js';
+export {
+  CLIENT_AUTH_METHODS,
+  type ClientAuthentication,
+  type ClientAuthMethod,
+  clientAuthentication,
+  type OAuthClient,
+  selectClientAuthMethod,
+} from './client-authentication.js';
+export {
+  type ClientRegistration,
+  memoryRegistrationCache,
+  type RegistrationCache,
+  type RegistrationKind,
+  registrationClient,
+} from './client-registration.js';
+export {
+  type DynamicRegistrationInput,
+  dynamicRegistrationMetadata,
+  dynamicRegistrationRequest,
+  type ProcessRegistrationOptions,
+  processDynamicRegistrationResponse,
+} from './dynamic-registration.js';
+export { type MergeAuthorizeParamsInput, mergeAuthorizeParams } from './merge-authorize-params.js';
+export { computeCodeChallenge, type GeneratePkceOptions, generatePkce, type Pkce } from './pkce.js';
+export {
+  expiresInSeconds,
+  type ProcessTokenResponseOptions,
+  processTokenResponse,
+} from './process-token-response.js';
+export type { RandomBytes } from './random.js';
+export {
+  assertNoReservedParams,
+  type ExtraAuthorizeParams,
+  type ExtraTokenParams,
+  RESERVED_AUTHORIZE_PARAMS,
+  RESERVED_TOKEN_PARAMS,
+  type ReservedAuthorizeParam,
+  type ReservedTokenParam,
+} from './reserved-params.js';
+export {
+  type PreRegisteredClient,
+  type RegistrationMode,
+  type ResolveClientRegistrationInput,
+  resolveClientRegistration,
+  shouldReregister,
+} from './resolve-client-registration.js';
+export { type ResourcePolicy, resolveResource } from './resource-policy.js';
+export {
+  type SelectScopesInput,
+  selectScopes,
+  splitScope,
+  stepUpScopes,
+} from './select-scopes.js';
+export {
+  type PendingAuthorization,
+  type StartAuthorizationInput,
+  startAuthorization,
+} from './start-authorization.js';
+export { constantTimeEqual, type GenerateStateOptions, generateState } from './state.js';
+export {
+  type TokenEndpointMetadata,
+  type TokenRequestOptions,
+  tokenEndpointRequest,
+} from './token-request.js';
+export type { TokenSet } from './token-set.js';
+export {
+  type AuthorizationResponse,
+  type ExpectedAuthorizationResponse,
+  validateAuthorizationResponse,
+} from './validate-authorization-response.js';

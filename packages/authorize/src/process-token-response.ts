@@ -1,0 +1,113 @@
+import type { HttpResponse } from '@mcp-oauth/http';
+import type { AuthorizationServerMetadata } from './as-metadata.js';
+import { AuthorizeError } from './authorize-error.js';
+import { bodyObject, describeBody, oauthErrorFrom, statusError } from './oauth-response-body.js';
+import { splitScope } from './select-scopes.js';
+import type { TokenSet } from './token-set.js';
+
+/** Options of {@link processTokenResponse}. */
+export interface ProcessTokenResponseOptions {
+  /** The `resource` the request carried; recorded in the result. */
+  resource?: string | undefined;
+  /** The scopes the grant asked for; the result's scopes when the response has no `scope` (RFC 6749 §5.1). */
+  requestedScopes?: readonly string[] | undefined;
+  /**
+   * Clock in milliseconds since the epoch; `expires_at` = `now()` + `expires_in`. Default `Date.now`. Pass the time
+   * the request was sent for a conservative expiry.
+   */
+  now?: (() => number) | undefined;
+}
+
+/** `expires_in` as a number of seconds: an integer, a decimal, or a string of digits (some servers send "3600"). */
+const NUMERIC = /^\s*\d+(?:\.\d+)?\s*$/;
+
+/**
+ * Validates a token-endpoint response and returns the {@link TokenSet}. Robust to real servers: form-encoded bodies
+ * (GitHub), HTTP 200 carrying `error` (GitHub), `token_type` in any case, `expires_in` absent or not a positive
+ * number (expiry unknown: `expires_at` null), `expires_in` as a numeric string, `scope` as a JSON array. Checks, in
+ * this fixed order:
+ *
+ * 1. an OAuth error body (string `error`), whatever the status → `oauth_error` with `error`, `error_description`,
+ *    `error_uri`, `status`; retryable for `temporarily_unavailable`, `server_error`, 429 and 5xx;
+ * 2. a non-2xx status → `unexpected_status`;
+ * 3. the body is a JSON object or form-encoded → else `invalid_token_response`;
+ * 4. `access_token` a non-empty string; `token_type` a string equal to `Bearer` ignoring case (RFC 6749 §7.1: a
+ *    client MUST NOT use a token whose type it does not understand);
+ * 5. optional fields typed: `refresh_token`, `scope`, `id_token` strings (an empty `refresh_token` counts as none).
+ *
+ * No error message or field ever holds a token, a code or a secret, or the raw body.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.1
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.2
+ */
+export function processTokenResponse(
+  as: Pick<AuthorizationServerMetadata, 'issuer'>,
+  response: HttpResponse,
+  options: ProcessTokenResponseOptions = {},
+): TokenSet {
+  const object = bodyObject(response);
+  const oauthError = oauthErrorFrom('oauth_error', 'token endpoint', response, object);
+  if (oauthError !== undefined) throw oauthError;
+  if (response.status < 200 || response.status > 299) {
+    throw statusError('unexpected_status', 'token endpoint', response);
+  }
+  if (object === undefined) {
+    throw invalid(`the body is not a JSON object or a form (${describeBody(response)})`);
+  }
+
+  const accessToken = object.access_token;
+  if (typeof accessToken !== 'string' || accessToken === '')
+    throw invalid('access_token is missing or empty');
+  const tokenType = object.token_type;
+  if (typeof tokenType !== 'string') throw invalid('token_type is missing');
+  // RFC 6749 §5.1: token_type is case-insensitive.
+  if (tokenType.toLowerCase() !== 'bearer') {
+    throw invalid(`token_type ${JSON.stringify(tokenType)} is not Bearer (RFC 6749 §7.1)`);
+  }
+  const refreshToken = optionalString(object, 'refresh_token');
+  const idToken = optionalString(object, 'id_token');
+  const scopes = grantedScopes(object.scope, options.requestedScopes);
+  const expiresIn = expiresInSeconds(object.expires_in);
+  const now = (options.now ?? Date.now)();
+
+  return {
+    access_token: accessToken,
+    token_type: 'Bearer',
+    expires_at: expiresIn === null ? null : now + Math.round(expiresIn * 1000),
+    ...(refreshToken !== undefined && refreshToken !== '' && { refresh_token: refreshToken }),
+    scopes,
+    issuer: as.issuer,
+    ...(options.resource !== undefined && { resource: options.resource }),
+    ...(idToken !== undefined && idToken !== '' && { id_token: idToken }),
+  };
+}
+
+/** Seconds until expiry, or null when unknown (absent, not numeric, zero or negative). */
+export function expiresInSeconds(value: unknown): number | null {
+  let seconds: number;
+  if (typeof value === 'number') seconds = value;
+  else if (typeof value === 'string' && NUMERIC.test(value)) seconds = Number(value);
+  else return null;
+  return Number.isFinite(seconds) && seconds > 0 ? seconds : null;
+}
+
+function grantedScopes(scope: unknown, requested: readonly string[] | undefined): string[] {
+  // RFC 6749 §5.1: scope OPTIONAL if identical to the scope requested by the client.
+  if (scope === undefined || scope === null) return [...new Set(requested ?? [])];
+  if (typeof scope === 'string') return [...new Set(splitScope(scope))];
+  if (Array.isArray(scope) && scope.every((s) => typeof s === 'string')) {
+    return [...new Set(scope.flatMap((s: string) => splitScope(s)))];
+  }
+  throw invalid('scope is neither a string nor a list of strings');
+}
+
+function optionalString(object: Readonly<Record<string, unknown>>, name: string): string | undefined {
+  const value = object[name];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') throw invalid(`${name} is not a string`);
+  return value;
+}
+
+function invalid(why: string): AuthorizeError {
+  return new AuthorizeError('invalid_token_response', `The token endpoint's answer is unusable: ${why}`);
+}

@@ -169,14 +169,14 @@ function resolveOAuth(
       oauth.clientId,
       undefined,
       undefined,
-      'not set: dynamic or CIMD registration',
+      'none: registered at login (CIMD or dynamic registration)',
     ),
     clientSecretEnvVar: r.value(
       'client_secret_env_var',
       oauth.clientSecretEnvVar,
       undefined,
       undefined,
-      'not set: public client',
+      'none: a public client without a secret',
     ),
     registration: r.value(
       'registration',
@@ -185,13 +185,7 @@ function resolveOAuth(
       'auto',
       'auto: pre-registered when client_id is set, else CIMD when supported and configured, else DCR',
     ),
-    clientMetadataUrl: r.value(
-      'client_metadata_url',
-      oauth.clientMetadataUrl,
-      undefined,
-      undefined,
-      'not set',
-    ),
+    clientMetadataUrl: r.value('client_metadata_url', oauth.clientMetadataUrl, undefined, undefined, 'none'),
     callbackPort:
       oauth.callbackPort !== undefined
         ? r.config('callback_port', oauth.callbackPort)
@@ -225,7 +219,7 @@ function resolveOAuth(
         : {
             value: undefined,
             source: 'default',
-            detail: "not set: from the server's challenge or metadata at login",
+            detail: "from the server's challenge or metadata at login",
           },
     scopeHints: r.value(
       'scope_hints',

@@ -142,7 +142,19 @@ export function addServerToText(
     out = [...body, ...(needsBlank ? [blank] : []), ...block, ''];
   }
   const result = joinLines(out);
-  verifyEdit(text, result, name, options.path);
+  try {
+    verifyEdit(text, result, name, options.path);
+  } catch (error) {
+    // Lines of the new server exist only in the text that was not written: drop them from its issues.
+    if (!(error instanceof ConfigError)) throw error;
+    const prefix = `mcp_servers.${formatKey(name)}`;
+    const issues = error.issues.map((issue) =>
+      issue.path === prefix || issue.path.startsWith(`${prefix}.`)
+        ? { path: issue.path, message: issue.message }
+        : issue,
+    );
+    throw new ConfigError(error.code, issues, { file: options.path, cause: error.cause });
+  }
   return result;
 }
 

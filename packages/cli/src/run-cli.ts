@@ -1,0 +1,183 @@
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { ConfigError } from '@mcp-oauth/config';
+import type { Command, CommandContext, CommandInput, OptionSpec } from './command.js';
+import { CliError, exitCodeFor, usageError } from './errors.js';
+import { EXIT } from './exit-codes.js';
+import { GLOBAL_OPTIONS, GLOBAL_VALUE_OPTIONS } from './global-options.js';
+import { commandHelp, programHelp } from './help.js';
+import type { CliIo } from './io.js';
+import { COMMANDS } from './registry.js';
+import { colorEnabled, createStyle, type Style } from './style.js';
+
+type ParseOptions = Record<string, { type: 'string' | 'boolean'; multiple?: boolean; short?: string }>;
+
+function toParseOptions(options: Readonly<Record<string, OptionSpec>>): ParseOptions {
+  return Object.fromEntries(
+    Object.entries(options).map(([name, spec]) => [
+      name,
+      {
+        type: spec.type,
+        ...(spec.multiple === true ? { multiple: true } : {}),
+        ...(spec.short === undefined ? {} : { short: spec.short }),
+      },
+    ]),
+  );
+}
+
+/** Index of the command name: the first token that is not a global option or its value. */
+function commandIndex(argv: readonly string[]): number {
+  for (let i = 0; i < argv.length; i++) {
+    const token = argv[i] as string;
+    if (token === '--') return -1;
+    if (!token.startsWith('-')) return i;
+    if (GLOBAL_VALUE_OPTIONS.has(token)) i++;
+  }
+  return -1;
+}
+
+/** node:util parseArgs errors are usage errors; their messages are already clear. */
+function parse(args: readonly string[], options: ParseOptions, command?: string) {
+  try {
+    return parseArgs({ args: [...args], options, allowPositionals: true, strict: true, tokens: true });
+  } catch (error) {
+    if (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) {
+      // Keep the first sentence: "Unknown option '--x'" (the rest suggests `--`, rarely what was meant).
+      const first = (error.message.split('\n')[0] ?? error.message).split('. To specify')[0] ?? error.message;
+      throw usageError(first, command);
+    }
+    throw error;
+  }
+}
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
+  return pkg.version;
+}
+
+function report(error: unknown, io: CliIo, style: Style): number {
+  const code = exitCodeFor(error);
+  const label = style.red(style.bold('error'));
+  if (error instanceof CliError || error instanceof ConfigError) {
+    io.stderr.write(`mcp-oauth: ${label}: ${error.message}\n`);
+    const hint =
+      error instanceof CliError
+        ? error.hint
+        : error.code === 'server_not_found'
+          ? "Run 'mcp-oauth list' to see the configured servers."
+          : undefined;
+    if (hint !== undefined) io.stderr.write(`${hint}\n`);
+    return code;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  io.stderr.write(`mcp-oauth: ${label}: unexpected: ${message}\n`);
+  if (io.env.MCP_OAUTH_DEBUG !== undefined && error instanceof Error && error.stack !== undefined) {
+    io.stderr.write(`${error.stack}\n`);
+  }
+  return code;
+}
+
+function splitTokens(
+  parsed: ReturnType<typeof parse>,
+  args: readonly string[],
+): { positionals: string[]; rest: string[] } {
+  const terminator = parsed.tokens.find((token) => token.kind === 'option-terminator');
+  const end = terminator?.index ?? args.length;
+  const positionals = parsed.tokens.flatMap((token) =>
+    token.kind === 'positional' && token.index < end ? [token.value] : [],
+  );
+  return { positionals, rest: terminator === undefined ? [] : args.slice(terminator.index + 1) };
+}
+
+async function runCommand(command: Command, args: readonly string[], io: CliIo): Promise<number> {
+  const parsed = parse(args, toParseOptions({ ...GLOBAL_OPTIONS, ...command.options }), command.name);
+  const values = parsed.values as CommandInput['values'];
+  const noColor = values['no-color'] === true;
+  const out = createStyle(colorEnabled(io.stdout, io.env, noColor));
+  const err = createStyle(colorEnabled(io.stderr, io.env, noColor));
+  if (values.help === true) {
+    io.stdout.write(commandHelp(command, out));
+    return EXIT.ok;
+  }
+  const context: CommandContext = {
+    io,
+    globals: {
+      config: values.config as string | undefined,
+      codexHome: values['codex-home'] as string | undefined,
+      noColor,
+    },
+    out,
+    err,
+    warn: (message) => io.stderr.write(`mcp-oauth: ${err.yellow('warning')}: ${message}\n`),
+  };
+  try {
+    const { positionals, rest } = splitTokens(parsed, args);
+    if (rest.length > 0 && command.acceptsRest !== true) {
+      throw usageError(`${command.name} takes no arguments after --`, command.name);
+    }
+    if (positionals.length !== command.positionals.length) {
+      const expected = command.positionals.length === 0 ? 'no arguments' : command.positionals.join(' ');
+      const got = positionals.length === 0 ? 'none' : positionals.map((p) => JSON.stringify(p)).join(' ');
+      throw usageError(`${command.name} expects ${expected}, got ${got}`, command.name);
+    }
+    return await command.run({ values, positionals, rest }, context);
+  } catch (error) {
+    return report(error, io, err);
+  }
+}
+
+/**
+ * Runs the CLI with `argv` (without node and the script) and returns the exit code. Output goes to `io`.
+ *
+ * @see docs/cli.md
+ */
+export async function runCli(
+  argv: readonly string[],
+  io: CliIo,
+  commands: readonly Command[] = COMMANDS,
+): Promise<number> {
+  const errStyle = createStyle(colorEnabled(io.stderr, io.env, argv.includes('--no-color')));
+  try {
+    const index = commandIndex(argv);
+    if (index < 0) {
+      const parsed = parse(
+        argv,
+        toParseOptions({ ...GLOBAL_OPTIONS, version: { type: 'boolean', description: '' } }),
+      );
+      const values = parsed.values as Record<string, unknown>;
+      if (parsed.positionals.length > 0) throw usageError('arguments after -- need a command');
+      if (values.version === true) {
+        io.stdout.write(`${version()}\n`);
+        return EXIT.ok;
+      }
+      const style = createStyle(colorEnabled(io.stdout, io.env, values['no-color'] === true));
+      if (values.help === true) {
+        io.stdout.write(programHelp(commands, style));
+        return EXIT.ok;
+      }
+      io.stderr.write(programHelp(commands, errStyle));
+      return EXIT.usage;
+    }
+    const name = argv[index] as string;
+    const args = [...argv.slice(0, index), ...argv.slice(index + 1)];
+    if (name === 'help') {
+      const topic = args.find((arg) => !arg.startsWith('-'));
+      const style = createStyle(colorEnabled(io.stdout, io.env, args.includes('--no-color')));
+      if (topic === undefined) {
+        io.stdout.write(programHelp(commands, style));
+        return EXIT.ok;
+      }
+      const command = commands.find((candidate) => candidate.name === topic);
+      if (command === undefined) throw usageError(`unknown command ${JSON.stringify(topic)}`);
+      io.stdout.write(commandHelp(command, style));
+      return EXIT.ok;
+    }
+    const command = commands.find((candidate) => candidate.name === name);
+    if (command === undefined) throw usageError(`unknown command ${JSON.stringify(name)}`);
+    return await runCommand(command, args, io);
+  } catch (error) {
+    return report(error, io, errStyle);
+  }
+}

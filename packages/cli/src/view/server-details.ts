@@ -1,0 +1,136 @@
+import type { ConfigIssue, ResolvedServer, ResourcePolicy, Sourced } from '@mcp-oauth/config';
+import { type IssueJson, issueJson, JSON_SCHEMA_VERSION } from './json.js';
+import { redactValues } from './redact.js';
+
+type Json = string | number | boolean | null | readonly Json[] | { readonly [key: string]: Json };
+
+/** An effective value in `get --json`: where it came from (`config`, `profile`, `default`) and the details. */
+export interface SourcedJson<T extends Json = Json> {
+  readonly value: T;
+  readonly source: 'config' | 'profile' | 'default' | 'issuer';
+  readonly detail: string;
+}
+
+/** `get --json`. Every field is always present (null when it does not apply); secrets never appear. */
+export interface ServerDetailsJson {
+  readonly schema_version: number;
+  readonly config_path: string;
+  readonly name: string;
+  readonly transport: 'stdio' | 'streamable_http';
+  readonly enabled: boolean;
+  readonly required: boolean;
+  readonly url: string | null;
+  readonly bearer_token_env_var: string | null;
+  readonly http_headers: Record<string, string> | null;
+  readonly env_http_headers: Readonly<Record<string, string>> | null;
+  readonly command: string | null;
+  readonly args: readonly string[];
+  readonly env: Record<string, string> | null;
+  readonly env_vars: readonly { readonly name: string; readonly source: string | null }[];
+  readonly cwd: string | null;
+  readonly startup_timeout_ms: number | null;
+  readonly tool_timeout_ms: number | null;
+  readonly enabled_tools: readonly string[] | null;
+  readonly disabled_tools: readonly string[] | null;
+  readonly credentials_store: SourcedJson<string>;
+  readonly oauth: OAuthDetailsJson | null;
+  readonly warnings: readonly IssueJson[];
+}
+
+/** The `oauth` object of `get --json`. */
+export interface OAuthDetailsJson {
+  readonly provider: SourcedJson<string>;
+  readonly client_id: SourcedJson<string | null>;
+  readonly client_secret_env_var: SourcedJson<string | null>;
+  readonly registration: SourcedJson<string>;
+  readonly client_metadata_url: SourcedJson<string | null>;
+  readonly callback_port: SourcedJson<number | null>;
+  readonly callback_url: SourcedJson<string | null>;
+  readonly resource: SourcedJson<string | false>;
+  readonly scopes: SourcedJson<readonly string[] | null>;
+  readonly scope_hints: SourcedJson<readonly string[]>;
+  readonly extra_authorize_params: Readonly<Record<string, SourcedJson<string>>>;
+  readonly audience_from_resource: SourcedJson<boolean>;
+  readonly extra_token_params: Readonly<Record<string, SourcedJson<string>>>;
+  readonly token_endpoint_headers: Readonly<Record<string, SourcedJson<string>>>;
+  readonly send_scope_on_refresh: SourcedJson<boolean>;
+  readonly allow_missing_pkce_metadata: SourcedJson<boolean>;
+  readonly allow_issuer_mismatch: SourcedJson<boolean>;
+}
+
+/** `"auto"`, `false` (off) or the URI: the way it is written in TOML. */
+export function resourceJson(policy: ResourcePolicy): string | false {
+  if (policy.kind === 'auto') return 'auto';
+  if (policy.kind === 'off') return false;
+  return policy.uri;
+}
+
+function sourced<T, J extends Json>(value: Sourced<T>, map: (v: T) => J): SourcedJson<J> {
+  return { value: map(value.value), source: value.source, detail: value.detail };
+}
+
+const orNull = <T>(value: T | undefined): T | null => value ?? null;
+
+function sourcedTable(table: Readonly<Record<string, Sourced<string>>>): Record<string, SourcedJson<string>> {
+  return Object.fromEntries(Object.entries(table).map(([key, value]) => [key, sourced(value, String)]));
+}
+
+function oauthJson(resolved: ResolvedServer): OAuthDetailsJson | null {
+  const oauth = resolved.oauth;
+  if (oauth === undefined) return null;
+  return {
+    provider: { value: oauth.provider.id, source: oauth.provider.source, detail: oauth.provider.reason },
+    client_id: sourced(oauth.clientId, orNull),
+    client_secret_env_var: sourced(oauth.clientSecretEnvVar, orNull),
+    registration: sourced(oauth.registration, String),
+    client_metadata_url: sourced(oauth.clientMetadataUrl, orNull),
+    callback_port: sourced(oauth.callbackPort, orNull),
+    callback_url: sourced(oauth.callbackUrl, orNull),
+    resource: sourced(oauth.resource, resourceJson),
+    scopes: sourced(oauth.scopes, orNull),
+    scope_hints: sourced(oauth.scopeHints, (v) => v),
+    extra_authorize_params: sourcedTable(oauth.extraAuthorizeParams),
+    audience_from_resource: sourced(oauth.audienceFromResource, Boolean),
+    extra_token_params: sourcedTable(oauth.extraTokenParams),
+    token_endpoint_headers: sourcedTable(oauth.tokenEndpointHeaders),
+    send_scope_on_refresh: sourced(oauth.sendScopeOnRefresh, Boolean),
+    allow_missing_pkce_metadata: sourced(oauth.allowMissingPkceMetadata, Boolean),
+    allow_issuer_mismatch: sourced(oauth.allowIssuerMismatch, Boolean),
+  };
+}
+
+/** Builds the `get --json` document. Header values and stdio `env` values are redacted. */
+export function serverDetails(
+  resolved: ResolvedServer,
+  configPath: string,
+  warnings: readonly ConfigIssue[],
+): ServerDetailsJson {
+  const server = resolved.server;
+  const http = server.transport === 'streamable_http' ? server : undefined;
+  const stdio = server.transport === 'stdio' ? server : undefined;
+  const prefix = `mcp_servers.${server.name}.`;
+  return {
+    schema_version: JSON_SCHEMA_VERSION,
+    config_path: configPath,
+    name: server.name,
+    transport: server.transport,
+    enabled: server.enabled,
+    required: server.required,
+    url: http?.url ?? null,
+    bearer_token_env_var: http?.bearerTokenEnvVar ?? null,
+    http_headers: redactValues(http?.httpHeaders),
+    env_http_headers: http?.envHttpHeaders ?? null,
+    command: stdio?.command ?? null,
+    args: stdio?.args ?? [],
+    env: redactValues(stdio?.env),
+    env_vars: (stdio?.envVars ?? []).map((v) => ({ name: v.name, source: v.source ?? null })),
+    cwd: stdio?.cwd ?? null,
+    startup_timeout_ms: server.startupTimeoutMs ?? null,
+    tool_timeout_ms: server.toolTimeoutMs ?? null,
+    enabled_tools: server.enabledTools ?? null,
+    disabled_tools: server.disabledTools ?? null,
+    credentials_store: sourced(resolved.credentialsStore, String),
+    oauth: oauthJson(resolved),
+    warnings: warnings.filter((w) => w.path.startsWith(prefix)).map(issueJson),
+  };
+}

@@ -3,7 +3,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { ServerDetailsJson } from '@mcp-oauth/cli';
-import { type Sandbox, sandbox } from './run-cli.js';
+import { type Sandbox, sandbox } from './cli-sandbox.js';
 
 let box: Sandbox;
 before(async () => {

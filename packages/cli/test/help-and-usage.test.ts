@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
 import { COMMANDS } from '@mcp-oauth/cli';
-import { type Sandbox, sandbox } from './run-cli.js';
+import { type Sandbox, sandbox } from './cli-sandbox.js';
 
 let box: Sandbox;
 before(async () => {

@@ -1,0 +1,269 @@
+import { cacheLifetimeMs } from './cache-lifetime.js';
+import { type AsDiscovery, discoverAuthorizationServer } from './discover-as.js';
+import { discoverProtectedResourceMetadata, type PrmDiscovery } from './discover-prm.js';
+import { discoveryCacheKey, fromCacheEntry, toCacheEntry } from './discovery-cache.js';
+import { DiscoveryError, isDiscoveryError } from './discovery-error.js';
+import {
+  type DiscoveryOptions,
+  type ResolvedDiscoveryOptions,
+  resolveDiscoveryOptions,
+} from './discovery-options.js';
+import type { DiscoveredChallenge, DiscoveryPolicy, DiscoveryResult } from './discovery-result.js';
+import type { DiscoveryWarning } from './discovery-warning.js';
+import { type ChallengeOutcome, probeResource, readChallenge } from './probe-resource.js';
+import { parseResourceUrl } from './resource-url.js';
+import type { WwwAuthenticateInput } from './www-authenticate.js';
+
+/** One call of {@link Discovery.discover}. */
+export interface DiscoverRequest {
+  /** The MCP server URL (Streamable HTTP endpoint), e.g. `https://mcp.example.com/mcp`. */
+  readonly resourceUrl: string;
+  /**
+   * `WWW-Authenticate` of a 401 the caller already got from the server (a string, the repeated values, or the
+   * response `Headers`). When given, discovery sends no probe of its own.
+   */
+  readonly challenge?: WwwAuthenticateInput;
+  /** Config `allow_missing_pkce_metadata`. Default false. */
+  readonly allowMissingPkceMetadata?: boolean;
+  /** Config `allow_issuer_mismatch`. Default false. */
+  readonly allowIssuerMismatch?: boolean;
+  readonly signal?: AbortSignal;
+}
+
+/** Discovery with its caches. */
+export interface Discovery {
+  /**
+   * The validated protected-resource and authorization-server metadata of an MCP server: from the memory cache,
+   * else the persistent cache, else the network (probe → protected-resource metadata → authorization server).
+   * Concurrent calls for one server share one run.
+   *
+   * @throws {DiscoveryError}
+   */
+  discover(request: DiscoverRequest): Promise<DiscoveryResult>;
+  /**
+   * Drops the cached result of an MCP server (memory and persistent), for a caller whose use of it failed (an
+   * endpoint answered 404, the issuer changed): the next `discover` runs on the network again.
+   */
+  invalidate(resourceUrl: string): Promise<void>;
+}
+
+/**
+ * Creates a {@link Discovery}: everything it does goes through the injected HTTP client, clock and cache.
+ *
+ * @example
+ * ```ts
+ * const discovery = createDiscovery({ http: createHttpClient() });
+ * const found = await discovery.discover({ resourceUrl: 'https://mcp.example.com/mcp' });
+ * found.resource; found.issuer; found.authorizationServerMetadata.authorization_endpoint;
+ * ```
+ * @see https://modelcontextprotocol.io/specification/2026-07-28/basic/authorization/authorization-server-discovery
+ */
+export function createDiscovery(options: DiscoveryOptions): Discovery {
+  const ctx = resolveDiscoveryOptions(options);
+  const memory = new Map<string, DiscoveryResult>();
+  const inFlight = new Map<string, Promise<DiscoveryResult>>();
+
+  async function discover(request: DiscoverRequest): Promise<DiscoveryResult> {
+    const resourceUrl = parseResourceUrl(request.resourceUrl);
+    const policy = policyOf(request);
+    const key = discoveryCacheKey(resourceUrl);
+    const caller = request.challenge === undefined ? undefined : readChallenge(request.challenge, 'caller');
+    const warnings: DiscoveryWarning[] = [];
+    const cached =
+      fromMemory(memory.get(key), ctx.now(), policy) ??
+      (await fromStore(ctx, key, { resourceUrl, policy, now: ctx.now() }, warnings));
+    if (cached !== undefined && matchesChallenge(cached, caller)) {
+      memory.set(key, { ...cached, sources: { ...cached.sources, cache: 'memory' } });
+      return withCallerChallenge(cached, caller);
+    }
+    const flightKey = `${key}|${policy.allowMissingPkceMetadata}|${policy.allowIssuerMismatch}`;
+    const running = inFlight.get(flightKey);
+    if (running !== undefined && caller === undefined) return running;
+    const run = runDiscovery(ctx, { request, resourceUrl, policy, caller, warnings })
+      .then((result) => remember(ctx, memory, key, result))
+      .finally(() => inFlight.delete(flightKey));
+    inFlight.set(flightKey, run);
+    return run;
+  }
+
+  async function invalidate(resourceUrl: string): Promise<void> {
+    const key = discoveryCacheKey(parseResourceUrl(resourceUrl));
+    memory.delete(key);
+    await ctx.cache?.delete(key);
+  }
+
+  return { discover, invalidate };
+}
+
+interface Run {
+  readonly request: DiscoverRequest;
+  readonly resourceUrl: URL;
+  readonly policy: DiscoveryPolicy;
+  readonly caller: ChallengeOutcome | undefined;
+  readonly warnings: DiscoveryWarning[];
+}
+
+/** The network run: challenge → protected-resource metadata → authorization server → result. */
+async function runDiscovery(ctx: ResolvedDiscoveryOptions, run: Run): Promise<DiscoveryResult> {
+  const { http, now } = ctx;
+  const signal = run.request.signal;
+  const challenge = run.caller ?? (await probeResource(http, run.resourceUrl, signal));
+  const prm = await explainChallenge(challenge, () =>
+    discoverProtectedResourceMetadata({
+      http,
+      resourceUrl: run.resourceUrl,
+      resourceMetadataUrl: challenge.bearer?.resource_metadata,
+      signal,
+    }),
+  );
+  const as = await discoverAuthorizationServer({
+    http,
+    authorizationServers: prm.metadata.authorization_servers,
+    policy: run.policy,
+    signal,
+  });
+  const ttlMs = Math.min(cacheLifetimeMs(prm.headers, ctx), cacheLifetimeMs(as.headers, ctx));
+  return assembleResult(run, challenge, prm, as, now(), ttlMs);
+}
+
+/** Adds what was wrong with the challenge to a protected-resource metadata error, so the message explains. */
+async function explainChallenge<T>(challenge: ChallengeOutcome, step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (error) {
+    if (!isDiscoveryError(error) || challenge.warning === undefined) throw error;
+    throw new DiscoveryError(error.code, `${error.message}. Note: ${challenge.warning.message}`, {
+      stage: error.stage,
+      attempts: error.attempts,
+      retryable: error.retryable,
+      cause: error.cause,
+    });
+  }
+}
+
+function assembleResult(
+  run: Run,
+  challenge: ChallengeOutcome,
+  prm: PrmDiscovery,
+  as: AsDiscovery,
+  now: number,
+  ttlMs: number,
+): DiscoveryResult {
+  return {
+    resourceUrl: run.request.resourceUrl,
+    resource: prm.metadata.resource,
+    protectedResourceMetadata: prm.metadata,
+    issuer: as.issuer,
+    authorizationServerMetadata: as.metadata,
+    challenge: describeChallenge(challenge),
+    sources: {
+      cache: 'none',
+      challenge: challenge.bearer === undefined ? 'none' : challenge.source,
+      prm: { source: prm.source, url: prm.url },
+      authorizationServer: { source: as.source, url: as.url, index: as.index },
+    },
+    policy: run.policy,
+    discoveredAt: now,
+    expiresAt: now + ttlMs,
+    warnings: [
+      ...(challenge.warning ? [challenge.warning] : []),
+      ...run.warnings,
+      ...prm.warnings,
+      ...as.warnings,
+    ],
+    attempts: [...prm.attempts, ...as.attempts],
+  };
+}
+
+function describeChallenge(challenge: ChallengeOutcome): DiscoveredChallenge {
+  const b = challenge.bearer;
+  return {
+    source: b === undefined ? 'none' : challenge.source,
+    ...(challenge.status !== undefined && { status: challenge.status }),
+    ...(b?.resource_metadata !== undefined && { resource_metadata: b.resource_metadata }),
+    ...(b?.scope !== undefined && { scope: b.scope }),
+    scopes: b?.scopes ?? [],
+    ...(b?.error !== undefined && { error: b.error }),
+    ...(b?.error_description !== undefined && { error_description: b.error_description }),
+  };
+}
+
+function policyOf(request: DiscoverRequest): DiscoveryPolicy {
+  return {
+    allowMissingPkceMetadata: request.allowMissingPkceMetadata === true,
+    allowIssuerMismatch: request.allowIssuerMismatch === true,
+  };
+}
+
+function fromMemory(
+  result: DiscoveryResult | undefined,
+  now: number,
+  policy: DiscoveryPolicy,
+): DiscoveryResult | undefined {
+  if (result === undefined || result.expiresAt <= now) return undefined;
+  const same =
+    result.policy.allowIssuerMismatch === policy.allowIssuerMismatch &&
+    result.policy.allowMissingPkceMetadata === policy.allowMissingPkceMetadata;
+  return same ? result : undefined;
+}
+
+async function fromStore(
+  ctx: ResolvedDiscoveryOptions,
+  key: string,
+  expected: Parameters<typeof fromCacheEntry>[1],
+  warnings: DiscoveryWarning[],
+): Promise<DiscoveryResult | undefined> {
+  if (ctx.cache === undefined) return undefined;
+  try {
+    const result = fromCacheEntry(await ctx.cache.get(key), expected);
+    return result === undefined
+      ? undefined
+      : { ...result, sources: { ...result.sources, cache: 'persistent' } };
+  } catch (error) {
+    warnings.push(storeWarning('read', error));
+    return undefined;
+  }
+}
+
+/** Keeps a fresh result in memory and in the persistent cache, unless its lifetime is 0 (`no-store`). */
+async function remember(
+  ctx: ResolvedDiscoveryOptions,
+  memory: Map<string, DiscoveryResult>,
+  key: string,
+  result: DiscoveryResult,
+): Promise<DiscoveryResult> {
+  const ttlMs = result.expiresAt - result.discoveredAt;
+  if (ttlMs <= 0) return result;
+  memory.set(key, { ...result, sources: { ...result.sources, cache: 'memory' } });
+  if (ctx.cache === undefined) return result;
+  try {
+    await ctx.cache.set(key, toCacheEntry(result), ttlMs);
+    return result;
+  } catch (error) {
+    return { ...result, warnings: [...result.warnings, storeWarning('write', error)] };
+  }
+}
+
+function storeWarning(operation: 'read' | 'write', error: unknown): DiscoveryWarning {
+  const reason = error instanceof Error ? error.message : String(error);
+  return {
+    code: 'cache_store_failed',
+    message: `The persistent discovery cache failed to ${operation}: ${reason}`,
+  };
+}
+
+/** A cached result still fits a caller's challenge unless that challenge names another metadata URL. */
+function matchesChallenge(cached: DiscoveryResult, caller: ChallengeOutcome | undefined): boolean {
+  const url = caller?.bearer?.resource_metadata;
+  return url === undefined || url === cached.sources.prm.url || url === cached.challenge.resource_metadata;
+}
+
+/** MCP spec (Scope Selection Strategy): the scopes of the current challenge are authoritative for the operation. */
+function withCallerChallenge(cached: DiscoveryResult, caller: ChallengeOutcome | undefined): DiscoveryResult {
+  if (caller?.bearer === undefined) return cached;
+  return {
+    ...cached,
+    challenge: describeChallenge(caller),
+    sources: { ...cached.sources, challenge: 'caller' },
+  };
+}

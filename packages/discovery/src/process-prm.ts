@@ -1,0 +1,88 @@
+import { DiscoveryError } from './discovery-error.js';
+import { sameResource } from './resource-url.js';
+import { isJsonObject, isStringArray, show } from './show.js';
+import type { PrmSource } from './well-known-urls.js';
+
+/**
+ * RFC 9728 §2 protected-resource metadata, as validated by {@link processProtectedResourceMetadata}. Other
+ * members of the document are kept as sent.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc9728#section-2
+ */
+export interface ProtectedResourceMetadata {
+  /** The resource identifier, as sent: the RFC 8707 `resource` to put in authorize and token requests. */
+  readonly resource: string;
+  /** Issuer identifiers of the authorization servers, in the server's order; at least one. */
+  readonly authorization_servers: readonly string[];
+  readonly scopes_supported?: readonly string[];
+  readonly bearer_methods_supported?: readonly string[];
+  readonly resource_name?: string;
+  readonly [member: string]: unknown;
+}
+
+/** What a protected-resource metadata document is checked against. */
+export interface PrmExpectation {
+  /** The MCP server URL discovery runs for. */
+  readonly resourceUrl: URL;
+  /** How the document was found; decides which `resource` values are accepted. */
+  readonly source: PrmSource;
+  /** The URL the document came from, for messages. */
+  readonly url: string;
+}
+
+/**
+ * The `resource` values accepted for a document found at `source` (compared with {@link sameResource}):
+ * - `header` and `path-inserted`: the MCP server URL. RFC 9728 §3.3: for a URL from `resource_metadata`, the
+ *   URL the client made its request to; for a well-known URL, the identifier the suffix was inserted into.
+ * - `root`: the MCP server URL (what the MCP spec's root fallback serves), or the origin, which is the identifier
+ *   the suffix was inserted into for the root URL (RFC 9728 §3.1, §3.3 read literally).
+ */
+export function acceptedResources(resourceUrl: URL, source: PrmSource): string[] {
+  return source === 'root' ? [resourceUrl.href, resourceUrl.origin] : [resourceUrl.href];
+}
+
+/**
+ * Validates a protected-resource metadata document, in order: a JSON object → `resource` a string → `resource`
+ * is the resource looked up (RFC 9728 §3.3) → `authorization_servers` a non-empty array of strings (MCP) →
+ * `scopes_supported` and `bearer_methods_supported` arrays of strings when present. Pure.
+ *
+ * @throws {DiscoveryError} `prm_invalid`, `prm_resource_mismatch` or `prm_no_authorization_servers`.
+ * @see https://www.rfc-editor.org/rfc/rfc9728#section-3.3
+ */
+export function processProtectedResourceMetadata(
+  document: unknown,
+  expected: PrmExpectation,
+): ProtectedResourceMetadata {
+  const where = `protected-resource metadata at ${show(expected.url)}`;
+  if (!isJsonObject(document)) throw new DiscoveryError('prm_invalid', `The ${where} is not a JSON object`);
+  const { resource, authorization_servers: servers } = document;
+  // RFC 9728 §2: "resource" is REQUIRED.
+  if (typeof resource !== 'string') {
+    throw new DiscoveryError('prm_invalid', `The ${where} has no "resource" string`);
+  }
+  const accepted = acceptedResources(expected.resourceUrl, expected.source);
+  // RFC 9728 §3.3: the resource value MUST be identical to the URL it was looked up for; otherwise the data
+  // MUST NOT be used.
+  if (!accepted.some((value) => sameResource(resource, value))) {
+    throw new DiscoveryError(
+      'prm_resource_mismatch',
+      `The ${where} is for resource ${show(resource)}, not ${accepted.map(show).join(' or ')} (RFC 9728 §3.3)`,
+    );
+  }
+  // MCP authorization spec (Authorization Server Location): the document MUST include authorization_servers
+  // with at least one authorization server.
+  if (servers === undefined || (Array.isArray(servers) && servers.length === 0)) {
+    throw new DiscoveryError('prm_no_authorization_servers', `The ${where} lists no "authorization_servers"`);
+  }
+  checkStringArray(document, 'authorization_servers', where);
+  checkStringArray(document, 'scopes_supported', where);
+  checkStringArray(document, 'bearer_methods_supported', where);
+  return { ...document } as ProtectedResourceMetadata;
+}
+
+function checkStringArray(document: Record<string, unknown>, name: string, where: string): void {
+  const value = document[name];
+  if (value !== undefined && !isStringArray(value)) {
+    throw new DiscoveryError('prm_invalid', `In the ${where}, "${name}" is not an array of strings`);
+  }
+}

@@ -1,0 +1,72 @@
+import assert from 'node:assert/strict';
+import { createServer } from 'node:net';
+import { test } from 'node:test';
+import { startCallbackServer } from '@mcp-oauth/client';
+
+test('binds 127.0.0.1 on an OS-chosen port with path /callback/<id>; one-shot', async () => {
+  const cb = await startCallbackServer({ id: 'abc' });
+  assert.match(cb.redirectUri, /^http:\/\/127\.0\.0\.1:\d+\/callback\/abc$/);
+  const waiting = cb.wait({ timeoutMs: 5_000 });
+  const res = await fetch(`${cb.redirectUri}?code=c1&state=s1`);
+  assert.equal(res.status, 200);
+  assert.match(await res.text(), /Signed in/);
+  const url = await waiting;
+  assert.equal(url.searchParams.get('code'), 'c1');
+  assert.equal(url.href, `${cb.redirectUri}?code=c1&state=s1`);
+  await assert.rejects(fetch(`${cb.redirectUri}?code=again`), 'closed after the first callback');
+});
+
+test('other paths get 404 and do not complete the login', async () => {
+  const cb = await startCallbackServer({ id: 'x' });
+  const waiting = cb.wait({ timeoutMs: 5_000 });
+  const other = await fetch(cb.redirectUri.replace('/callback/x', '/callback/y?code=evil'));
+  assert.equal(other.status, 404);
+  await fetch(`${cb.redirectUri}?code=good`);
+  assert.equal((await waiting).searchParams.get('code'), 'good');
+});
+
+test('the error page escapes what the AS sent', async () => {
+  const cb = await startCallbackServer();
+  const waiting = cb.wait({ timeoutMs: 5_000 });
+  const res = await fetch(`${cb.redirectUri}?error=${encodeURIComponent('<script>alert(1)</script>')}`);
+  const html = await res.text();
+  assert.doesNotMatch(html, /<script>/);
+  assert.match(html, /&lt;script&gt;alert\(1\)&lt;\/script&gt;/);
+  await waiting;
+});
+
+test('times out with callback_timeout and closes the listener', async () => {
+  const cb = await startCallbackServer();
+  await assert.rejects(cb.wait({ timeoutMs: 50 }), { code: 'callback_timeout', retryable: true });
+  await assert.rejects(fetch(cb.redirectUri));
+});
+
+test('abort (Ctrl-C) rejects with login_cancelled', async () => {
+  const cb = await startCallbackServer();
+  const ac = new AbortController();
+  const waiting = cb.wait({ timeoutMs: 5_000, signal: ac.signal });
+  ac.abort();
+  await assert.rejects(waiting, { code: 'login_cancelled' });
+});
+
+test('a pasted URL delivered by hand resolves the same wait', async () => {
+  const cb = await startCallbackServer();
+  const waiting = cb.wait({ timeoutMs: 5_000 });
+  cb.deliver(new URL(`${cb.redirectUri}?code=pasted`));
+  assert.equal((await waiting).searchParams.get('code'), 'pasted');
+});
+
+test('a configured port in use is callback_port_in_use with the way out', async () => {
+  const blocker = createServer();
+  await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', () => r()));
+  const port = (blocker.address() as { port: number }).port;
+  try {
+    await assert.rejects(startCallbackServer({ port }), (e: Error & { code: string }) => {
+      assert.equal(e.code, 'callback_port_in_use');
+      assert.match(e.message, new RegExp(`callback port ${port} .* --callback-port`));
+      return true;
+    });
+  } finally {
+    blocker.close();
+  }
+});

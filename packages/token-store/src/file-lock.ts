@@ -135,10 +135,9 @@ function isStale(
 ): boolean {
   const owner = seen.owner;
   if (owner === null) return seen.ageMs > me.fallbackTtlMs;
+  if (owner.host === me.host && owner.pid === me.pid) return !heldTokens.has(owner.token);
   if (seen.ageMs > owner.ttl_ms) return true;
-  if (owner.host !== me.host) return false;
-  if (owner.pid === me.pid) return !heldTokens.has(owner.token);
-  return !me.isAlive(owner.pid);
+  return owner.host === me.host && !me.isAlive(owner.pid);
 }
 
 /**

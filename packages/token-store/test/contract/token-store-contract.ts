@@ -360,7 +360,7 @@ export function tokenStoreContract(
   if (capabilities.deadHolder) {
     run("a SIGKILLed holder's lock expires and another process takes it", async (s) => {
       const key = sampleKey();
-      const holder = startChild({ op: 'hold-lock', spec: specOf(s), key, ttlMs: 1000 });
+      const holder = startChild({ op: 'hold-lock', spec: specOf(s), key, ttlMs: 2000 });
       await holder.reader.waitFor((l) => l === 'locked');
       await assertCode(() => s.store.lock(key, { waitMs: 100 }), 'lock_timeout');
       holder.child.kill('SIGKILL');

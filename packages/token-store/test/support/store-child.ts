@@ -71,3 +71,5 @@ switch (command.op) {
 }
 stdinLines.close();
 await store.close();
+// @keyv/redis's connectionTimeout timer keeps a process alive for its full length, even after disconnect.
+process.exit(0);

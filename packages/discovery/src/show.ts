@@ -2,8 +2,8 @@ const MAX_SHOWN = 200;
 
 /** An untrusted value for a message: JSON-encoded, cut at 200 characters. */
 export function show(value: unknown): string {
-  const text = typeof value === 'string' ? value : String(JSON.stringify(value));
-  return JSON.stringify(text.length > MAX_SHOWN ? `${text.slice(0, MAX_SHOWN)}…` : text);
+  const text = String(JSON.stringify(value));
+  return text.length > MAX_SHOWN ? `${text.slice(0, MAX_SHOWN)}…` : text;
 }
 
 /** Whether `value` is a JSON object (not an array, not null). */

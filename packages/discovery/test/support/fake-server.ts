@@ -65,3 +65,23 @@ export function challenge(wwwAuthenticate: string, status = 401): Route {
     res.end('{"jsonrpc":"2.0","error":{"code":-32001,"message":"Unauthorized"},"id":null}');
   };
 }
+
+/** A valid authorization-server metadata document for `issuer`. */
+export function asMetadata(issuer: string): Record<string, unknown> {
+  return {
+    issuer,
+    authorization_endpoint: `${issuer}/auth`,
+    token_endpoint: `${issuer}/token`,
+    response_types_supported: ['code'],
+    code_challenge_methods_supported: ['S256'],
+  };
+}
+
+/** Never answers; counts the connections the client closed. */
+export function hang(closed: { count: number }): Route {
+  return (req) => {
+    req.socket.on('close', () => {
+      closed.count += 1;
+    });
+  };
+}

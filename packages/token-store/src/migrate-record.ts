@@ -55,6 +55,7 @@ export function migrateRecord(raw: unknown, key: CredentialKey): CredentialRecor
   } else {
     record = checkRecord(r, 'corrupt_record', secrets);
   }
+  // MCP authorization (2026-07-28): tokens and registrations are bound to the issuer; never use one of another AS.
   if (
     record.server_name !== key.serverName ||
     record.server_url !== key.serverUrl ||

@@ -13,6 +13,8 @@ export function recordForKey(
 ): { readonly id: string; readonly record: CredentialRecord } {
   const id = credentialStorageId(key);
   const checked = checkRecord(record, 'invalid_record');
+  // MCP authorization (2026-07-28), client registration: credentials MUST be keyed by the authorization server's
+  // issuer, and never reused across authorization servers.
   if (
     checked.server_name !== key.serverName ||
     checked.server_url !== key.serverUrl ||

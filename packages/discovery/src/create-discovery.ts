@@ -64,26 +64,12 @@ export function createDiscovery(options: DiscoveryOptions): Discovery {
   const inFlight = new Map<string, Promise<DiscoveryResult>>();
 
   async function discover(request: DiscoverRequest): Promise<DiscoveryResult> {
-    const resourceUrl = parseResourceUrl(request.resourceUrl);
-    const policy = policyOf(request);
-    const key = discoveryCacheKey(resourceUrl);
-    const caller = request.challenge === undefined ? undefined : readChallenge(request.challenge, 'caller');
-    const warnings: DiscoveryWarning[] = [];
-    const cached =
-      fromMemory(memory.get(key), ctx.now(), policy) ??
-      (await fromStore(ctx, key, { resourceUrl, policy, now: ctx.now() }, warnings));
-    if (cached !== undefined && matchesChallenge(cached, caller)) {
-      memory.set(key, { ...cached, sources: { ...cached.sources, cache: 'memory' } });
-      return withCallerChallenge(cached, caller);
-    }
-    const flightKey = `${key}|${policy.allowMissingPkceMetadata}|${policy.allowIssuerMismatch}`;
-    const running = inFlight.get(flightKey);
-    if (running !== undefined && caller === undefined) return running;
-    const run = runDiscovery(ctx, { request, resourceUrl, policy, caller, warnings })
-      .then((result) => remember(ctx, memory, key, result))
-      .finally(() => inFlight.delete(flightKey));
-    inFlight.set(flightKey, run);
-    return run;
+    const run = prepareRun(request);
+    const cached = await lookUpCaches(ctx, memory, run);
+    if (cached !== undefined) return cached;
+    return shareRun(inFlight, run, () =>
+      runDiscovery(ctx, run).then((result) => remember(ctx, memory, run.key, result)),
+    );
   }
 
   async function invalidate(resourceUrl: string): Promise<void> {
@@ -95,12 +81,59 @@ export function createDiscovery(options: DiscoveryOptions): Discovery {
   return { discover, invalidate };
 }
 
+/** One `discover` call, checked. */
 interface Run {
   readonly request: DiscoverRequest;
+  readonly key: string;
   readonly resourceUrl: URL;
   readonly policy: DiscoveryPolicy;
   readonly caller: ChallengeOutcome | undefined;
   readonly warnings: DiscoveryWarning[];
+}
+
+function prepareRun(request: DiscoverRequest): Run {
+  const resourceUrl = parseResourceUrl(request.resourceUrl);
+  return {
+    request,
+    key: discoveryCacheKey(resourceUrl),
+    resourceUrl,
+    policy: policyOf(request),
+    caller: request.challenge === undefined ? undefined : readChallenge(request.challenge, 'caller'),
+    warnings: [],
+  };
+}
+
+/** The memory cache, else the persistent cache; a hit must fit the policy and the caller's challenge. */
+async function lookUpCaches(
+  ctx: ResolvedDiscoveryOptions,
+  memory: Map<string, DiscoveryResult>,
+  run: Run,
+): Promise<DiscoveryResult | undefined> {
+  const expected = { resourceUrl: run.resourceUrl, policy: run.policy, now: ctx.now() };
+  const cached =
+    fromMemory(memory.get(run.key), expected.now, run.policy) ??
+    (await fromStore(ctx, run.key, expected, run.warnings));
+  if (cached === undefined || !matchesChallenge(cached, run.caller)) return undefined;
+  memory.set(run.key, { ...cached, sources: { ...cached.sources, cache: 'memory' } });
+  return withCallerChallenge(cached, run.caller);
+}
+
+/**
+ * Concurrent calls for one server and policy share one network run. Calls with their own challenge or signal
+ * run alone (a shared run must not be cancelled by one caller's signal).
+ */
+function shareRun(
+  inFlight: Map<string, Promise<DiscoveryResult>>,
+  run: Run,
+  start: () => Promise<DiscoveryResult>,
+): Promise<DiscoveryResult> {
+  if (run.caller !== undefined || run.request.signal !== undefined) return start();
+  const flightKey = `${run.key}|${run.policy.allowMissingPkceMetadata}|${run.policy.allowIssuerMismatch}`;
+  const running = inFlight.get(flightKey);
+  if (running !== undefined) return running;
+  const started = start().finally(() => inFlight.delete(flightKey));
+  inFlight.set(flightKey, started);
+  return started;
 }
 
 /** The network run: challenge → protected-resource metadata → authorization server → result. */

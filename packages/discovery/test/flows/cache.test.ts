@@ -214,6 +214,19 @@ describe('discovery cache', () => {
     });
   });
 
+  test("a call's own signal cancels only that call (HttpError aborted); a concurrent call is unaffected", async () => {
+    await withWorld(NO_LOSERS, {}, async ({ mcp, http }) => {
+      mcp.knobs.latencyMs = 100;
+      const discovery = createDiscovery({ http });
+      const controller = new AbortController();
+      const cancelled = discovery.discover({ resourceUrl: mcp.url, signal: controller.signal });
+      const other = discovery.discover({ resourceUrl: mcp.url });
+      controller.abort();
+      await assert.rejects(cancelled, { name: 'HttpError', code: 'aborted' });
+      assert.equal((await other).resource, mcp.url);
+    });
+  });
+
   test('a failing persistent cache does not fail discovery; the failure is a warning', async () => {
     await withWorld(NO_LOSERS, {}, async ({ mcp, http }) => {
       const broken: DiscoveryCacheStore = {

@@ -1,3 +1,4 @@
+export { type AuthorizedFetchOptions, createAuthorizedFetch, type FetchLike } from './authorized-fetch.js';
 export {
   type CallbackServer,
   type CallbackServerOptions,
@@ -6,4 +7,20 @@ export {
   startCallbackServer,
 } from './callback-server.js';
 export { ClientError, type ClientErrorCode, isClientError } from './client-error.js';
+export { type Logger, redactingLogger, SecretRedactor, silentLogger } from './logger.js';
+export type { LoginOptions, LoginProgress, LoginResult } from './login.js';
+export {
+  headlessUserAgent,
+  type LoginUserAgent,
+  type LoginUserAgentContext,
+  noBrowserUserAgent,
+  parsePastedCallback,
+  systemBrowserUserAgent,
+} from './login-user-agent.js';
+export {
+  type ConnectOptions,
+  McpOAuthClient,
+  type McpOAuthClientOptions,
+  type ServerStatus,
+} from './mcp-oauth-client.js';
 export { assertBrowsableUrl, openBrowser } from './open-browser.js';

@@ -1,0 +1,105 @@
+import { createInterface } from 'node:readline';
+import type { Readable, Writable } from 'node:stream';
+import { ClientError } from './client-error.js';
+import { openBrowser } from './open-browser.js';
+
+/** What a user agent gets to complete one login. */
+export interface LoginUserAgentContext {
+  /** The redirect URI of this login (the loopback listener). */
+  readonly redirectUri: string;
+  /** Hands a callback URL obtained another way (pasted) to the login; the loopback listener keeps waiting too. */
+  deliver(callback: URL): void;
+  /** Aborted when the login is over (callback received, timeout, Ctrl-C). */
+  readonly signal: AbortSignal;
+}
+
+/**
+ * Takes the user (or an automation) to the authorization URL. It returns once the URL is presented; the login
+ * then waits for the callback on the loopback listener or through `deliver`.
+ */
+export type LoginUserAgent = (authorizationUrl: URL, context: LoginUserAgentContext) => Promise<void>;
+
+/** Opens the system browser (spawned without a shell; http(s) URLs only) and tells `notify` what it did. */
+export function systemBrowserUserAgent(notify: (line: string) => void = () => {}): LoginUserAgent {
+  return async (url) => {
+    notify('Opening the browser to sign in. If it does not open, run the login again with --no-browser.');
+    await openBrowser(url.href);
+  };
+}
+
+/**
+ * For machines without a browser: prints the authorization URL alone on its own line and reads lines from `input`;
+ * the first one that is the redirect URI with a query (the address the browser ended on) completes the login.
+ * The loopback listener keeps waiting at the same time (a browser on the same machine may still reach it).
+ */
+export function noBrowserUserAgent(io: {
+  input: Readable;
+  output: Writable;
+  prompt?: Writable;
+}): LoginUserAgent {
+  return async (url, context) => {
+    const say = io.prompt ?? io.output;
+    say.write('Open this URL in a browser, sign in, then paste here the full address the browser ends on:\n');
+    io.output.write(`${url.href}\n`);
+    const lines = createInterface({ input: io.input, terminal: false });
+    context.signal.addEventListener('abort', () => lines.close(), { once: true });
+    lines.on('line', (line) => {
+      const pasted = line.trim();
+      if (pasted === '') return;
+      try {
+        context.deliver(parsePastedCallback(pasted, context.redirectUri));
+        lines.close();
+      } catch (error) {
+        say.write(`${(error as Error).message}\n`);
+      }
+    });
+  };
+}
+
+/** Checks a pasted URL is this login's redirect URI (same origin and path) and carries a query. */
+export function parsePastedCallback(text: string, redirectUri: string): URL {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new ClientError('invalid_paste', 'That is not a URL: paste the full address from the browser bar');
+  }
+  const expected = new URL(redirectUri);
+  if (url.origin !== expected.origin || url.pathname !== expected.pathname || url.search === '') {
+    throw new ClientError(
+      'invalid_paste',
+      `That is not the redirect address of this login: it must start with ${redirectUri}?`,
+    );
+  }
+  return url;
+}
+
+/**
+ * For automation against authorization servers that approve without a page (test servers, the MCP conformance
+ * suite, pre-consented enterprise setups): follows the AS's redirects in plain HTTP until the redirect URI, and
+ * delivers it. An AS that shows a login or consent page makes it fail with a message saying so.
+ */
+export function headlessUserAgent(fetchImpl: typeof fetch = fetch, maxRedirects = 10): LoginUserAgent {
+  return async (url, context) => {
+    const target = new URL(context.redirectUri);
+    let next = url;
+    for (let hop = 0; hop <= maxRedirects; hop++) {
+      if (next.origin === target.origin && next.pathname === target.pathname) {
+        context.deliver(next);
+        return;
+      }
+      const res = await fetchImpl(next, { redirect: 'manual', signal: context.signal });
+      await res.body?.cancel();
+      const location = res.headers.get('location');
+      if (res.status < 300 || res.status >= 400 || !location) {
+        throw new ClientError(
+          'browser_failed',
+          `headless login stopped at ${next.origin}${next.pathname} (HTTP ${res.status}): the authorization server ` +
+            'wants a person (login or consent page); log in with a browser or --no-browser',
+        );
+      }
+      next = new URL(location, next);
+    }
+    throw new ClientError('browser_failed', `headless login: more than ${maxRedirects} redirects`);
+  };
+}

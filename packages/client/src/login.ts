@@ -1,0 +1,282 @@
+import {
+  type ClientRegistration,
+  exchangeAuthorizationCode,
+  type RegistrationCache,
+  registrationClient,
+  resolveClientRegistration,
+  resolveResource,
+  selectScopes,
+  shouldReregister,
+  startAuthorization,
+  type TokenSet,
+} from '@mcp-oauth/authorize';
+import {
+  extraAuthorizeParamsFor,
+  extraTokenParamsFor,
+  type McpOAuthConfig,
+  type ResolvedProvider,
+} from '@mcp-oauth/config';
+import type { Discovery, DiscoveryResult, WwwAuthenticateInput } from '@mcp-oauth/discovery';
+import type { HttpClient } from '@mcp-oauth/http';
+import type { CredentialKey, CredentialRecord, CredentialStore } from '@mcp-oauth/token-store';
+import { DEFAULT_CALLBACK_TIMEOUT_MS, startCallbackServer } from './callback-server.js';
+import { ClientError } from './client-error.js';
+import type { Logger, SecretRedactor } from './logger.js';
+import type { LoginUserAgent } from './login-user-agent.js';
+import { type ServerContext, serverContext } from './server-context.js';
+
+/** What a login needs from the client it runs in. */
+export interface LoginDeps {
+  readonly config: McpOAuthConfig;
+  readonly store: CredentialStore;
+  readonly http: HttpClient;
+  readonly discovery: Discovery;
+  readonly registrations: RegistrationCache;
+  readonly redactor: SecretRedactor;
+  readonly logger: Logger;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly now: () => number;
+}
+
+/** Progress of a login, for a terminal line or an embedder's UI. */
+export type LoginProgress =
+  | { readonly type: 'discovered'; readonly issuer: string; readonly resource: string | null }
+  | {
+      readonly type: 'waiting';
+      readonly authorizationUrl: string;
+      readonly redirectUri: string;
+      readonly deadline: number;
+    }
+  | { readonly type: 'exchanging' };
+
+export interface LoginOptions {
+  /** Scopes to request instead of the selection (config, challenge, metadata). */
+  readonly scopes?: readonly string[];
+  /** How the user gets to the authorization URL. Required: the client has no terminal of its own. */
+  readonly userAgent: LoginUserAgent;
+  /** Loopback callback port; default the server's `oauth.callback_port`, else OS-chosen. */
+  readonly callbackPort?: number;
+  /** How long to wait for the callback, ms. Default 300000 (5 minutes). */
+  readonly timeoutMs?: number;
+  /** A `WWW-Authenticate` the caller just got (a 401 or a 403 step-up): discovery starts from it. */
+  readonly challenge?: WwwAuthenticateInput;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (progress: LoginProgress) => void;
+}
+
+/** What a login stored, without any secret. */
+export interface LoginResult {
+  readonly key: CredentialKey;
+  readonly issuer: string;
+  readonly resource: string | null;
+  readonly scopes: readonly string[];
+  readonly expiresAt: number | null;
+  readonly refreshTokenIssued: boolean;
+  readonly provider: ResolvedProvider;
+  readonly registration: ClientRegistration['registration'];
+}
+
+/**
+ * A complete browser login, as a list of steps: discover → register → build the authorization URL (PKCE, state,
+ * exactly one `resource`, scopes, extra params) → user agent → loopback callback (state, iss) → code exchange (same
+ * `resource`) → store (absolute `expires_at`, issuer, resource, scopes).
+ */
+export async function login(deps: LoginDeps, name: string, options: LoginOptions): Promise<LoginResult> {
+  const found = await discover(deps, serverContext(deps.config, name), options);
+  const ctx = serverContext(deps.config, name, found.issuer);
+  const resource = resolveResource(ctx.oauth.resource.value, found.resource) ?? null;
+  options.onProgress?.({ type: 'discovered', issuer: found.issuer, resource });
+  const port = options.callbackPort ?? ctx.oauth.callbackPort.value ?? deps.config.callbackPort;
+  const callback = await startCallbackServer(port === undefined ? {} : { port });
+  try {
+    const registration = await register(deps, ctx, found, callback.redirectUri, options.signal);
+    deps.redactor.add(registration.client_secret);
+    const scopes = options.scopes?.length
+      ? [...options.scopes]
+      : selectScopes({
+          configured: ctx.oauth.scopes.value,
+          challenged: found.challenge.scopes,
+          prmScopesSupported: found.protectedResourceMetadata.scopes_supported,
+          asScopesSupported: found.authorizationServerMetadata.scopes_supported,
+          scopeHints: ctx.oauth.scopeHints.value,
+        });
+    const { url, pending } = startAuthorization({
+      as: found.authorizationServerMetadata,
+      clientId: registration.client_id,
+      redirectUri: callback.redirectUri,
+      scopes,
+      ...(resource === null ? {} : { resource }),
+      extraParams: extraAuthorizeParamsFor(ctx.oauth, resource === null ? {} : { resource }),
+    });
+    deps.redactor.add(pending.codeVerifier, pending.state);
+    const callbackUrl = await presentAndWait(url, callback, options);
+    options.onProgress?.({ type: 'exchanging' });
+    deps.redactor.add(callbackUrl.searchParams.get('code'));
+    const tokens = await exchange(deps, ctx, found, registration, pending, callbackUrl, options.signal);
+    const key: CredentialKey = { serverName: name, serverUrl: ctx.server.url, issuer: found.issuer };
+    await deps.store.set(key, toRecord(key, tokens, registration, deps.now()));
+    deps.logger.info('login complete', {
+      server: name,
+      issuer: found.issuer,
+      resource,
+      scopes: tokens.scopes,
+    });
+    return {
+      key,
+      issuer: found.issuer,
+      resource: tokens.resource ?? null,
+      scopes: tokens.scopes,
+      expiresAt: tokens.expires_at,
+      refreshTokenIssued: tokens.refresh_token !== undefined,
+      provider: ctx.oauth.provider,
+      registration: registration.registration,
+    };
+  } finally {
+    await callback.close();
+  }
+}
+
+async function discover(
+  deps: LoginDeps,
+  ctx: ServerContext,
+  options: LoginOptions,
+): Promise<DiscoveryResult> {
+  return deps.discovery.discover({
+    resourceUrl: ctx.server.url,
+    ...(options.challenge === undefined ? {} : { challenge: options.challenge }),
+    allowMissingPkceMetadata: ctx.oauth.allowMissingPkceMetadata.value,
+    allowIssuerMismatch: ctx.oauth.allowIssuerMismatch.value,
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+}
+
+/** The client to log in with: pre-registered (secret from its env var), CIMD, or DCR (cached per issuer). */
+async function register(
+  deps: LoginDeps,
+  ctx: ServerContext,
+  found: DiscoveryResult,
+  redirectUri: string,
+  signal: AbortSignal | undefined,
+): Promise<ClientRegistration> {
+  const clientId = ctx.oauth.clientId.value;
+  const secretVar = ctx.oauth.clientSecretEnvVar.value;
+  const clientSecret = secretVar === undefined ? undefined : deps.env[secretVar];
+  if (secretVar !== undefined && !clientSecret) {
+    throw new ClientError(
+      'config',
+      `mcp_servers.${ctx.name}.oauth.client_secret_env_var names ${secretVar}, which is not set: export it before logging in`,
+    );
+  }
+  return resolveClientRegistration({
+    http: deps.http,
+    as: found.authorizationServerMetadata,
+    redirectUris: [redirectUri],
+    mode: ctx.oauth.registration.value,
+    ...(clientId === undefined
+      ? {}
+      : { preRegistered: { clientId, ...(clientSecret ? { clientSecret } : {}) } }),
+    ...(ctx.oauth.clientMetadataUrl.value === undefined
+      ? {}
+      : { clientMetadataUrl: ctx.oauth.clientMetadataUrl.value }),
+    cache: deps.registrations,
+    now: deps.now,
+    ...(signal ? { signal } : {}),
+  });
+}
+
+async function presentAndWait(
+  url: URL,
+  callback: Awaited<ReturnType<typeof startCallbackServer>>,
+  options: LoginOptions,
+): Promise<URL> {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_CALLBACK_TIMEOUT_MS;
+  const done = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, done.signal]) : done.signal;
+  options.onProgress?.({
+    type: 'waiting',
+    authorizationUrl: url.href,
+    redirectUri: callback.redirectUri,
+    deadline: Date.now() + timeoutMs,
+  });
+  const waiting = callback.wait({ timeoutMs, ...(options.signal ? { signal: options.signal } : {}) });
+  try {
+    await options.userAgent(url, {
+      redirectUri: callback.redirectUri,
+      deliver: (u) => callback.deliver(u),
+      signal,
+    });
+    return await waiting;
+  } catch (error) {
+    // The user agent failed: stop waiting, and report the first cause.
+    waiting.catch(() => {});
+    throw error;
+  } finally {
+    done.abort();
+  }
+}
+
+async function exchange(
+  deps: LoginDeps,
+  ctx: ServerContext,
+  found: DiscoveryResult,
+  registration: ClientRegistration,
+  pending: Parameters<typeof exchangeAuthorizationCode>[3],
+  callbackUrl: URL,
+  signal: AbortSignal | undefined,
+): Promise<TokenSet> {
+  const headers = Object.fromEntries(
+    Object.entries(ctx.oauth.tokenEndpointHeaders).map(([k, v]) => [k, v.value]),
+  );
+  try {
+    const tokens = await exchangeAuthorizationCode(
+      deps.http,
+      found.authorizationServerMetadata,
+      registrationClient(registration),
+      pending,
+      callbackUrl,
+      { extraParams: extraTokenParamsFor(ctx.oauth), headers, now: deps.now, ...(signal ? { signal } : {}) },
+    );
+    deps.redactor.add(tokens.access_token, tokens.refresh_token, tokens.id_token);
+    return tokens;
+  } catch (error) {
+    if (shouldReregister(error, registration)) {
+      // RFC 6749 §5.2 invalid_client for a dynamic registration: it is gone; the next login registers anew.
+      await deps.registrations.delete(found.issuer);
+      throw new ClientError(
+        'needs_login',
+        `the authorization server no longer knows this client (invalid_client); its registration was reset: run \`mcp-oauth login ${ctx.name}\` again`,
+        { cause: error },
+      );
+    }
+    throw error;
+  }
+}
+
+function toRecord(
+  key: CredentialKey,
+  tokens: TokenSet,
+  registration: ClientRegistration,
+  now: number,
+): CredentialRecord {
+  return {
+    version: 1,
+    server_name: key.serverName,
+    server_url: key.serverUrl,
+    issuer: key.issuer,
+    resource: tokens.resource ?? null,
+    access_token: tokens.access_token,
+    token_type: tokens.token_type,
+    expires_at: tokens.expires_at,
+    refresh_token: tokens.refresh_token ?? null,
+    scopes: tokens.scopes,
+    client: {
+      client_id: registration.client_id,
+      registration: registration.registration,
+      // Pre-registered secrets come from the environment at use time; only a DCR-issued secret is stored.
+      client_secret: registration.registration === 'dynamic' ? registration.client_secret : null,
+      client_secret_expires_at: registration.client_secret_expires_at,
+    },
+    needs_login: null,
+    updated_at: now,
+  };
+}

@@ -1,0 +1,270 @@
+import { join } from 'node:path';
+import { memoryRegistrationCache, type RegistrationCache } from '@mcp-oauth/authorize';
+import type { McpOAuthConfig, ResolvedProvider } from '@mcp-oauth/config';
+import { createDiscovery, type Discovery, type DiscoveryCacheStore } from '@mcp-oauth/discovery';
+import { createHttpClient, type HttpClient } from '@mcp-oauth/http';
+import { Refresher, type RefresherEvent, type RefreshGrant } from '@mcp-oauth/refresh';
+import type { CredentialKey, CredentialRecord, CredentialStore, StoreStatus } from '@mcp-oauth/token-store';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { createAuthorizedFetch, type FetchLike } from './authorized-fetch.js';
+import { ClientError } from './client-error.js';
+import { JsonFileMap } from './json-file-map.js';
+import { type Logger, redactingLogger, SecretRedactor, silentLogger } from './logger.js';
+import { type LoginDeps, type LoginOptions, type LoginResult, login } from './login.js';
+import { refreshGrantFor } from './refresh-grant.js';
+import { revokeCredential } from './revoke.js';
+import { serverContext } from './server-context.js';
+
+export interface McpOAuthClientOptions {
+  readonly config: McpOAuthConfig;
+  readonly store: CredentialStore;
+  /**
+   * Directory for the discovery and dynamic-registration caches (`discovery.json`, `registrations.json`, 0600).
+   * Absent: both kept in memory for this client only.
+   */
+  readonly home?: string;
+  /** HTTP client for all OAuth traffic. Default `createHttpClient()`. */
+  readonly http?: HttpClient;
+  /** Receives debug/info/warn lines, with every secret redacted. Default: silent. */
+  readonly logger?: Logger;
+  /** Where `client_secret_env_var` values are read. Default `process.env`. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Clock, ms since the epoch. Default `Date.now`. */
+  readonly now?: () => number;
+}
+
+/** Everything `status` shows about a server; never a secret. */
+export interface ServerStatus {
+  readonly name: string;
+  readonly url: string;
+  /**
+   * - `logged_in`: a token is stored and usable (or refreshable);
+   * - `expired`: the access token expired and no refresh token is stored;
+   * - `needs_login`: a refresh failed for good (`needsLoginReason` says why);
+   * - `not_logged_in`: nothing stored;
+   * - `bearer_token`: the server uses a static token from `bearer_token_env_var`.
+   */
+  readonly state: 'logged_in' | 'expired' | 'needs_login' | 'not_logged_in' | 'bearer_token';
+  readonly issuer: string | null;
+  readonly resource: string | null;
+  readonly scopes: readonly string[];
+  /** Absolute expiry (ms), null when unknown or not logged in. */
+  readonly expiresAt: number | null;
+  readonly refreshToken: boolean;
+  readonly needsLoginReason: string | null;
+  readonly registration: string | null;
+  readonly provider: ResolvedProvider;
+  readonly store: StoreStatus;
+}
+
+export interface ConnectOptions {
+  /** Allow a 403 `insufficient_scope` to start a new login with more scopes (needs a user agent). */
+  readonly stepUp?: Omit<LoginOptions, 'scopes' | 'challenge'>;
+  /** Client name sent in `initialize`. Default `mcp-oauth`. */
+  readonly clientName?: string;
+}
+
+function fileCache(path: string): DiscoveryCacheStore & RegistrationCache {
+  const map = new JsonFileMap<never>(path);
+  return {
+    get: (key: string) => map.get(key),
+    set: (key: string, value: unknown) => map.set(key, value as never),
+    delete: (key: string) => map.delete(key),
+  } as DiscoveryCacheStore & RegistrationCache;
+}
+
+/**
+ * The reference MCP OAuth client: one object per configuration that logs in, keeps credentials fresh and opens
+ * MCP sessions whose every request is authorized.
+ *
+ * @see https://github.com/mcp-oauth/mcp-oauth/blob/main/docs/embedding.md
+ */
+export class McpOAuthClient {
+  readonly config: McpOAuthConfig;
+  readonly store: CredentialStore;
+  readonly redactor = new SecretRedactor();
+  readonly refresher: Refresher;
+  readonly #http: HttpClient;
+  readonly #discovery: Discovery;
+  readonly #registrations: RegistrationCache;
+  readonly #logger: Logger;
+  readonly #env: Readonly<Record<string, string | undefined>>;
+  readonly #now: () => number;
+
+  constructor(options: McpOAuthClientOptions) {
+    this.config = options.config;
+    this.store = options.store;
+    this.#http = options.http ?? createHttpClient();
+    this.#logger = redactingLogger(options.logger ?? silentLogger, this.redactor);
+    this.#env = options.env ?? process.env;
+    this.#now = options.now ?? Date.now;
+    this.#discovery = createDiscovery({
+      http: this.#http,
+      now: this.#now,
+      ...(options.home ? { cache: fileCache(join(options.home, 'discovery.json')) } : {}),
+    });
+    this.#registrations = options.home
+      ? fileCache(join(options.home, 'registrations.json'))
+      : memoryRegistrationCache();
+    this.refresher = new Refresher({ store: this.store, grant: this.#grant(), now: this.#now });
+    this.refresher.on((event: RefresherEvent) =>
+      this.#logger.debug(`refresh: ${event.type}`, { server: event.key.serverName }),
+    );
+  }
+
+  #deps(): LoginDeps {
+    return {
+      config: this.config,
+      store: this.store,
+      http: this.#http,
+      discovery: this.#discovery,
+      registrations: this.#registrations,
+      redactor: this.redactor,
+      logger: this.#logger,
+      env: this.#env,
+      now: this.#now,
+    };
+  }
+
+  #grant(): RefreshGrant {
+    return refreshGrantFor({
+      config: this.config,
+      http: this.#http,
+      discovery: this.#discovery,
+      env: this.#env,
+      now: this.#now,
+      redactor: this.redactor,
+    });
+  }
+
+  /** Runs a browser login for server `name` and stores its credentials. */
+  login(name: string, options: LoginOptions): Promise<LoginResult> {
+    return login(this.#deps(), name, options);
+  }
+
+  /** The stored credential of `name` (the most recently written when several issuers have one), or null. */
+  async credential(name: string): Promise<{ key: CredentialKey; record: CredentialRecord } | null> {
+    const ctx = serverContext(this.config, name);
+    const keys = (await this.store.list()).filter(
+      (k) => k.serverName === name && k.serverUrl === ctx.server.url,
+    );
+    let best: { key: CredentialKey; record: CredentialRecord } | null = null;
+    for (const key of keys) {
+      const record = await this.store.get(key);
+      if (record && (!best || record.updated_at > best.record.updated_at)) best = { key, record };
+    }
+    if (best)
+      this.redactor.add(
+        best.record.access_token,
+        best.record.refresh_token,
+        best.record.client.client_secret,
+      );
+    return best;
+  }
+
+  async #key(name: string): Promise<CredentialKey> {
+    const found = await this.credential(name);
+    if (!found) {
+      throw new ClientError(
+        'not_logged_in',
+        `${JSON.stringify(name)} is not logged in: run \`mcp-oauth login ${name}\``,
+      );
+    }
+    return found.key;
+  }
+
+  /** What `status` shows for `name`. Makes no network request. */
+  async status(name: string): Promise<ServerStatus> {
+    const ctx = serverContext(this.config, name);
+    const found = await this.credential(name);
+    const resolved = found ? serverContext(this.config, name, found.key.issuer) : ctx;
+    const record = found?.record;
+    const state: ServerStatus['state'] = ctx.server.bearerTokenEnvVar
+      ? 'bearer_token'
+      : !record
+        ? 'not_logged_in'
+        : record.needs_login
+          ? 'needs_login'
+          : record.expires_at !== null && record.expires_at <= this.#now() && !record.refresh_token
+            ? 'expired'
+            : 'logged_in';
+    return {
+      name,
+      url: ctx.server.url,
+      state,
+      issuer: record?.issuer ?? null,
+      resource: record?.resource ?? null,
+      scopes: record?.scopes ?? [],
+      expiresAt: record?.expires_at ?? null,
+      refreshToken: Boolean(record?.refresh_token),
+      needsLoginReason: record?.needs_login?.reason ?? null,
+      registration: record?.client.registration ?? null,
+      provider: resolved.oauth.provider,
+      store: await this.store.status(),
+    };
+  }
+
+  /**
+   * Removes the stored credentials of `name`. With `revoke`, first asks the AS to revoke the refresh token (RFC
+   * 7009) when it has a revocation endpoint; the local credentials are removed either way.
+   */
+  async logout(
+    name: string,
+    options: { revoke?: boolean } = {},
+  ): Promise<{ removed: boolean; revoked: 'yes' | 'no' | 'unsupported' | 'failed' }> {
+    const found = await this.credential(name);
+    if (!found) return { removed: false, revoked: 'no' };
+    let revoked: 'yes' | 'no' | 'unsupported' | 'failed' = 'no';
+    if (options.revoke) {
+      revoked = await revokeCredential(
+        {
+          http: this.#http,
+          discovery: this.#discovery,
+          env: this.#env,
+          config: this.config,
+          logger: this.#logger,
+        },
+        found.record,
+      );
+    }
+    await this.store.delete(found.key);
+    this.refresher.unschedule(found.key);
+    return { removed: true, revoked };
+  }
+
+  /** A fetch that authorizes every request to server `name` (refresh, 401 retry, step-up when allowed). */
+  fetchFor(name: string, options: ConnectOptions = {}): FetchLike {
+    const stepUp = options.stepUp;
+    return createAuthorizedFetch({
+      serverName: name,
+      key: () => this.#key(name),
+      refresher: this.refresher,
+      logger: this.#logger,
+      ...(stepUp
+        ? {
+            stepUp: async (scopes: readonly string[], challenge: string) => {
+              await this.login(name, { ...stepUp, scopes, challenge });
+            },
+          }
+        : {}),
+    });
+  }
+
+  /** Opens an MCP session with server `name` over Streamable HTTP on the official SDK client. */
+  async connect(name: string, options: ConnectOptions = {}): Promise<Client> {
+    const ctx = serverContext(this.config, name);
+    const client = new Client({ name: options.clientName ?? 'mcp-oauth', version: '0.1.0' });
+    const transport = new StreamableHTTPClientTransport(new URL(ctx.server.url), {
+      fetch: this.fetchFor(name, options),
+    });
+    await client.connect(transport);
+    return client;
+  }
+
+  /** Stops proactive refresh and releases the store. */
+  async close(): Promise<void> {
+    this.refresher.close();
+    await this.store.close();
+  }
+}

@@ -1,0 +1,52 @@
+import type { AuthorizationServerMetadata, OAuthClient } from '@mcp-oauth/authorize';
+import type { McpOAuthConfig } from '@mcp-oauth/config';
+import type { Discovery } from '@mcp-oauth/discovery';
+import type { CredentialRecord } from '@mcp-oauth/token-store';
+import { ClientError } from './client-error.js';
+import { type ServerContext, serverContext } from './server-context.js';
+
+/** What a stored credential needs to talk to its AS again (refresh, revocation). */
+export interface RecordContext {
+  readonly ctx: ServerContext;
+  readonly as: AuthorizationServerMetadata;
+  readonly client: OAuthClient;
+}
+
+/**
+ * The AS metadata (from discovery, normally cached: no request when warm) and the OAuth client of a stored
+ * credential. The AS found now must be the one that issued the tokens (MCP authorization: tokens are bound to
+ * their issuer); a different one means the server moved to another AS and a new login is needed.
+ */
+export async function recordContext(
+  deps: { config: McpOAuthConfig; discovery: Discovery; env: Readonly<Record<string, string | undefined>> },
+  record: CredentialRecord,
+  signal?: AbortSignal,
+): Promise<RecordContext> {
+  const ctx = serverContext(deps.config, record.server_name, record.issuer);
+  const found = await deps.discovery.discover({
+    resourceUrl: record.server_url,
+    allowMissingPkceMetadata: ctx.oauth.allowMissingPkceMetadata.value,
+    allowIssuerMismatch: ctx.oauth.allowIssuerMismatch.value,
+    ...(signal ? { signal } : {}),
+  });
+  if (found.issuer !== record.issuer) {
+    await deps.discovery.invalidate(record.server_url);
+    throw new ClientError(
+      'needs_login',
+      `${JSON.stringify(record.server_name)} now uses the authorization server ${JSON.stringify(found.issuer)}, ` +
+        `not ${JSON.stringify(record.issuer)} that issued the stored tokens: run \`mcp-oauth login ${record.server_name}\``,
+    );
+  }
+  const secretVar = ctx.oauth.clientSecretEnvVar.value;
+  const secret =
+    record.client.registration === 'pre_registered'
+      ? secretVar === undefined
+        ? undefined
+        : deps.env[secretVar]
+      : (record.client.client_secret ?? undefined);
+  return {
+    ctx,
+    as: found.authorizationServerMetadata,
+    client: { clientId: record.client.client_id, ...(secret ? { clientSecret: secret } : {}) },
+  };
+}

@@ -1,0 +1,40 @@
+import {
+  type HttpServerConfig,
+  type McpOAuthConfig,
+  type ResolvedServer,
+  resolveServer,
+} from '@mcp-oauth/config';
+import { ClientError } from './client-error.js';
+
+/** A configured streamable HTTP server and its resolved OAuth settings (for an issuer, when known). */
+export interface ServerContext {
+  readonly name: string;
+  readonly server: HttpServerConfig;
+  readonly resolved: ResolvedServer;
+  readonly oauth: NonNullable<ResolvedServer['oauth']>;
+}
+
+/** Looks up `name` in the config: it must exist, be enabled for HTTP, and not use a static bearer token. */
+export function serverContext(config: McpOAuthConfig, name: string, issuer?: string): ServerContext {
+  const server = config.servers.find((s) => s.name === name);
+  if (!server) {
+    const known = config.servers.map((s) => s.name);
+    throw new ClientError(
+      'config',
+      `no server named ${JSON.stringify(name)} in the config` +
+        (known.length
+          ? ` (configured: ${known.join(', ')})`
+          : ': add one with `mcp-oauth add NAME --url URL`'),
+    );
+  }
+  if (server.transport !== 'streamable_http') {
+    throw new ClientError(
+      'server_unsupported',
+      `${JSON.stringify(name)} is a stdio server: OAuth applies to HTTP servers only`,
+    );
+  }
+  const resolved = resolveServer(config, name, issuer === undefined ? {} : { issuer });
+  if (!resolved.oauth)
+    throw new ClientError('server_unsupported', `${JSON.stringify(name)} has no OAuth settings`);
+  return { name, server, resolved, oauth: resolved.oauth };
+}

@@ -21,7 +21,7 @@ const testbedAgent: LoginUserAgent = async (url) => {
   await headlessUserAgent().authorize(url.href, { deliver: true });
 };
 
-function client(world: World, toml: string, env: Record<string, string> = {}) {
+function client(toml: string, env: Record<string, string> = {}) {
   return new McpOAuthClient({ config: parseConfig(toml), store: new MemoryStore(), env });
 }
 
@@ -43,7 +43,7 @@ describe('reported failure B: the token audience', () => {
   after(() => world.close());
 
   test('default policy: one resource on authorize and token, equal to the PRM resource; the strict server accepts', async () => {
-    const c = client(world, `[mcp_servers.strict]\nurl = "${world.strictMcp.url}"\n`);
+    const c = client(`[mcp_servers.strict]\nurl = "${world.strictMcp.url}"\n`);
     const mark = world.log.mark();
     const result = await c.login('strict', { userAgent: testbedAgent });
     assert.equal(result.resource, world.strictMcp.url);
@@ -97,7 +97,7 @@ ${oauthExtra}
 `;
 
   test('without extra params: no refresh token is stored, and after expiry the session needs a login', async () => {
-    const c = client(world, googleToml('provider = "generic"').replace('URL', world.googleMcp.url), env);
+    const c = client(googleToml('provider = "generic"').replace('URL', world.googleMcp.url), env);
     const result = await c.login('gmail', { userAgent: testbedAgent });
     assert.equal(result.refreshTokenIssued, false);
     assert.equal((await c.status('gmail')).refreshToken, false);
@@ -110,7 +110,7 @@ ${oauthExtra}
   });
 
   test('google profile (detected from config): refresh token stored, a call after expiry succeeds without a login', async () => {
-    const c = client(world, googleToml('provider = "google"').replace('URL', world.googleMcp.url), env);
+    const c = client(googleToml('provider = "google"').replace('URL', world.googleMcp.url), env);
     const mark = world.log.mark();
     const result = await c.login('gmail', { userAgent: testbedAgent });
     assert.equal(result.refreshTokenIssued, true);

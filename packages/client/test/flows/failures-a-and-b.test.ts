@@ -58,7 +58,6 @@ describe('reported failure B: the token audience', () => {
 
   test('resource policy off reproduces the failure: the strict server rejects the token (401)', async () => {
     const c = client(
-      world,
       `[mcp_servers.strict]\nurl = "${world.strictMcp.url}"\n[mcp_servers.strict.oauth]\nresource = false\n`,
     );
     const mark = world.log.mark();

@@ -15,8 +15,8 @@ describe('one round trip per stage', () => {
       { challengeResourceMetadata: false, prmLocation: 'root' },
       async ({ mcp, as, http, log }) => {
         // Latency keeps every answer back long enough for the client's other requests of the stage to arrive.
-        as.knobs.latencyMs = 150;
-        mcp.knobs.latencyMs = 150;
+        as.knobs.latencyMs = 300;
+        mcp.knobs.latencyMs = 300;
         const client = observingClient(http, log);
         const result = await createDiscovery({ http: client }).discover({ resourceUrl: mcp.url });
         assert.equal(result.sources.prm.source, 'root');

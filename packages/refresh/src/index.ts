@@ -7,6 +7,7 @@ export {
   type RefreshErrorCode,
   type RefreshErrorOptions,
 } from './refresh-error.js';
+export { createRefreshGrant, type PerCredential, type RefreshGrantOptions } from './refresh-grant.js';
 export {
   JITTER_SHARE,
   LEAD_SHARE,

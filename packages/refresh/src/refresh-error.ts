@@ -63,7 +63,13 @@ const LOGIN_ERRORS = new Set(['invalid_grant', 'invalid_client', 'unauthorized_c
 
 /**
  * Default classification of what a refresh grant threw. Duck-typed so any OAuth library's errors work: an
- * `error` string (RFC 6749 §5.2 code), `status`, `retryable`, `retryAfterMs`.
+ * `error` string (RFC 6749 §5.2 code), `status`, `retryable`, `retryAfterMs`. In order:
+ * 1. `invalid_grant`, `invalid_client`, `unauthorized_client` (or a `needs_login` RefreshError) → `login`;
+ * 2. status 5xx or 429 → `transient` (with the server's `Retry-After`);
+ * 3. `retryable: true` (network errors, timeouts, `server_error`, `temporarily_unavailable`) → `transient`;
+ * 4. anything else → `refused`, keeping the OAuth `error` when there is one.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.2
  */
 export function classifyFailure(error: unknown): FailureClass {
   const e = (typeof error === 'object' && error !== null ? error : {}) as {
@@ -73,16 +79,21 @@ export function classifyFailure(error: unknown): FailureClass {
     retryable?: unknown;
     retryAfterMs?: unknown;
   };
+  // A grant may throw this package's own error to say what happened (no refresh token: a login is needed).
+  if (error instanceof RefreshError && error.code === 'needs_login') {
+    return { kind: 'login', oauthError: error.reason ?? error.oauthError ?? 'needs_login' };
+  }
   const oauthError =
     typeof e.error === 'string' ? e.error : typeof e.oauthError === 'string' ? e.oauthError : undefined;
   const status = typeof e.status === 'number' ? e.status : undefined;
   const retryAfterMs = typeof e.retryAfterMs === 'number' ? e.retryAfterMs : undefined;
+  const transient: FailureClass =
+    retryAfterMs === undefined ? { kind: 'transient' } : { kind: 'transient', retryAfterMs };
   if (oauthError && LOGIN_ERRORS.has(oauthError)) return { kind: 'login', oauthError };
-  if (status !== undefined && (status >= 500 || status === 429)) {
-    return retryAfterMs === undefined ? { kind: 'transient' } : { kind: 'transient', retryAfterMs };
-  }
+  if (status !== undefined && (status >= 500 || status === 429)) return transient;
+  // RFC 6749 §4.1.2.1 names server_error and temporarily_unavailable as transient; an AS may send them from the
+  // token endpoint with 400, or with 200 (GitHub). The error says whether a retry can help: believe it.
+  if (e.retryable === true) return transient;
   if (oauthError) return { kind: 'refused', oauthError };
-  if (e.retryable === true)
-    return retryAfterMs === undefined ? { kind: 'transient' } : { kind: 'transient', retryAfterMs };
   return { kind: 'refused' };
 }

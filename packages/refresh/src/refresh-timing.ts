@@ -29,7 +29,20 @@ export function nextRefreshAt(expiresAt: number, storedAt: number, random: numbe
   return Math.round(expiresAt - lead - JITTER_SHARE * lead * random);
 }
 
-/** Whether a token must be refreshed before use: unknown expiry never; else within `skewMs` of expiry. */
-export function needsRefreshBeforeUse(expiresAt: number | null, now: number, skewMs: number): boolean {
-  return expiresAt !== null && expiresAt - now <= skewMs;
+/**
+ * Whether a token must be refreshed before use: unknown expiry never; else within the skew of expiry, where the
+ * skew is `skewMs` but never more than half the token's lifetime (a 10-second token is not refreshed on every
+ * use because a 30-second skew covers all of its life).
+ *
+ * @param storedAt when the token was stored (its lifetime starts there); omitted, the skew is `skewMs`
+ */
+export function needsRefreshBeforeUse(
+  expiresAt: number | null,
+  now: number,
+  skewMs: number,
+  storedAt?: number,
+): boolean {
+  if (expiresAt === null) return false;
+  const skew = storedAt === undefined ? skewMs : Math.min(skewMs, Math.max(0, expiresAt - storedAt) / 2);
+  return expiresAt - now <= skew;
 }

@@ -32,7 +32,10 @@ export type RefreshGrant = (record: CredentialRecord, signal: AbortSignal) => Pr
 export interface RefresherOptions {
   store: CredentialStore;
   grant: RefreshGrant;
-  /** `getValidToken` refreshes first when the token expires within this many ms. Default 30000 (30 seconds). */
+  /**
+   * `getValidToken` refreshes first when the token expires within this many ms, or within half its lifetime when
+   * that is shorter. Default 30000 (30 seconds).
+   */
   skewMs?: number;
   /** Options of the store lock taken around every refresh. Default: the store's defaults. */
   lock?: LockOptions;
@@ -54,6 +57,11 @@ export interface CredentialState {
   readonly expiresAt: number | null;
   /** When the scheduler will refresh next (or retry), or null when not scheduled. */
   readonly nextRefreshAt: number | null;
+  /**
+   * After a transient failure: the earliest time of the next attempt (backoff). Until then uses of a still-valid
+   * token do not ask the AS. Null when the last attempt did not fail transiently.
+   */
+  readonly retryAt: number | null;
   readonly lastError: RefreshError | null;
   readonly needsLogin: boolean;
   readonly refreshing: boolean;
@@ -69,7 +77,10 @@ export type RefresherEvent =
       readonly expiresAt: number | null;
       readonly adopted: boolean;
     }
-  /** A refresh failed; `retryAt` when the scheduler will try again. */
+  /**
+   * A refresh failed. `retryAt`: after a transient failure, the earliest next attempt (the scheduler's retry for a
+   * scheduled credential, else the next use after it); null when no retry is planned.
+   */
   | {
       readonly type: 'failed';
       readonly key: CredentialKey;
@@ -84,6 +95,7 @@ interface MutableState {
   expiresAt: number | null;
   updatedAt: number;
   nextRefreshAt: number | null;
+  retryAt: number | null;
   lastError: RefreshError | null;
   needsLogin: boolean;
   refreshing: boolean;
@@ -152,11 +164,19 @@ export class Refresher {
   /**
    * The stored credential with an access token fit for use now: refreshed first when it expires within the skew.
    * Unknown expiry is used as is (refreshed after a 401). When the AS is unreachable but the token is still valid,
-   * the token is returned; once it has expired, `as_unreachable` is thrown.
+   * the token is returned; once it has expired, `as_unreachable` is thrown. While the AS keeps failing and the
+   * token is still valid, the token is returned at once and a retry starts in the background only when the
+   * backoff allows (a failing AS never gets one request per use, nor makes every caller wait for it).
    */
   async getValidToken(key: CredentialKey): Promise<CredentialRecord> {
     const record = await this.#read(key);
-    if (!needsRefreshBeforeUse(record.expires_at, this.#now(), this.#skewMs)) return record;
+    const now = this.#now();
+    if (!this.#needsRefresh(record, now)) return record;
+    const state = this.#stateFor(key);
+    if (state.retryAt !== null && record.expires_at !== null && record.expires_at > now) {
+      if (state.retryAt <= now) void this.#refreshDetached(state, record.access_token);
+      return record;
+    }
     try {
       return await this.#refreshSingleFlight(key, record.access_token);
     } catch (error) {
@@ -208,6 +228,7 @@ export class Refresher {
       key: s.key,
       expiresAt: s.expiresAt,
       nextRefreshAt: s.nextRefreshAt,
+      retryAt: s.retryAt,
       lastError: s.lastError,
       needsLogin: s.needsLogin,
       refreshing: s.refreshing,
@@ -242,6 +263,10 @@ export class Refresher {
     }
     if (record.needs_login) throw this.#needsLoginError(key, record.needs_login.reason);
     return record;
+  }
+
+  #needsRefresh(record: CredentialRecord, now: number): boolean {
+    return needsRefreshBeforeUse(record.expires_at, now, this.#skewMs, record.updated_at);
   }
 
   #refreshSingleFlight(key: CredentialKey, seenToken: string): Promise<CredentialRecord> {
@@ -293,10 +318,7 @@ export class Refresher {
 
   /** Another holder refreshed since we saw `seenToken` and the stored token is fit for use: take it. */
   #adoptable(current: CredentialRecord, seenToken: string): boolean {
-    return (
-      current.access_token !== seenToken &&
-      !needsRefreshBeforeUse(current.expires_at, this.#now(), this.#skewMs)
-    );
+    return current.access_token !== seenToken && !this.#needsRefresh(current, this.#now());
   }
 
   #merge(current: CredentialRecord, tokens: RefreshedTokens): CredentialRecord {
@@ -315,20 +337,38 @@ export class Refresher {
 
   async #grantFailed(key: CredentialKey, current: CredentialRecord, error: unknown): Promise<never> {
     const failure = this.#classify(error);
-    if (failure.kind === 'transient') throw new TransientFailure(failure.retryAfterMs, error);
+    if (failure.kind === 'transient') {
+      const transient = new TransientFailure(failure.retryAfterMs, error);
+      this.#backOff(
+        this.#stateFor(key),
+        failure.retryAfterMs,
+        new RefreshError(
+          'as_unreachable',
+          `refreshing ${JSON.stringify(key.serverName)} failed transiently (network error, timeout, 5xx or 429); ` +
+            'retrying with backoff, the current token stays in use while it is valid',
+          { cause: error },
+        ),
+      );
+      throw transient;
+    }
     if (failure.kind === 'login') {
       await this.#markNeedsLogin(key, current, failure.oauthError);
       throw this.#needsLoginError(key, failure.oauthError, error);
     }
-    const refused = new RefreshError(
-      'refresh_failed',
-      `the authorization server refused to refresh ${JSON.stringify(key.serverName)}` +
-        (failure.oauthError ? ` (${JSON.stringify(failure.oauthError)})` : '') +
-        `; the stored credentials are unchanged. If it persists, run \`${this.#loginCommand(key.serverName)}\``,
-      { ...(failure.oauthError ? { oauthError: failure.oauthError } : {}), cause: error },
-    );
+    // A grant that threw this package's error already said what happened (e.g. a refresh toward another issuer).
+    const refused =
+      error instanceof RefreshError && error.code === 'refresh_failed'
+        ? error
+        : new RefreshError(
+            'refresh_failed',
+            `the authorization server refused to refresh ${JSON.stringify(key.serverName)}` +
+              (failure.oauthError ? ` (${JSON.stringify(failure.oauthError)})` : '') +
+              `; the stored credentials are unchanged. If it persists, run \`${this.#loginCommand(key.serverName)}\``,
+            { ...(failure.oauthError ? { oauthError: failure.oauthError } : {}), cause: error },
+          );
     const state = this.#stateFor(key);
     state.lastError = refused;
+    state.retryAt = null;
     this.#emit({ type: 'failed', key, error: refused, retryAt: null });
     throw refused;
   }
@@ -378,6 +418,7 @@ export class Refresher {
         expiresAt: null,
         updatedAt: -1,
         nextRefreshAt: null,
+        retryAt: null,
         lastError: null,
         needsLogin: false,
         refreshing: false,
@@ -405,6 +446,7 @@ export class Refresher {
     if (!adopted) state.refreshCount += 1;
     state.lastError = null;
     state.attempts = 0;
+    state.retryAt = null;
     if (fresh && state.scheduled) this.#plan(state, record);
     this.#emit({ type: 'refreshed', key: state.key, expiresAt: record.expires_at, adopted });
   }
@@ -425,32 +467,46 @@ export class Refresher {
   async #onDue(id: string): Promise<void> {
     const state = this.#states.get(id);
     if (!state?.scheduled || this.#closed) return;
+    state.nextRefreshAt = null;
+    await this.#refreshDetached(state, state.scheduledToken ?? '');
+  }
+
+  /**
+   * A refresh nobody awaits (the schedule, or a retry started by `getValidToken`): failures are recorded and
+   * emitted, never thrown. A failing store or lock (a lock held past `waitMs`, Redis down) is retried with backoff
+   * like a failing AS: it must not end the schedule.
+   */
+  async #refreshDetached(state: MutableState, seenToken: string): Promise<void> {
     try {
-      await this.#refreshSingleFlight(state.key, state.scheduledToken ?? '');
+      await this.#refreshSingleFlight(state.key, seenToken);
     } catch (error) {
-      if (error instanceof TransientFailure) return this.#retryLater(state, error);
-      // needs_login and refused are final for the schedule; their events were emitted where they happened.
-      if (!(error instanceof RefreshError)) {
-        state.lastError = new RefreshError('refresh_failed', 'refresh failed: the credential store failed', {
-          cause: error,
-        });
-        this.#emit({ type: 'failed', key: state.key, error: state.lastError, retryAt: null });
-      }
+      // AS failures, needs-login and refusals were recorded and emitted where they happened.
+      if (error instanceof TransientFailure || error instanceof RefreshError) return;
+      const code = (error as { code?: unknown } | null)?.code;
+      this.#backOff(
+        state,
+        undefined,
+        new RefreshError(
+          'refresh_failed',
+          `refreshing ${JSON.stringify(state.key.serverName)} failed: the credential store or its lock failed` +
+            (typeof code === 'string' ? ` (${code})` : '') +
+            '; retrying with backoff',
+          { cause: error, retryable: true },
+        ),
+      );
     }
   }
 
-  #retryLater(state: MutableState, failure: TransientFailure): void {
+  /** Records a failure that a later attempt can fix: backoff, state, the scheduler's retry, a `failed` event. */
+  #backOff(state: MutableState, retryAfterMs: number | undefined, error: RefreshError): void {
     state.attempts += 1;
-    const retryAt = this.#now() + backoffDelayMs(state.attempts, this.#random(), failure.retryAfterMs);
-    const error = new RefreshError(
-      'as_unreachable',
-      `refreshing ${JSON.stringify(state.key.serverName)} failed transiently (attempt ${state.attempts}); ` +
-        'retrying, the current token stays in use while it is valid',
-      { cause: failure.cause },
-    );
+    const retryAt = this.#now() + backoffDelayMs(state.attempts, this.#random(), retryAfterMs);
+    state.retryAt = retryAt;
     state.lastError = error;
-    state.nextRefreshAt = retryAt;
-    this.#heap.schedule(credentialStorageId(state.key), retryAt);
+    if (state.scheduled && !this.#closed) {
+      state.nextRefreshAt = retryAt;
+      this.#heap.schedule(credentialStorageId(state.key), retryAt);
+    }
     this.#emit({ type: 'failed', key: state.key, error, retryAt });
   }
 

@@ -6,10 +6,12 @@ import {
   type RefresherEvent,
   type RefresherOptions,
 } from '@mcp-oauth/refresh';
-import { type CredentialRecord, MemoryStore } from '@mcp-oauth/token-store';
+import { type CredentialRecord, MemoryStore, TokenStoreError } from '@mcp-oauth/token-store';
 import { FakeClock, KEY, networkError, oauthError, record } from './support.js';
 
 const HOUR = 3_600_000;
+/** `updated_at` of a token stored long ago: its lifetime is long, so the skew is the full 30 s. */
+const LONG_AGO = 1;
 
 /** A refresher over a memory store holding `initial`, with a counting grant. */
 async function setup(
@@ -64,7 +66,7 @@ describe('getValidToken', () => {
   test('within the skew: refreshed, persisted before it is returned, new refresh token replaces the old', async () => {
     const clock = new FakeClock();
     const t = await setup(
-      { expires_at: clock.now + 10_000 },
+      { expires_at: clock.now + 10_000, updated_at: LONG_AGO },
       rotating(() => t.clock.now),
     );
     const fresh = await t.refresher.getValidToken(KEY);
@@ -144,10 +146,11 @@ describe('getValidToken', () => {
 
   test('AS unreachable while the token is still valid: the current token keeps working, nothing changes', async () => {
     const clock = new FakeClock();
-    const t = await setup({ expires_at: clock.now + 5_000 }, () => {
+    const t = await setup({ expires_at: clock.now + 5_000, updated_at: LONG_AGO }, () => {
       throw networkError();
     });
     assert.equal((await t.refresher.getValidToken(KEY)).access_token, 'at-0');
+    assert.equal(t.calls.length, 1, 'a refresh was tried');
     const stored = await t.store.get(KEY);
     assert.equal(stored?.needs_login, null);
     assert.equal(stored?.refresh_token, 'rt-0');
@@ -178,6 +181,58 @@ describe('getValidToken', () => {
       oauthError: 'invalid_scope',
     });
     assert.equal((await t.store.get(KEY))?.needs_login, null);
+  });
+
+  test('a token shorter than the skew is not refreshed on every use: the skew is capped at half its lifetime', async () => {
+    const clock = new FakeClock();
+    const t = await setup({ expires_at: clock.now + 10_000, updated_at: clock.now }, (_r, n) => ({
+      access_token: `at-${n}`,
+      expires_at: t.clock.now + 10_000,
+      refresh_token: `rt-${n}`,
+    }));
+    for (let i = 0; i < 5; i++) assert.equal((await t.refresher.getValidToken(KEY)).access_token, 'at-0');
+    assert.equal(t.calls.length, 0, 'a fresh 10-second token is used as is despite the 30-second skew');
+    await t.clock.advance(5_000);
+    assert.equal((await t.refresher.getValidToken(KEY)).access_token, 'at-1', 'refreshed at half its life');
+    for (let i = 0; i < 5; i++) await t.refresher.getValidToken(KEY);
+    assert.equal(t.calls.length, 1);
+  });
+
+  test('while the AS fails, uses of the still-valid token wait for the backoff, not one token request each', async () => {
+    const clock = new FakeClock();
+    let failing = true;
+    const t = await setup({ expires_at: clock.now + 20_000, updated_at: LONG_AGO }, (_r, n) => {
+      if (failing) throw networkError();
+      return { access_token: `at-${n}`, expires_at: t.clock.now + HOUR, refresh_token: `rt-${n}` };
+    });
+    assert.equal((await t.refresher.getValidToken(KEY)).access_token, 'at-0');
+    assert.equal(t.calls.length, 1);
+    const failed = t.events[0];
+    assert.equal(failed?.type, 'failed');
+    assert.equal(failed?.type === 'failed' && failed.retryAt, t.clock.now + 500, 'first backoff step');
+    assert.equal(failed?.type === 'failed' && failed.error.code, 'as_unreachable');
+    for (let i = 0; i < 5; i++) assert.equal((await t.refresher.getValidToken(KEY)).access_token, 'at-0');
+    assert.equal(t.calls.length, 1, 'no token request before the backoff allows one');
+    await t.clock.advance(500);
+    failing = false;
+    assert.equal(
+      (await t.refresher.getValidToken(KEY)).access_token,
+      'at-0',
+      'handed out at once; the retry runs in the background',
+    );
+    await t.clock.advance(0);
+    assert.equal(t.calls.length, 2);
+    assert.equal((await t.refresher.getValidToken(KEY)).access_token, 'at-2');
+    assert.equal(t.refresher.state(KEY)?.lastError, null);
+  });
+
+  test('an expired token still tries the AS on every use while backing off (the caller needs a token)', async () => {
+    const t = await setup({ expires_at: 0 }, () => {
+      throw networkError();
+    });
+    await assert.rejects(t.refresher.getValidToken(KEY), { code: 'as_unreachable' });
+    await assert.rejects(t.refresher.getValidToken(KEY), { code: 'as_unreachable' });
+    assert.equal(t.calls.length, 2);
   });
 
   test('no stored credential: not_logged_in naming the login command', async () => {
@@ -263,6 +318,30 @@ describe('scheduler', () => {
     assert.equal(t.events[0]?.type === 'refreshed' && t.events[0].adopted, true);
     // And the schedule follows the adopted token's expiry.
     assert.ok((t.refresher.state(KEY)?.nextRefreshAt ?? 0) > clock.now + HOUR);
+  });
+
+  test('a store or lock failure does not end the schedule: it is retried with backoff', async () => {
+    const clock = new FakeClock();
+    const t = await setup(
+      { expires_at: clock.now + HOUR },
+      rotating(() => t.clock.now),
+    );
+    const lock = t.store.lock.bind(t.store);
+    let lockFailures = 1;
+    t.store.lock = async (key, options) => {
+      if (lockFailures-- > 0) throw new TokenStoreError('lock_timeout', 'the lock is held elsewhere');
+      return lock(key, options);
+    };
+    await t.refresher.schedule(KEY);
+    await t.clock.advance(HOUR - 360_000);
+    assert.equal(t.calls.length, 0);
+    const failed = t.events[0];
+    assert.equal(failed?.type === 'failed' && failed.retryAt, t.clock.now + 500);
+    assert.equal(t.refresher.state(KEY)?.nextRefreshAt, t.clock.now + 500);
+    await t.clock.advance(500);
+    assert.equal(t.calls.length, 1);
+    assert.equal((await t.store.get(KEY))?.access_token, 'at-1');
+    assert.equal(t.refresher.state(KEY)?.lastError, null);
   });
 
   test('needs-login stops the schedule', async () => {

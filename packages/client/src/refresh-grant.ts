@@ -1,15 +1,16 @@
-import { processTokenResponse, tokenEndpointRequest } from '@mcp-oauth/authorize';
 import { extraTokenParamsFor, type McpOAuthConfig } from '@mcp-oauth/config';
 import type { Discovery } from '@mcp-oauth/discovery';
 import type { HttpClient } from '@mcp-oauth/http';
-import type { RefreshGrant } from '@mcp-oauth/refresh';
+import { createRefreshGrant, type RefreshGrant } from '@mcp-oauth/refresh';
+import type { CredentialRecord } from '@mcp-oauth/token-store';
 import type { SecretRedactor } from './logger.js';
-import { recordContext } from './record-context.js';
+import { type RecordContext, recordContext } from './record-context.js';
 
 /**
- * The refresh grant of the client: for a stored credential, its AS (discovery, cached), its client authentication
- * (DCR secret from the record, a pre-registered secret from its env var), the same `resource` as the login, `scope`
- * only where the profile needs it (Entra), and the server's extra token params.
+ * The client's refresh grant: `createRefreshGrant` with, per stored credential, its AS metadata (discovery, cached:
+ * no request when warm), its client secret (DCR secret from the record, a pre-registered one from its env var), the
+ * profile's `scope`-on-refresh rule (Entra), extra token params and token-endpoint headers. New tokens are
+ * registered with the redactor before anything can log them.
  */
 export function refreshGrantFor(deps: {
   config: McpOAuthConfig;
@@ -19,44 +20,30 @@ export function refreshGrantFor(deps: {
   now: () => number;
   redactor: SecretRedactor;
 }): RefreshGrant {
+  const contexts = new WeakMap<CredentialRecord, Promise<RecordContext>>();
+  const context = (record: CredentialRecord) => {
+    let found = contexts.get(record);
+    if (!found) {
+      found = recordContext(deps, record);
+      contexts.set(record, found);
+    }
+    return found;
+  };
+  const grant = createRefreshGrant({
+    http: deps.http,
+    now: deps.now,
+    authorizationServer: async (record) => (await context(record)).as,
+    clientSecret: async (record) => (await context(record)).client.clientSecret,
+    sendScope: async (record) => (await context(record)).ctx.oauth.sendScopeOnRefresh.value,
+    extraTokenParams: async (record) => extraTokenParamsFor((await context(record)).ctx.oauth),
+    headers: async (record) =>
+      Object.fromEntries(
+        Object.entries((await context(record)).ctx.oauth.tokenEndpointHeaders).map(([k, v]) => [k, v.value]),
+      ),
+  });
   return async (record, signal) => {
-    const { ctx, as, client } = await recordContext(deps, record, signal);
-    const refreshToken = record.refresh_token ?? '';
-    const headers = Object.fromEntries(
-      Object.entries(ctx.oauth.tokenEndpointHeaders).map(([k, v]) => [k, v.value]),
-    );
-    const sentAt = deps.now();
-    const response = await tokenEndpointRequest(
-      deps.http,
-      as,
-      client,
-      'refresh_token',
-      {
-        refresh_token: refreshToken,
-        // Entra: the refresh request must name the scopes (AADSTS90009 otherwise).
-        ...(ctx.oauth.sendScopeOnRefresh.value && record.scopes.length
-          ? { scope: record.scopes.join(' ') }
-          : {}),
-      },
-      {
-        ...(record.resource === null ? {} : { resource: record.resource }),
-        extraParams: extraTokenParamsFor(ctx.oauth),
-        headers,
-        signal,
-      },
-    );
-    const tokens = await processTokenResponse(as, response, {
-      ...(record.resource === null ? {} : { resource: record.resource }),
-      requestedScopes: record.scopes,
-      now: () => sentAt,
-    });
+    const tokens = await grant(record, signal);
     deps.redactor.add(tokens.access_token, tokens.refresh_token);
-    return {
-      access_token: tokens.access_token,
-      token_type: tokens.token_type,
-      expires_at: tokens.expires_at,
-      refresh_token: tokens.refresh_token ?? null,
-      scopes: tokens.scopes,
-    };
+    return tokens;
   };
 }

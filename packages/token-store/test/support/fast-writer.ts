@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -40,6 +41,7 @@ export function fastFileWriter(): Promise<string> {
 
 async function build(): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'mcp-oauth-writer-'));
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   await mkdir(join(dir, 'src'));
   for (const name of await readdir(SRC)) {
     if (!name.endsWith('.ts')) continue;

@@ -39,7 +39,7 @@ export class SecretRedactor {
     let out = text;
     for (const secret of this.#secrets) out = out.split(secret).join(REDACTED);
     const names = SECRET_NAMES.join('|');
-    out = out.replace(new RegExp(`([?&](?:${names})=)[^&#\\s"']+`, 'gi'), `$1${REDACTED}`);
+    out = out.replace(new RegExp(`((?:^|[?&\\s])(?:${names})=)[^&#\\s"']+`, 'gi'), `$1${REDACTED}`);
     out = out.replace(new RegExp(`("(?:${names})"\\s*:\\s*")[^"]*(")`, 'gi'), `$1${REDACTED}$2`);
     out = out.replace(/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/g, `$1 ${REDACTED}`);
     return out;

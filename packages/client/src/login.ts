@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   type ClientRegistration,
   exchangeAuthorizationCode,
@@ -87,7 +88,10 @@ export async function login(deps: LoginDeps, name: string, options: LoginOptions
   const resource = resolveResource(ctx.oauth.resource.value, found.resource) ?? null;
   options.onProgress?.({ type: 'discovered', issuer: found.issuer, resource });
   const port = options.callbackPort ?? ctx.oauth.callbackPort.value ?? deps.config.callbackPort;
-  const callback = await startCallbackServer(port === undefined ? {} : { port });
+  // A stable path per server: a dynamic registration's redirect URI then stays valid across logins (the AS must
+  // accept any loopback port, RFC 8252 §7.3, but not another path). `state` is what binds a callback to a login.
+  const id = createHash('sha256').update(name).digest('base64url').slice(0, 16);
+  const callback = await startCallbackServer(port === undefined ? { id } : { port, id });
   try {
     const registration = await register(deps, ctx, found, callback.redirectUri, options.signal);
     deps.redactor.add(registration.client_secret);

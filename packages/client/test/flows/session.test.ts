@@ -1,0 +1,116 @@
+// The client's session behaviours against the testbed: step-up, status, logout with revocation, warm discovery.
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { type LoginUserAgent, McpOAuthClient } from '@mcp-oauth/client';
+import { parseConfig } from '@mcp-oauth/config';
+import { headlessUserAgent, paramValues, startWorld, type World } from '@mcp-oauth/testbed';
+import { MemoryStore } from '@mcp-oauth/token-store';
+
+const testbedAgent: LoginUserAgent = async (url) => {
+  await headlessUserAgent().authorize(url.href, { deliver: true });
+};
+
+describe('client sessions', () => {
+  let world: World;
+  let home: string;
+  before(async () => {
+    world = await startWorld();
+    home = await mkdtemp(join(tmpdir(), 'mcp-oauth-client-'));
+  });
+  after(async () => {
+    await world.close();
+    await rm(home, { recursive: true, force: true });
+  });
+
+  const make = (store = new MemoryStore()) =>
+    new McpOAuthClient({
+      config: parseConfig(`[mcp_servers.strict]\nurl = "${world.strictMcp.url}"\n`),
+      store,
+      home,
+    });
+
+  async function callAdmin(c: McpOAuthClient, stepUp: boolean) {
+    const session = await c.connect('strict', stepUp ? { stepUp: { userAgent: testbedAgent } } : {});
+    try {
+      return await session.callTool({ name: 'admin_echo', arguments: { text: 'x' } });
+    } finally {
+      await session.close();
+    }
+  }
+
+  test('403 insufficient_scope without interaction: a clear error naming the scopes and the command', async () => {
+    const c = make();
+    await c.login('strict', { userAgent: testbedAgent, scopes: ['mcp:tools'] });
+    await assert.rejects(callAdmin(c, false), (error: Error & { code?: string }) => {
+      assert.equal(error.code, 'insufficient_scope');
+      assert.match(
+        error.message,
+        /needs more scopes \(mcp:admin\): run `mcp-oauth login strict --scopes mcp:tools,mcp:admin`/,
+      );
+      return true;
+    });
+  });
+
+  test('403 insufficient_scope with interaction: re-authorizes with the union of scopes and retries', async () => {
+    const c = make();
+    await c.login('strict', { userAgent: testbedAgent, scopes: ['mcp:tools'] });
+    const mark = world.log.mark();
+    const result = await callAdmin(c, true);
+    assert.deepEqual(result.content, [{ type: 'text', text: 'admin: x' }]);
+    const [authorize] = world.log.entries({ server: 'as', endpoint: 'authorize', after: mark });
+    assert.deepEqual(paramValues(authorize ?? ({} as never), 'scope'), ['mcp:tools mcp:admin']);
+    assert.deepEqual((await c.status('strict')).scopes, ['mcp:tools', 'mcp:admin']);
+  });
+
+  test('status shows state, issuer, resource, refresh token presence and the provider, without secrets', async () => {
+    const c = make();
+    assert.equal((await c.status('strict')).state, 'not_logged_in');
+    await c.login('strict', { userAgent: testbedAgent });
+    const status = await c.status('strict');
+    assert.equal(status.state, 'logged_in');
+    assert.equal(status.issuer, world.standardAs.issuer);
+    assert.equal(status.resource, world.strictMcp.url);
+    assert.equal(status.refreshToken, true);
+    assert.equal(status.provider.id, 'generic');
+    assert.equal(status.registration, 'dynamic');
+    const record = (await c.credential('strict'))?.record;
+    const text = JSON.stringify(status);
+    for (const secret of [record?.access_token, record?.refresh_token])
+      assert.ok(secret && !text.includes(secret));
+  });
+
+  test('a warm login (cached discovery and registration) makes no discovery or registration request', async () => {
+    const c = make();
+    await c.login('strict', { userAgent: testbedAgent });
+    const mark = world.log.mark();
+    await make().login('strict', { userAgent: testbedAgent });
+    assert.equal(world.log.count({ endpoint: 'metadata', after: mark }), 0);
+    assert.equal(world.log.count({ endpoint: 'prm', after: mark }), 0);
+    assert.equal(world.log.count({ endpoint: 'register', after: mark }), 0);
+  });
+
+  test('logout --revoke: RFC 7009 revocation of the refresh token, local credentials removed', async () => {
+    const c = make();
+    await c.login('strict', { userAgent: testbedAgent });
+    const refreshToken = (await c.credential('strict'))?.record.refresh_token ?? '';
+    const mark = world.log.mark();
+    assert.deepEqual(await c.logout('strict', { revoke: true }), { removed: true, revoked: 'yes' });
+    const [revoke] = world.log.entries({ server: 'as', endpoint: 'revoke', after: mark });
+    assert.deepEqual(paramValues(revoke ?? ({} as never), 'token_type_hint'), ['refresh_token']);
+    assert.equal(await world.standardAs.refreshTokenActive(refreshToken), false);
+    assert.equal(await c.credential('strict'), null);
+    assert.equal((await c.status('strict')).state, 'not_logged_in');
+    assert.deepEqual(await c.logout('strict'), { removed: false, revoked: 'no' });
+  });
+
+  test('calls without a login: not_logged_in with the command to run', async () => {
+    await assert.rejects(make().connect('strict'), (error: Error & { code?: string }) => {
+      assert.equal(error.code, 'not_logged_in');
+      assert.match(error.message, /run `mcp-oauth login strict`/);
+      return true;
+    });
+  });
+});

@@ -1,0 +1,71 @@
+import assert from 'node:assert/strict';
+import { PassThrough } from 'node:stream';
+import { test } from 'node:test';
+import { headlessUserAgent, noBrowserUserAgent, parsePastedCallback } from '@mcp-oauth/client';
+
+const REDIRECT = 'http://127.0.0.1:4567/callback/abc';
+
+test('a pasted callback must be this login redirect URI with a query', () => {
+  assert.equal(
+    parsePastedCallback(`  ${REDIRECT}?code=x&state=y`.trim(), REDIRECT).searchParams.get('code'),
+    'x',
+  );
+  assert.throws(() => parsePastedCallback('not a url', REDIRECT), { code: 'invalid_paste' });
+  assert.throws(() => parsePastedCallback('http://127.0.0.1:4567/callback/other?code=x', REDIRECT), {
+    code: 'invalid_paste',
+  });
+  assert.throws(() => parsePastedCallback(REDIRECT, REDIRECT), { code: 'invalid_paste' }, 'no query');
+});
+
+test('no-browser: prints the URL alone on its own line; a bad paste is explained; a good one is delivered', async () => {
+  const input = new PassThrough();
+  const output = new PassThrough();
+  const prompt = new PassThrough();
+  let out = '';
+  let said = '';
+  output.on('data', (c) => {
+    out += c;
+  });
+  prompt.on('data', (c) => {
+    said += c;
+  });
+  const delivered: URL[] = [];
+  const ac = new AbortController();
+  await noBrowserUserAgent({ input, output, prompt })(new URL('https://as.example/authorize?x=1'), {
+    redirectUri: REDIRECT,
+    deliver: (u) => delivered.push(u),
+    signal: ac.signal,
+  });
+  assert.equal(out, 'https://as.example/authorize?x=1\n');
+  input.write('garbage\n');
+  input.write(`${REDIRECT}?code=c&state=s\n`);
+  await new Promise((r) => setImmediate(r));
+  assert.match(said, /That is not a URL/);
+  assert.equal(delivered.length, 1);
+  assert.equal(delivered[0]?.searchParams.get('state'), 's');
+  ac.abort();
+});
+
+test('headless: follows redirects to the redirect URI and delivers it; a page stops it with a clear error', async () => {
+  const hops: Record<string, Response> = {
+    'https://as.example/authorize': new Response(null, { status: 302, headers: { location: '/step2' } }),
+    'https://as.example/step2': new Response(null, {
+      status: 303,
+      headers: { location: `${REDIRECT}?code=c` },
+    }),
+  };
+  const fakeFetch = (async (url: URL) =>
+    hops[url.href] ?? new Response('<form>', { status: 200 })) as typeof fetch;
+  const delivered: URL[] = [];
+  const ctx = {
+    redirectUri: REDIRECT,
+    deliver: (u: URL) => delivered.push(u),
+    signal: new AbortController().signal,
+  };
+  await headlessUserAgent(fakeFetch)(new URL('https://as.example/authorize'), ctx);
+  assert.equal(delivered[0]?.href, `${REDIRECT}?code=c`);
+  await assert.rejects(headlessUserAgent(fakeFetch)(new URL('https://as.example/login'), ctx), {
+    code: 'browser_failed',
+    message: /HTTP 200.*wants a person/,
+  });
+});

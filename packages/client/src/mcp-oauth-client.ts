@@ -3,7 +3,7 @@ import { memoryRegistrationCache, type RegistrationCache } from '@mcp-oauth/auth
 import type { McpOAuthConfig, ResolvedProvider } from '@mcp-oauth/config';
 import { createDiscovery, type Discovery, type DiscoveryCacheStore } from '@mcp-oauth/discovery';
 import { createHttpClient, type HttpClient } from '@mcp-oauth/http';
-import { Refresher, type RefresherEvent, type RefreshGrant } from '@mcp-oauth/refresh';
+import { nextRefreshAt, Refresher, type RefresherEvent, type RefreshGrant } from '@mcp-oauth/refresh';
 import type { CredentialKey, CredentialRecord, CredentialStore, StoreStatus } from '@mcp-oauth/token-store';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -52,6 +52,12 @@ export interface ServerStatus {
   /** Absolute expiry (ms), null when unknown or not logged in. */
   readonly expiresAt: number | null;
   readonly refreshToken: boolean;
+  /**
+   * When the access token is refreshed (ms): this client's scheduled time when it has one, else the latest time the
+   * scheduler of a running client would pick (`nextRefreshAt` with no jitter; a token is also refreshed on use
+   * once it is that close to expiry). Null without a refresh token, with an unknown expiry, or when a login is needed.
+   */
+  readonly nextRefreshAt: number | null;
   readonly needsLoginReason: string | null;
   readonly registration: string | null;
   readonly provider: ResolvedProvider;
@@ -198,6 +204,11 @@ export class McpOAuthClient {
       scopes: record?.scopes ?? [],
       expiresAt: record?.expires_at ?? null,
       refreshToken: Boolean(record?.refresh_token),
+      nextRefreshAt:
+        found && state === 'logged_in' && found.record.refresh_token && found.record.expires_at !== null
+          ? (this.refresher.state(found.key)?.nextRefreshAt ??
+            nextRefreshAt(found.record.expires_at, found.record.updated_at, 0))
+          : null,
       needsLoginReason: record?.needs_login?.reason ?? null,
       registration: record?.client.registration ?? null,
       provider: resolved.oauth.provider,

@@ -26,6 +26,19 @@ test('refresh before use: only known expiries within the skew', () => {
   assert.equal(needsRefreshBeforeUse(-1, 0, 30_000), true);
 });
 
+test('refresh before use: the skew is at most half the lifetime when the storage time is known', () => {
+  // A 10-second token stored at 0: skew min(30 s, 5 s) = 5 s.
+  assert.equal(needsRefreshBeforeUse(10_000, 4_999, 30_000, 0), false);
+  assert.equal(needsRefreshBeforeUse(10_000, 5_000, 30_000, 0), true);
+  // An hour-long token: the full 30 s.
+  assert.equal(needsRefreshBeforeUse(3_600_000, 3_569_999, 30_000, 0), false);
+  assert.equal(needsRefreshBeforeUse(3_600_000, 3_570_000, 30_000, 0), true);
+  // Stored after its expiry (a clock jump): refreshed only once expired.
+  assert.equal(needsRefreshBeforeUse(1_000, 999, 30_000, 2_000), false);
+  assert.equal(needsRefreshBeforeUse(1_000, 1_000, 30_000, 2_000), true);
+  assert.equal(needsRefreshBeforeUse(null, 0, 30_000, 0), false);
+});
+
 test('backoff: exponential with jitter between half and all of the ceiling, capped at 5 minutes', () => {
   assert.equal(backoffDelayMs(1, 0), 500);
   assert.equal(backoffDelayMs(1, 1), 1_000);

@@ -1,8 +1,8 @@
 import { stepUpScopes } from '@mcp-oauth/authorize';
 import { parseBearerChallenge } from '@mcp-oauth/discovery';
-import type { Refresher } from '@mcp-oauth/refresh';
+import { isRefreshError, type Refresher } from '@mcp-oauth/refresh';
 import type { CredentialKey, CredentialRecord } from '@mcp-oauth/token-store';
-import { ClientError } from './client-error.js';
+import { ClientError, isClientError } from './client-error.js';
 import type { Logger } from './logger.js';
 
 /** The fetch signature the MCP SDK transports accept. */
@@ -19,6 +19,14 @@ export interface AuthorizedFetchOptions {
    * `insufficient_scope` error instead.
    */
   readonly stepUp?: (scopes: readonly string[], challenge: string) => Promise<void>;
+  /**
+   * Called when the server answers 401 and no stored credential can answer it: none is stored (the request was
+   * sent without a token), or the stored one was still refused after a refresh, or cannot be refreshed. Gets the
+   * 401's `WWW-Authenticate` and whether a stored credential was refused; runs a login (the caller allows
+   * interaction), after which the request is sent once more. Absent: `not_logged_in` before sending, and
+   * `needs_login` after a refused refresh, as errors naming the command to run.
+   */
+  readonly login?: (challenge: string, refused: boolean) => Promise<void>;
   /** How many step-ups one request may trigger. Default 2. */
   readonly maxStepUps?: number;
   readonly fetch?: FetchLike;
@@ -41,7 +49,10 @@ function challengeOf(res: Response): ReturnType<typeof parseBearerChallenge> | u
  * A fetch that authorizes every request to one MCP server: the bearer token from the refresher (refreshed first
  * when it is about to expire), then on 401 one refresh and one retry, and on 403 `insufficient_scope` a step-up
  * (re-authorization with the union of scopes, bounded) when allowed, else an error naming the missing scopes and
- * the command to run. The token goes in the `Authorization` header only, never in the URL.
+ * the command to run. With `login`, a 401 that no stored credential answers (none stored, or refused after a
+ * refresh) runs a login and one retry, as the SDK's auth flow does; the request goes out without a token until
+ * then, so a server that needs no authorization needs no login. The token goes in the `Authorization` header only,
+ * never in the URL.
  *
  * @see https://modelcontextprotocol.io/specification/2026-07-28/basic/authorization (token usage, step-up)
  */
@@ -53,26 +64,68 @@ export function createAuthorizedFetch(options: AuthorizedFetchOptions): FetchLik
     ((name: string, scopes?: readonly string[]) =>
       `mcp-oauth login ${name}${scopes?.length ? ` --scopes ${scopes.join(',')}` : ''}`);
 
-  const send = (url: string | URL, init: RequestInit | undefined, record: CredentialRecord) => {
+  /** Sends with the bearer token of `record`; without one (no credential yet), the server's 401 starts a login. */
+  const send = (url: string | URL, init: RequestInit | undefined, record: CredentialRecord | undefined) => {
     const headers = new Headers(init?.headers);
-    headers.set('authorization', `Bearer ${record.access_token}`);
+    if (record) headers.set('authorization', `Bearer ${record.access_token}`);
     return base(url, { ...init, headers });
   };
 
+  /** The credential to send, or null when none is usable and `login` may get one on the server's 401. */
+  const current = async (): Promise<{ key: CredentialKey; record: CredentialRecord } | null> => {
+    try {
+      const key = await options.key();
+      return { key, record: await options.refresher.getValidToken(key) };
+    } catch (error) {
+      if (options.login && (isClientError(error, 'not_logged_in') || isRefreshError(error, 'needs_login')))
+        return null;
+      throw error;
+    }
+  };
+
+  /** After a 401 to `held`: the refreshed credential, or null when it cannot be refreshed and `login` is set. */
+  const refreshed = async (held: { key: CredentialKey; record: CredentialRecord }) => {
+    options.logger?.debug('401 from the MCP server: refreshing once', { server: options.serverName });
+    try {
+      return {
+        key: held.key,
+        record: await options.refresher.handleUnauthorized(held.key, held.record.access_token),
+      };
+    } catch (error) {
+      if (options.login && isRefreshError(error, 'needs_login')) return null;
+      throw error;
+    }
+  };
+
   return async (url, init) => {
-    const key = await options.key();
-    let record = await options.refresher.getValidToken(key);
-    let res = await send(url, init, record);
-    if (res.status === 401) {
+    let held = await current();
+    const refused = held !== null;
+    let res = await send(url, init, held?.record);
+    if (res.status === 401 && held) {
       await res.body?.cancel();
-      options.logger?.debug('401 from the MCP server: refreshing once', { server: options.serverName });
-      record = await options.refresher.handleUnauthorized(key, record.access_token);
-      res = await send(url, init, record);
+      held = await refreshed(held);
+      if (held) {
+        res = await send(url, init, held.record);
+        if (res.status === 401 && !options.login) {
+          await res.body?.cancel();
+          throw new ClientError(
+            'needs_login',
+            `${JSON.stringify(options.serverName)} rejected a freshly refreshed token (HTTP 401): run \`${loginCommand(options.serverName)}\``,
+          );
+        }
+      }
+    }
+    if (res.status === 401 && options.login) {
+      await res.body?.cancel();
+      options.logger?.info('401 from the MCP server: logging in', { server: options.serverName, refused });
+      await options.login(res.headers.get('www-authenticate') ?? '', refused);
+      held = await current();
+      res = await send(url, init, held?.record);
       if (res.status === 401) {
         await res.body?.cancel();
         throw new ClientError(
           'needs_login',
-          `${JSON.stringify(options.serverName)} rejected a freshly refreshed token (HTTP 401): run \`${loginCommand(options.serverName)}\``,
+          `${JSON.stringify(options.serverName)} rejected the token of the login it had just asked for (HTTP 401)`,
         );
       }
     }
@@ -80,8 +133,9 @@ export function createAuthorizedFetch(options: AuthorizedFetchOptions): FetchLik
       const challenge = challengeOf(res);
       if (challenge?.error !== 'insufficient_scope') return res;
       await res.body?.cancel();
-      const wanted = stepUpScopes(record.scopes, challenge.scope?.split(' ').filter(Boolean) ?? []);
-      const missing = wanted.filter((s) => !record.scopes.includes(s));
+      const holding = held?.record.scopes ?? [];
+      const wanted = stepUpScopes(holding, challenge.scope?.split(' ').filter(Boolean) ?? []);
+      const missing = wanted.filter((s) => !holding.includes(s));
       if (!options.stepUp) {
         throw new ClientError(
           'insufficient_scope',
@@ -100,8 +154,9 @@ export function createAuthorizedFetch(options: AuthorizedFetchOptions): FetchLik
         scopes: wanted,
       });
       await options.stepUp(wanted, res.headers.get('www-authenticate') ?? '');
-      record = await options.refresher.getValidToken(await options.key());
-      res = await send(url, init, record);
+      const key = await options.key();
+      held = { key, record: await options.refresher.getValidToken(key) };
+      res = await send(url, init, held.record);
     }
     return res;
   };

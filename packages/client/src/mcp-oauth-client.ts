@@ -67,6 +67,13 @@ export interface ServerStatus {
 export interface ConnectOptions {
   /** Allow a 403 `insufficient_scope` to start a new login with more scopes (needs a user agent). */
   readonly stepUp?: Omit<LoginOptions, 'scopes' | 'challenge'>;
+  /**
+   * Log in on demand: requests go out without a token until the server answers 401, which starts a login from
+   * its challenge (then one retry); a stored credential the server still refuses after a refresh starts one too,
+   * after dropping the cached discovery (the server may have moved to another authorization server). Absent: a
+   * login must come first (`login`), else `not_logged_in`.
+   */
+  readonly login?: Omit<LoginOptions, 'scopes' | 'challenge'>;
   /** Client name sent in `initialize`. Default `mcp-oauth`. */
   readonly clientName?: string;
 }
@@ -246,7 +253,7 @@ export class McpOAuthClient {
 
   /** A fetch that authorizes every request to server `name` (refresh, 401 retry, step-up when allowed). */
   fetchFor(name: string, options: ConnectOptions = {}): FetchLike {
-    const stepUp = options.stepUp;
+    const { stepUp, login } = options;
     return createAuthorizedFetch({
       serverName: name,
       key: () => this.#key(name),
@@ -256,6 +263,16 @@ export class McpOAuthClient {
         ? {
             stepUp: async (scopes: readonly string[], challenge: string) => {
               await this.login(name, { ...stepUp, scopes, challenge });
+            },
+          }
+        : {}),
+      ...(login
+        ? {
+            login: async (challenge: string, refused: boolean) => {
+              // SEP-2352: a refused credential may belong to an authorization server the server has left;
+              // discover again so the login goes to (and registers with) the one its metadata names now.
+              if (refused) await this.#discovery.invalidate(serverContext(this.config, name).server.url);
+              await this.login(name, { ...login, ...(challenge ? { challenge } : {}) });
             },
           }
         : {}),

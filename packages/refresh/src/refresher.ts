@@ -378,6 +378,7 @@ export class Refresher {
     await this.#store.set(key, { ...current, needs_login: { reason, since: this.#now() } });
     const state = this.#stateFor(key);
     state.needsLogin = true;
+    state.retryAt = null;
     this.unschedule(key);
     const error = this.#needsLoginError(key, reason);
     state.lastError = error;

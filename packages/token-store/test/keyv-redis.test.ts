@@ -4,11 +4,11 @@ import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { inspect } from 'node:util';
 import { createKeyv } from '@keyv/redis';
+import { type RedisServer, startRedis } from '@mcp-oauth/testbed';
 import { credentialStorageId, isTokenStoreError, KeyvStore } from '@mcp-oauth/token-store';
 import { assertCode, tokenStoreContract } from './contract/token-store-contract.js';
 import { binaryGate } from './support/binaries.js';
 import { containsSentinel, sampleKey, sampleRecord } from './support/records.js';
-import { type RedisServer, startRedis } from './support/redis.js';
 
 const skip = binaryGate({ 'redis-server': 'redis-server' });
 const redisTest = (name: string, fn: () => Promise<void>) => test(`redis: ${name}`, { skip }, fn);

@@ -6,7 +6,13 @@ import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { after, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { paramValues, type StandardAs, startStandardAs } from '@mcp-oauth/testbed';
+import {
+  paramValues,
+  type RedisServer,
+  type StandardAs,
+  startRedis,
+  startStandardAs,
+} from '@mcp-oauth/testbed';
 import type { CredentialStore } from '@mcp-oauth/token-store';
 import {
   asMetadata,
@@ -19,7 +25,6 @@ import {
   tokenRequests,
   waitUntil,
 } from './support/flow.js';
-import { type RedisServer, startRedis } from './support/redis.js';
 import type { WorkerCommand, WorkerSummary } from './support/refresh-worker.js';
 import { openStore, type StoreSpec } from './support/store-spec.js';
 

@@ -1,4 +1,5 @@
 import type { CliIo } from './io.js';
+import type { Redaction } from './redaction.js';
 import type { Style } from './style.js';
 
 /** One option of a command, as node:util parseArgs takes it plus help text. */
@@ -19,6 +20,8 @@ export interface GlobalOptions {
   readonly codexHome?: string;
   /** `--no-color`. */
   readonly noColor: boolean;
+  /** `--debug` or `MCP_OAUTH_DEBUG=1`: the client's debug log on stderr (redacted), stacks of unexpected errors. */
+  readonly debug: boolean;
 }
 
 /** Parsed command line handed to {@link Command.run}. */
@@ -38,6 +41,10 @@ export interface CommandContext {
   readonly err: Style;
   /** Prints a warning line on stderr. */
   warn(message: string): void;
+  /** Prints a debug line on stderr when `--debug` is on (redacted). */
+  debug(message: string): void;
+  /** Removes secrets from text printed on stderr; {@link openClient} adds the client's redactor to it. */
+  readonly redaction: Redaction;
 }
 
 /**
@@ -59,5 +66,7 @@ export interface Command {
   readonly acceptsRest?: boolean;
   /** Positional names, for arity checks and help, e.g. `['NAME']`. */
   readonly positionals: readonly string[];
+  /** Positionals that may follow the required ones, e.g. `['NAME']` for `status [NAME]`. */
+  readonly optionalPositionals?: readonly string[];
   run(input: CommandInput, context: CommandContext): Promise<number>;
 }

@@ -1,12 +1,20 @@
 /**
- * Exit codes of `mcp-oauth`, stable and documented in docs/cli.md. Scripts may rely on them.
+ * Exit codes of `mcp-oauth`, stable and documented in docs/cli.md and `--help`. Scripts may rely on them.
  *
  * - 0 `ok`: success.
- * - 1 `internal`: an unexpected error (a bug; set MCP_OAUTH_DEBUG=1 for the stack).
+ * - 1 `internal`: an unexpected error (a bug; `--debug` or MCP_OAUTH_DEBUG=1 for the stack), or a `demo` step
+ *   that did not behave as stated.
  * - 2 `usage`: wrong command line (unknown command or option, missing argument).
- * - 3 `config`: the config file, or a value given for it, is invalid; or the named server is not configured.
- * - 4 `needsLogin`: the server needs `mcp-oauth login NAME` (no credentials, or the refresh token was rejected).
- * - 5 `server`: the MCP server or its authorization server failed or refused.
+ * - 3 `config`: the config file, or a value given for it, is invalid; or the named server is not configured, or
+ *   cannot use OAuth (stdio, static bearer token).
+ * - 4 `needsLogin`: the server needs `mcp-oauth login NAME` (no credentials, the refresh token was rejected, or
+ *   more scopes are needed and re-authorizing was not allowed).
+ * - 5 `server`: the MCP server or its authorization server failed, refused or could not be reached; also a tool
+ *   result flagged `isError`.
+ * - 6 `loginIncomplete`: a login did not complete on this machine: no authorization response in time, the
+ *   callback port is in use, the browser could not be started.
+ * - 7 `store`: the credential store failed (file, keyring, Redis).
+ * - 130 `cancelled`: interrupted with Ctrl-C (SIGINT) or SIGTERM; a login in progress was cleaned up.
  */
 export const EXIT = Object.freeze({
   ok: 0,
@@ -15,6 +23,9 @@ export const EXIT = Object.freeze({
   config: 3,
   needsLogin: 4,
   server: 5,
+  loginIncomplete: 6,
+  store: 7,
+  cancelled: 130,
 } as const);
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];

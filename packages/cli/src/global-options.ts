@@ -14,6 +14,10 @@ export const GLOBAL_OPTIONS: Readonly<Record<string, OptionSpec>> = {
     description: 'Use the Codex config DIR/config.toml in place (default: $CODEX_HOME when set)',
   },
   'no-color': { type: 'boolean', description: 'Do not color output (also: NO_COLOR=1)' },
+  debug: {
+    type: 'boolean',
+    description: "Print the client's debug log on stderr, secrets redacted (also: MCP_OAUTH_DEBUG=1)",
+  },
   help: { type: 'boolean', short: 'h', description: 'Show help' },
 };
 

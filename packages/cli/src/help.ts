@@ -17,12 +17,15 @@ function columns(rows: readonly [string, string][], indent = '  '): string[] {
 }
 
 export const EXIT_CODE_HELP = [
-  '  0  success',
-  '  1  unexpected error (set MCP_OAUTH_DEBUG=1 for details)',
-  '  2  usage error',
-  '  3  config error (invalid file or value, unknown server)',
-  '  4  login needed',
-  '  5  MCP server or authorization server error',
+  '    0  success',
+  '    1  unexpected error (--debug or MCP_OAUTH_DEBUG=1 for details), or a demo step that did not hold',
+  '    2  usage error',
+  '    3  config error (invalid file or value, unknown server, server without OAuth)',
+  '    4  login needed (not logged in, refresh token rejected, more scopes needed)',
+  '    5  MCP server or authorization server error (also a tool result flagged isError)',
+  '    6  login not completed (no answer in time, callback port in use, no browser)',
+  '    7  credential store error (file, keyring, Redis)',
+  '  130  cancelled (Ctrl-C)',
 ];
 
 /** `mcp-oauth --help`. */
@@ -43,15 +46,17 @@ export function programHelp(commands: readonly Command[], style: Style): string 
     '',
     style.bold('Environment:'),
     ...columns([
-      ['MCP_OAUTH_HOME', 'mcp-oauth home, holds config.toml (default ~/.mcp-oauth)'],
+      ['MCP_OAUTH_HOME', 'mcp-oauth home: config.toml, credentials.json, caches (default ~/.mcp-oauth)'],
       ['CODEX_HOME', 'read $CODEX_HOME/config.toml when MCP_OAUTH_HOME is not set'],
       ['NO_COLOR', 'disable colors when set to a non-empty value'],
+      ['MCP_OAUTH_DEBUG', 'set to 1: same as --debug'],
     ]),
     '',
     style.bold('Exit codes:'),
     ...EXIT_CODE_HELP,
     '',
     "Run 'mcp-oauth <command> --help' for a command's options and examples.",
+    "New here? 'mcp-oauth demo' shows what this client fixes, on a local OAuth world.",
     'Docs: docs/cli.md, docs/config.md',
   ];
   return `${lines.join('\n')}\n`;

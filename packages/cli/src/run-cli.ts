@@ -1,14 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { ConfigError } from '@mcp-oauth/config';
 import type { Command, CommandContext, CommandInput, OptionSpec } from './command.js';
-import { CliError, exitCodeFor, usageError } from './errors.js';
+import { usageError } from './errors.js';
 import { EXIT } from './exit-codes.js';
 import { GLOBAL_OPTIONS, GLOBAL_VALUE_OPTIONS } from './global-options.js';
 import { commandHelp, programHelp } from './help.js';
 import type { CliIo } from './io.js';
+import { Redaction } from './redaction.js';
 import { COMMANDS } from './registry.js';
-import { colorEnabled, createStyle, type Style } from './style.js';
+import { reportError } from './report-error.js';
+import { colorEnabled, createStyle } from './style.js';
 
 type ParseOptions = Record<string, { type: 'string' | 'boolean'; multiple?: boolean; short?: string }>;
 
@@ -57,26 +58,10 @@ function version(): string {
   return pkg.version;
 }
 
-function report(error: unknown, io: CliIo, style: Style): number {
-  const code = exitCodeFor(error);
-  const label = style.red(style.bold('error'));
-  if (error instanceof CliError || error instanceof ConfigError) {
-    io.stderr.write(`mcp-oauth: ${label}: ${error.message}\n`);
-    const hint =
-      error instanceof CliError
-        ? error.hint
-        : error.code === 'server_not_found'
-          ? "Run 'mcp-oauth list' to see the configured servers."
-          : undefined;
-    if (hint !== undefined) io.stderr.write(`${hint}\n`);
-    return code;
-  }
-  const message = error instanceof Error ? error.message : String(error);
-  io.stderr.write(`mcp-oauth: ${label}: unexpected: ${message}\n`);
-  if (io.env.MCP_OAUTH_DEBUG !== undefined && error instanceof Error && error.stack !== undefined) {
-    io.stderr.write(`${error.stack}\n`);
-  }
-  return code;
+/** `--debug`, or MCP_OAUTH_DEBUG set to anything but empty or `0`. */
+function debugEnabled(flag: unknown, env: CliIo['env']): boolean {
+  const value = env.MCP_OAUTH_DEBUG;
+  return flag === true || (value !== undefined && value !== '' && value !== '0');
 }
 
 function splitTokens(
@@ -101,31 +86,46 @@ async function runCommand(command: Command, args: readonly string[], io: CliIo):
     io.stdout.write(commandHelp(command, out));
     return EXIT.ok;
   }
+  const debug = debugEnabled(values.debug, io.env);
+  const redaction = new Redaction();
   const context: CommandContext = {
     io,
     globals: {
       config: values.config as string | undefined,
       codexHome: values['codex-home'] as string | undefined,
       noColor,
+      debug,
     },
     out,
     err,
-    warn: (message) => io.stderr.write(`mcp-oauth: ${err.yellow('warning')}: ${message}\n`),
+    warn: (message) => io.stderr.write(`mcp-oauth: ${err.yellow('warning')}: ${redaction.redact(message)}\n`),
+    debug: (message) => {
+      if (debug) io.stderr.write(`mcp-oauth: ${err.dim('debug')}: ${redaction.redact(message)}\n`);
+    },
+    redaction,
   };
   try {
     const { positionals, rest } = splitTokens(parsed, args);
     if (rest.length > 0 && command.acceptsRest !== true) {
       throw usageError(`${command.name} takes no arguments after --`, command.name);
     }
-    if (positionals.length !== command.positionals.length) {
-      const expected = command.positionals.length === 0 ? 'no arguments' : command.positionals.join(' ');
+    const optional = command.optionalPositionals ?? [];
+    const arity = positionals.length - command.positionals.length;
+    if (arity < 0 || arity > optional.length) {
+      const names = [...command.positionals, ...optional.map((p) => `[${p}]`)];
+      const expected = names.length === 0 ? 'no arguments' : names.join(' ');
       const got = positionals.length === 0 ? 'none' : positionals.map((p) => JSON.stringify(p)).join(' ');
       throw usageError(`${command.name} expects ${expected}, got ${got}`, command.name);
     }
     return await command.run({ values, positionals, rest }, context);
   } catch (error) {
-    return report(error, io, err);
+    return reportError(error, redactingIo(io, redaction), err, debug);
   }
+}
+
+/** `io` whose stderr passes through `redaction`. */
+function redactingIo(io: CliIo, redaction: Redaction): CliIo {
+  return { ...io, stderr: { write: (text: string) => io.stderr.write(redaction.redact(text)) } };
 }
 
 /**
@@ -178,6 +178,6 @@ export async function runCli(
     if (command === undefined) throw usageError(`unknown command ${JSON.stringify(name)}`);
     return await runCommand(command, args, io);
   } catch (error) {
-    return report(error, io, errStyle);
+    return reportError(error, io, errStyle, debugEnabled(argv.includes('--debug'), io.env));
   }
 }

@@ -1,0 +1,123 @@
+import { Writable } from 'node:stream';
+import {
+  headlessUserAgent,
+  type LoginOptions,
+  type LoginProgress,
+  type LoginUserAgent,
+  noBrowserUserAgent,
+  systemBrowserUserAgent,
+} from '@mcp-oauth/client';
+import type { CommandContext, CommandInput, OptionSpec } from './command.js';
+import { usageError } from './errors.js';
+import type { OutputStream } from './io.js';
+import { ProgressLine } from './progress-line.js';
+
+/** Options of every command that may open a login: `login`, and `call`/`tools` for a step-up. */
+export const LOGIN_AGENT_OPTIONS: Readonly<Record<string, OptionSpec>> = {
+  'no-browser': {
+    type: 'boolean',
+    description:
+      'Print the authorization URL instead of opening a browser, then read the address the browser ends on from stdin',
+  },
+  headless: {
+    type: 'boolean',
+    description:
+      'Follow the redirects in plain HTTP, no browser (for authorization servers that approve without a page)',
+  },
+  'callback-port': {
+    type: 'string',
+    valueName: 'PORT',
+    description: 'Loopback callback port (default: oauth.callback_port, else chosen by the system)',
+  },
+  timeout: {
+    type: 'string',
+    valueName: 'SECONDS',
+    description: 'How long to wait for the sign-in (default 300)',
+  },
+};
+
+/** What a login (or a step-up) gets from the command line: everything of `LoginOptions` but scopes and signal. */
+export interface LoginAgent {
+  readonly options: Omit<LoginOptions, 'scopes' | 'challenge' | 'signal'>;
+  /** Stops the progress line (call when the login is over, whatever its outcome). */
+  done(): void;
+}
+
+function positiveInteger(value: unknown, option: string, command: string, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const text = String(value);
+  if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > max) {
+    throw usageError(
+      `--${option} expects a whole number from 1 to ${max}, got ${JSON.stringify(text)}`,
+      command,
+    );
+  }
+  return Number(text);
+}
+
+function writable(write: (text: string) => unknown): Writable {
+  return new Writable({
+    write(chunk: Buffer | string, _encoding, callback) {
+      write(String(chunk));
+      callback();
+    },
+  });
+}
+
+/**
+ * The user agent and progress reporting a login uses, from `--no-browser`, `--headless`, `--callback-port` and
+ * `--timeout`. Default: the system browser. With `--no-browser` the authorization URL goes alone on its own line
+ * to `urlStream` (stdout for `login`, stderr for `call`/`tools`, whose stdout is their result) and the pasted
+ * redirect address is read from stdin while the loopback listener keeps waiting.
+ */
+export function loginAgent(
+  input: CommandInput,
+  context: CommandContext,
+  command: string,
+  urlStream: OutputStream,
+): LoginAgent {
+  const { values } = input;
+  if (values['no-browser'] === true && values.headless === true) {
+    throw usageError('give either --no-browser or --headless, not both', command);
+  }
+  const callbackPort = positiveInteger(values['callback-port'], 'callback-port', command, 65535);
+  const timeoutSeconds = positiveInteger(values.timeout, 'timeout', command, 86_400);
+  const { io } = context;
+  const noBrowser = values['no-browser'] === true;
+  // Redrawing the line while someone types a paste on the same terminal would garble what they type.
+  const inPlace = io.stderr.isTTY === true && !(noBrowser && io.stdin?.isTTY === true);
+  const progress = new ProgressLine(io.stderr, context.err, { inPlace });
+  const say = (text: string) => progress.say(text);
+  let userAgent: LoginUserAgent;
+  if (values.headless === true) {
+    userAgent = headlessUserAgent();
+  } else if (noBrowser) {
+    if (io.stdin === undefined)
+      throw usageError('--no-browser needs a standard input to paste into', command);
+    userAgent = noBrowserUserAgent({
+      input: io.stdin,
+      output: writable((text) => progress.around(() => urlStream.write(text))),
+      prompt: writable(say),
+    });
+  } else {
+    userAgent = systemBrowserUserAgent((line) => say(`${line}\n`));
+  }
+  const onProgress = (event: LoginProgress) => {
+    if (event.type === 'discovered') {
+      context.debug(`authorization server ${event.issuer}, resource ${event.resource ?? '(none)'}`);
+    } else if (event.type === 'waiting') {
+      progress.start(event.deadline);
+    } else {
+      progress.stop();
+    }
+  };
+  return {
+    options: {
+      userAgent,
+      onProgress,
+      ...(callbackPort === undefined ? {} : { callbackPort }),
+      ...(timeoutSeconds === undefined ? {} : { timeoutMs: timeoutSeconds * 1000 }),
+    },
+    done: () => progress.stop(),
+  };
+}

@@ -1,0 +1,65 @@
+import type { Style } from '../style.js';
+import type { ServerStatusJson, StatusJson } from './server-status.js';
+import { renderColumns } from './table.js';
+import { relativeTime } from './time.js';
+
+const STATE_TEXT: Readonly<Record<ServerStatusJson['state'], string>> = {
+  logged_in: 'logged in',
+  expired: 'expired: log in again',
+  needs_login: 'login needed',
+  not_logged_in: 'not logged in',
+  bearer_token: 'static bearer token',
+  stdio: 'stdio server (no OAuth)',
+};
+
+function stateText(server: ServerStatusJson, style: Style): string {
+  const text = STATE_TEXT[server.state];
+  if (server.state === 'logged_in') return style.green(text);
+  if (server.state === 'bearer_token' || server.state === 'stdio') return style.dim(text);
+  return style.yellow(text);
+}
+
+const when = (iso: string | null, now: number) => (iso === null ? '-' : relativeTime(Date.parse(iso), now));
+
+function rows(server: ServerStatusJson, now: number): string[][] {
+  if (server.state === 'stdio') return [];
+  const out: string[][] = [['url', server.url ?? '-']];
+  if (server.state === 'bearer_token') return out;
+  if (server.state === 'not_logged_in') {
+    out.push(['login', `mcp-oauth login ${server.name}`]);
+  } else {
+    out.push(
+      ['issuer', server.issuer ?? '-'],
+      ['resource', server.resource ?? '(none sent)'],
+      ['scopes', server.scopes.length === 0 ? '-' : server.scopes.join(' ')],
+      ['expires', server.expires_at === null ? 'unknown (refreshed on a 401)' : when(server.expires_at, now)],
+      ['refresh token', server.refresh_token ? 'yes' : 'no'],
+      ['next refresh', when(server.next_refresh_at, now)],
+    );
+    if (server.needs_login_reason !== null)
+      out.push(['login needed', `${server.needs_login_reason}: run mcp-oauth login ${server.name}`]);
+    out.push(['registration', server.registration ?? '-']);
+  }
+  if (server.provider !== null)
+    out.push(['provider', `${server.provider.id} (${server.provider.source}: ${server.provider.reason})`]);
+  return out;
+}
+
+/** Human rendering of `status`: one block per server, then the credential store. */
+export function renderStatus(status: StatusJson, style: Style, now: number): string {
+  const lines: string[] = [];
+  for (const server of status.servers) {
+    const disabled = server.enabled ? '' : style.dim(' (disabled)');
+    lines.push(`${style.bold(server.name)}  ${stateText(server, style)}${disabled}`);
+    lines.push(
+      ...renderColumns(rows(server, now), (cell, column) => (column === 0 ? style.dim(cell) : cell), '  '),
+    );
+    lines.push('');
+  }
+  if (status.servers.length === 0) lines.push(`No servers in ${status.config_path}.`, '');
+  const store = status.store;
+  const active =
+    store.active === null ? '' : ` → ${store.active}${store.reason === null ? '' : ` (${store.reason})`}`;
+  lines.push(`${style.dim('credentials store:')} ${store.kind}${active}, ${store.location}`);
+  return `${lines.join('\n')}\n`;
+}

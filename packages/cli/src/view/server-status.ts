@@ -1,0 +1,109 @@
+import type { ServerStatus } from '@mcp-oauth/client';
+import type { ServerConfig } from '@mcp-oauth/config';
+import type { StoreStatus } from '@mcp-oauth/token-store';
+import { JSON_SCHEMA_VERSION } from './json.js';
+import { isoTime } from './time.js';
+
+/** The credential store in `status --json`. */
+export interface StoreStatusJson {
+  /** `mcp_oauth_credentials_store`: `auto`, `keyring`, `file` or `keyv`. */
+  readonly kind: string;
+  /** For `auto`: the store this process chose (`keyring` or `file`); null otherwise. */
+  readonly active: string | null;
+  /** For `auto`: why; null otherwise. */
+  readonly reason: string | null;
+  /** Where credentials live: a file, a keyring service, a keyv namespace (never a secret). */
+  readonly location: string;
+}
+
+/** One server in `status --json`. Every field is always present (null when it does not apply); never a secret. */
+export interface ServerStatusJson {
+  readonly name: string;
+  readonly url: string | null;
+  /**
+   * `logged_in`, `expired` (no refresh token and the access token expired), `needs_login` (a refresh failed for
+   * good), `not_logged_in`, `bearer_token` (static token from an environment variable), `stdio` (no OAuth).
+   */
+  readonly state: ServerStatus['state'] | 'stdio';
+  readonly enabled: boolean;
+  readonly issuer: string | null;
+  readonly resource: string | null;
+  readonly scopes: readonly string[];
+  /** ISO 8601 UTC; null when unknown or not logged in. */
+  readonly expires_at: string | null;
+  readonly refresh_token: boolean;
+  /** ISO 8601 UTC: when the access token is refreshed at the latest; null without refresh token. */
+  readonly next_refresh_at: string | null;
+  readonly needs_login_reason: string | null;
+  /** `pre_registered`, `client_id_metadata_document`, `dynamic`, `unknown`; null when not logged in. */
+  readonly registration: string | null;
+  /** The provider profile and why: configured, detected from the issuer of the stored tokens, or the default. */
+  readonly provider: { readonly id: string; readonly source: string; readonly reason: string } | null;
+}
+
+/** `status --json`. */
+export interface StatusJson {
+  readonly schema_version: number;
+  readonly config_path: string;
+  readonly store: StoreStatusJson;
+  readonly servers: readonly ServerStatusJson[];
+}
+
+export function storeStatusJson(status: StoreStatus): StoreStatusJson {
+  return {
+    kind: status.kind,
+    active: status.active ?? null,
+    reason: status.reason ?? null,
+    location: status.location,
+  };
+}
+
+export function serverStatusJson(status: ServerStatus, enabled: boolean): ServerStatusJson {
+  return {
+    name: status.name,
+    url: status.url,
+    state: status.state,
+    enabled,
+    issuer: status.issuer,
+    resource: status.resource,
+    scopes: status.scopes,
+    expires_at: status.expiresAt === null ? null : isoTime(status.expiresAt),
+    refresh_token: status.refreshToken,
+    next_refresh_at: status.nextRefreshAt === null ? null : isoTime(status.nextRefreshAt),
+    needs_login_reason: status.needsLoginReason,
+    registration: status.registration,
+    provider: { id: status.provider.id, source: status.provider.source, reason: status.provider.reason },
+  };
+}
+
+/** A stdio server: OAuth does not apply. */
+export function stdioStatusJson(server: ServerConfig): ServerStatusJson {
+  return {
+    name: server.name,
+    url: null,
+    state: 'stdio',
+    enabled: server.enabled,
+    issuer: null,
+    resource: null,
+    scopes: [],
+    expires_at: null,
+    refresh_token: false,
+    next_refresh_at: null,
+    needs_login_reason: null,
+    registration: null,
+    provider: null,
+  };
+}
+
+export function statusJson(
+  configPath: string,
+  store: StoreStatus,
+  servers: readonly ServerStatusJson[],
+): StatusJson {
+  return {
+    schema_version: JSON_SCHEMA_VERSION,
+    config_path: configPath,
+    store: storeStatusJson(store),
+    servers,
+  };
+}

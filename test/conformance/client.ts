@@ -1,0 +1,92 @@
+// The client command the official MCP conformance suite runs: `node … test/conformance/client.ts <server-url>`,
+// with MCP_CONFORMANCE_SCENARIO, MCP_CONFORMANCE_PROTOCOL_VERSION and, for some scenarios, MCP_CONFORMANCE_CONTEXT
+// set. It configures this project's client for the suite's server exactly as a user would (see scenario-config.ts),
+// logs in on the server's first 401 with the headless user agent (the suite's authorization endpoints approve at
+// once), lists the tools and calls the test tool. It exits 1 when the client refuses to proceed (a failed check is
+// the point of several scenarios: a wrong `iss`, a mismatched resource or issuer).
+//
+// Run by `pnpm conformance` (test/conformance/run.ts); never prints a token or secret.
+import { headlessUserAgent, type Logger, McpOAuthClient } from '@mcp-oauth/client';
+import { parseConfig } from '@mcp-oauth/config';
+import { MemoryStore } from '@mcp-oauth/token-store';
+import { CONFORMANCE_SERVER, isStatelessRevision, parseContext, scenarioConfig } from './scenario-config.js';
+import { statelessSession } from './stateless-session.js';
+
+const CLIENT_INFO = { name: 'mcp-oauth-conformance', version: '0.1.0' };
+
+/** Arguments for tools whose mock needs them; any other tool is called with `{}`. */
+const TOOL_ARGUMENTS: Readonly<Record<string, Record<string, unknown>>> = { add_numbers: { a: 2, b: 3 } };
+
+/** Scenarios whose server serves `tools/list` only (calling a tool there is an error by design). */
+const LIST_ONLY = new Set(['json-schema-ref-no-deref']);
+
+const stderrLogger: Logger = {
+  debug: (message, fields) => process.stderr.write(`debug: ${message} ${JSON.stringify(fields ?? {})}\n`),
+  info: (message, fields) => process.stderr.write(`info: ${message} ${JSON.stringify(fields ?? {})}\n`),
+  warn: (message, fields) => process.stderr.write(`warn: ${message} ${JSON.stringify(fields ?? {})}\n`),
+};
+
+/** The tool to call: the suite's auth test tool, else the first one listed. */
+function pickTool(tools: readonly { name: string }[]): string | undefined {
+  return (tools.find((t) => t.name === 'test-tool') ?? tools[0])?.name;
+}
+
+async function run(serverUrl: string): Promise<void> {
+  const scenario = process.env.MCP_CONFORMANCE_SCENARIO ?? '';
+  const protocolVersion = process.env.MCP_CONFORMANCE_PROTOCOL_VERSION ?? '2025-11-25';
+  const { toml, env } = scenarioConfig(serverUrl, parseContext(process.env.MCP_CONFORMANCE_CONTEXT));
+  const client = new McpOAuthClient({
+    config: parseConfig(toml),
+    store: new MemoryStore(),
+    env,
+    logger: stderrLogger,
+  });
+  const interaction = { userAgent: headlessUserAgent(), timeoutMs: 20_000 };
+  const connect = { login: interaction, stepUp: interaction, clientName: CLIENT_INFO.name };
+  try {
+    if (isStatelessRevision(protocolVersion)) {
+      const session = statelessSession({
+        url: serverUrl,
+        fetch: client.fetchFor(CONFORMANCE_SERVER, connect),
+        protocolVersion,
+        clientInfo: CLIENT_INFO,
+      });
+      const { tools } = await session.listTools();
+      console.log(`${scenario}: listed ${tools.length} tool(s) (stateless ${protocolVersion})`);
+      const tool = LIST_ONLY.has(scenario) ? undefined : pickTool(tools);
+      if (tool !== undefined) {
+        await session.callTool(tool, TOOL_ARGUMENTS[tool] ?? {});
+        console.log(`${scenario}: called ${tool}`);
+      }
+      return;
+    }
+    const session = await client.connect(CONFORMANCE_SERVER, connect);
+    try {
+      const { tools } = await session.listTools();
+      console.log(`${scenario}: listed ${tools.length} tool(s) (${protocolVersion})`);
+      const tool = LIST_ONLY.has(scenario) ? undefined : pickTool(tools);
+      if (tool !== undefined) {
+        await session.callTool({ name: tool, arguments: TOOL_ARGUMENTS[tool] ?? {} });
+        console.log(`${scenario}: called ${tool}`);
+      }
+    } finally {
+      await session.close();
+    }
+  } finally {
+    await client.close();
+  }
+}
+
+const serverUrl = process.argv.at(-1);
+if (serverUrl === undefined || !/^https?:\/\//.test(serverUrl)) {
+  console.error('usage: client.ts <mcp-server-url> (run by the MCP conformance suite)');
+  process.exit(2);
+}
+run(serverUrl).then(
+  () => console.log('client: completed'),
+  (error: unknown) => {
+    const e = error as { code?: unknown; message?: unknown };
+    console.log(`client: refused (${String(e.code ?? 'error')}): ${String(e.message ?? error)}`);
+    process.exitCode = 1;
+  },
+);

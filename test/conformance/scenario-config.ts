@@ -1,0 +1,78 @@
+// Maps one conformance-suite client scenario onto this project's configuration: the TOML a user would write for
+// the suite's MCP server, and the environment it reads secrets from. Pure: no I/O.
+
+/**
+ * The Client ID Metadata Document URL the suite's authorization servers expect as `client_id` when they advertise
+ * `client_id_metadata_document_supported` (scenario auth/basic-cimd). It does not resolve; the suite's AS accepts
+ * it as is, as a real AS would after fetching it.
+ */
+export const CONFORMANCE_CIMD_URL = 'https://conformance-test.local/client-metadata.json';
+
+/** The environment variable `client_secret_env_var` names when the scenario pre-registers a confidential client. */
+export const CONFORMANCE_SECRET_VAR = 'MCP_CONFORMANCE_CLIENT_SECRET';
+
+/** The server's name in the generated config. */
+export const CONFORMANCE_SERVER = 'conformance';
+
+/** `MCP_CONFORMANCE_CONTEXT`: scenario data such as pre-registered client credentials. */
+export interface ConformanceContext {
+  readonly name?: string;
+  readonly client_id?: string;
+  readonly client_secret?: string;
+  readonly [key: string]: unknown;
+}
+
+export interface ScenarioConfig {
+  /** Config text for `parseConfig`. */
+  readonly toml: string;
+  /** Environment the client reads `client_secret_env_var` from. */
+  readonly env: Readonly<Record<string, string>>;
+}
+
+/** Parses `MCP_CONFORMANCE_CONTEXT` (absent for most scenarios). */
+export function parseContext(text: string | undefined): ConformanceContext {
+  if (text === undefined || text === '') return {};
+  const value: unknown = JSON.parse(text);
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new Error('MCP_CONFORMANCE_CONTEXT is not a JSON object');
+  }
+  return value as ConformanceContext;
+}
+
+/** A TOML basic string: JSON's escapes are a subset of TOML's for the characters JSON.stringify emits. */
+const tomlString = (value: string) => JSON.stringify(value);
+
+/**
+ * The config for the suite's server at `serverUrl`: registration `auto` (pre-registered when the context names a
+ * client, else CIMD when the AS supports it, else Dynamic Client Registration), resource policy `auto` (the
+ * protected-resource metadata's `resource`, verbatim), scopes from the challenge or metadata. Nothing is relaxed:
+ * no escape hatch (`allow_issuer_mismatch`, `allow_missing_pkce_metadata`) is ever set.
+ */
+export function scenarioConfig(serverUrl: string, context: ConformanceContext): ScenarioConfig {
+  const lines = [
+    `[mcp_servers.${CONFORMANCE_SERVER}]`,
+    `url = ${tomlString(serverUrl)}`,
+    '',
+    `[mcp_servers.${CONFORMANCE_SERVER}.oauth]`,
+    'registration = "auto"',
+    'resource = "auto"',
+    `client_metadata_url = ${tomlString(CONFORMANCE_CIMD_URL)}`,
+  ];
+  const env: Record<string, string> = {};
+  if (typeof context.client_id === 'string') {
+    lines.push(`client_id = ${tomlString(context.client_id)}`);
+    if (typeof context.client_secret === 'string') {
+      lines.push(`client_secret_env_var = ${tomlString(CONFORMANCE_SECRET_VAR)}`);
+      env[CONFORMANCE_SECRET_VAR] = context.client_secret;
+    }
+  }
+  return { toml: `${lines.join('\n')}\n`, env };
+}
+
+/** Protocol revisions that use the stateful lifecycle (initialize handshake); later ones are stateless. */
+const STATEFUL_REVISIONS = new Set(['2024-11-05', '2025-03-26', '2025-06-18', '2025-11-25']);
+
+/** Whether `protocolVersion` uses the 2026-07-28 stateless lifecycle (per-request `_meta`, no initialize). */
+export function isStatelessRevision(protocolVersion: string): boolean {
+  return !STATEFUL_REVISIONS.has(protocolVersion);
+}

@@ -1,0 +1,80 @@
+// The conformance entry configures the client as a user would, with no escape hatch, from the suite's context.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { parseConfig, resolveServer } from '@mcp-oauth/config';
+import {
+  CONFORMANCE_CIMD_URL,
+  CONFORMANCE_SECRET_VAR,
+  CONFORMANCE_SERVER,
+  isStatelessRevision,
+  parseContext,
+  scenarioConfig,
+} from './scenario-config.js';
+
+const URL_ = 'http://localhost:41234/mcp';
+
+function oauthOf(toml: string) {
+  const oauth = resolveServer(parseConfig(toml), CONFORMANCE_SERVER).oauth;
+  assert.ok(oauth);
+  return oauth;
+}
+
+describe('scenarioConfig', () => {
+  test('no context: auto registration (CIMD URL offered, else DCR), auto resource, nothing relaxed', () => {
+    const { toml, env } = scenarioConfig(URL_, {});
+    const config = parseConfig(toml);
+    assert.equal(config.servers[0]?.name, CONFORMANCE_SERVER);
+    assert.equal(config.servers[0]?.transport === 'streamable_http' && config.servers[0].url, URL_);
+    const oauth = oauthOf(toml);
+    assert.equal(oauth.registration.value, 'auto');
+    assert.equal(oauth.clientMetadataUrl.value, CONFORMANCE_CIMD_URL);
+    assert.deepEqual(oauth.resource.value, { kind: 'auto' });
+    assert.equal(oauth.clientId.value, undefined);
+    assert.equal(oauth.allowIssuerMismatch.value, false);
+    assert.equal(oauth.allowMissingPkceMetadata.value, false);
+    assert.deepEqual(env, {});
+  });
+
+  test('pre-registered client from the context: client_id in the config, the secret only in the environment', () => {
+    const context = parseContext(
+      JSON.stringify({
+        name: 'auth/pre-registration',
+        client_id: 'pre-registered-client',
+        client_secret: 's3cr3t-value',
+      }),
+    );
+    const { toml, env } = scenarioConfig(URL_, context);
+    const oauth = oauthOf(toml);
+    assert.equal(oauth.clientId.value, 'pre-registered-client');
+    assert.equal(oauth.clientSecretEnvVar.value, CONFORMANCE_SECRET_VAR);
+    assert.deepEqual(env, { [CONFORMANCE_SECRET_VAR]: 's3cr3t-value' });
+    assert.ok(!toml.includes('s3cr3t-value'));
+  });
+
+  test('a client id without a secret: a public pre-registered client', () => {
+    const { toml, env } = scenarioConfig(URL_, { client_id: 'public' });
+    assert.equal(oauthOf(toml).clientId.value, 'public');
+    assert.equal(oauthOf(toml).clientSecretEnvVar.value, undefined);
+    assert.deepEqual(env, {});
+  });
+
+  test('values that need escaping stay one TOML string', () => {
+    const { toml } = scenarioConfig(URL_, { client_id: 'a"b\\c' });
+    assert.equal(oauthOf(toml).clientId.value, 'a"b\\c');
+  });
+});
+
+describe('parseContext and isStatelessRevision', () => {
+  test('an absent or empty context is empty; a non-object is refused', () => {
+    assert.deepEqual(parseContext(undefined), {});
+    assert.deepEqual(parseContext(''), {});
+    assert.throws(() => parseContext('[1]'), /not a JSON object/);
+    assert.throws(() => parseContext('null'), /not a JSON object/);
+  });
+
+  test('2026-07-28 is stateless; the dated revisions through 2025-11-25 are stateful', () => {
+    assert.equal(isStatelessRevision('2026-07-28'), true);
+    for (const v of ['2024-11-05', '2025-03-26', '2025-06-18', '2025-11-25'])
+      assert.equal(isStatelessRevision(v), false);
+  });
+});

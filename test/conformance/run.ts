@@ -3,7 +3,7 @@
 // scenario and a closing `N passed, M failed`, and exits 1 on an unexpected failure or a stale expected failure.
 //
 // Options: --revisions 2026-07-28,2025-11-25   --client "<command>" (measure another client: no expected failures)
-//          --out DIR   --markdown FILE   --json FILE   --label TEXT   --timeout MS
+//          --out DIR   --markdown FILE   --json FILE   --label TEXT   --timeout MS (per client, default 60000)
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,7 +34,7 @@ const { values } = parseArgs({
     markdown: { type: 'string' },
     json: { type: 'string' },
     label: { type: 'string', default: 'mcp-oauth' },
-    timeout: { type: 'string', default: '30000' },
+    timeout: { type: 'string', default: '60000' },
   },
 });
 

@@ -97,6 +97,19 @@ export function createAuthorizedFetch(options: AuthorizedFetchOptions): FetchLik
     }
   };
 
+  /** One login at a time: requests refused together (parallel tool calls, the SSE stream) share it. */
+  let loggingIn: Promise<void> | null = null;
+  const loginOnce = (
+    login: NonNullable<AuthorizedFetchOptions['login']>,
+    challenge: string,
+    refused: boolean,
+  ) => {
+    loggingIn ??= login(challenge, refused).finally(() => {
+      loggingIn = null;
+    });
+    return loggingIn;
+  };
+
   return async (url, init) => {
     let held = await current();
     const refused = held !== null;
@@ -117,9 +130,14 @@ export function createAuthorizedFetch(options: AuthorizedFetchOptions): FetchLik
     }
     if (res.status === 401 && options.login) {
       await res.body?.cancel();
-      options.logger?.info('401 from the MCP server: logging in', { server: options.serverName, refused });
-      await options.login(res.headers.get('www-authenticate') ?? '', refused);
+      const sent = held?.record.access_token;
       held = await current();
+      // A login that ended while this request was out already answers it; otherwise log in (or join the one running).
+      if (held === null || held.record.access_token === sent) {
+        options.logger?.info('401 from the MCP server: logging in', { server: options.serverName, refused });
+        await loginOnce(options.login, res.headers.get('www-authenticate') ?? '', refused);
+        held = await current();
+      }
       res = await send(url, init, held?.record);
       if (res.status === 401) {
         await res.body?.cancel();

@@ -65,8 +65,11 @@ function setup(statuses: number[], options: { stored?: CredentialRecord; refresh
     fetch: srv.fetch,
     login: async (challenge, refused) => {
       logins.push({ challenge, refused });
-      current = keyFor(`http://127.0.0.1:9/as${logins.length}`);
-      await store.set(current, recordFor(current, `login-${logins.length}-access`, null));
+      const n = logins.length;
+      await new Promise((r) => setTimeout(r, 20)); // a login takes a while: concurrent 401s arrive meanwhile
+      const key = keyFor(`http://127.0.0.1:9/as${n}`);
+      await store.set(key, recordFor(key, `login-${n}-access`, null));
+      current = key;
     },
   });
   const ready = (async () => {
@@ -156,5 +159,15 @@ describe('without login on demand', () => {
       return true;
     });
     assert.deepEqual(srv.seen, []);
+  });
+});
+
+describe('login on demand, concurrent requests', () => {
+  test('requests refused together share one login', async () => {
+    const t = setup([401, 401, 200, 200]);
+    const [a, b] = await Promise.all([t.fetch(), t.fetch()]);
+    assert.deepEqual([a.status, b.status], [200, 200]);
+    assert.equal(t.logins.length, 1);
+    assert.deepEqual(t.srv.seen, [null, null, 'Bearer login-1-access', 'Bearer login-1-access']);
   });
 });

@@ -114,11 +114,14 @@ export function createAuthorizedFetch(options: AuthorizedFetchOptions): FetchLik
     let held = await current();
     const refused = held !== null;
     let res = await send(url, init, held?.record);
+    /** The token the current `res` answers (none: sent without one). */
+    let sent = held?.record.access_token;
     if (res.status === 401 && held) {
       await res.body?.cancel();
       held = await refreshed(held);
       if (held) {
         res = await send(url, init, held.record);
+        sent = held.record.access_token;
         if (res.status === 401 && !options.login) {
           await res.body?.cancel();
           throw new ClientError(
@@ -130,7 +133,6 @@ export function createAuthorizedFetch(options: AuthorizedFetchOptions): FetchLik
     }
     if (res.status === 401 && options.login) {
       await res.body?.cancel();
-      const sent = held?.record.access_token;
       held = await current();
       // A login that ended while this request was out already answers it; otherwise log in (or join the one running).
       if (held === null || held.record.access_token === sent) {

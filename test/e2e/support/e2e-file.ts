@@ -50,7 +50,9 @@ export function e2eFile(): E2eFile & { scanForSecrets(): void } {
       test('no token, refresh token, code, verifier or client secret issued in this file appears in any CLI output', () => {
         const found = secrets.findIn(transcript.text());
         assert.ok(transcript.size > 0, 'the CLI ran');
-        assert.ok(secrets.all().length > 0, 'secrets were issued');
+        const all = secrets.all();
+        assert.ok(all.length > 0, 'secrets were issued');
+        assert.equal(secrets.findIn(all.join('\n')).length, all.length, 'the scan finds each of them');
         assert.ok(transcript.text().includes('mcp-oauth: debug:'), 'debug logging was on');
         assert.deepEqual(found, []);
       });

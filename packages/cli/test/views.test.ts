@@ -1,0 +1,102 @@
+// Human renderings of `call` results and `status`, and the `status --json` builder.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { ServerStatus } from '@mcp-oauth/client';
+import { createStyle } from '../src/style.js';
+import { renderStatus } from '../src/view/render-status.js';
+import { serverStatusJson, statusJson } from '../src/view/server-status.js';
+import { isoTime, relativeTime } from '../src/view/time.js';
+import { renderToolResult, toolResultJson } from '../src/view/tool-result.js';
+
+const plain = createStyle(false);
+
+test('a tool result: text as is, other content summarised, structured content when there is no content', () => {
+  const result = toolResultJson('s', 't', {
+    content: [
+      { type: 'text', text: 'line one' },
+      { type: 'image', mimeType: 'image/png', data: 'AAAA' },
+      { type: 'resource_link', uri: 'file:///x', name: 'x' },
+    ],
+  });
+  assert.equal(result.is_error, false);
+  assert.equal(
+    renderToolResult(result),
+    'line one\n[image: image/png, 4 base64 characters]\n[resource: file:///x]\n',
+  );
+  const structured = toolResultJson('s', 't', { content: [], structuredContent: { n: 1 }, isError: true });
+  assert.equal(structured.is_error, true);
+  assert.equal(renderToolResult(structured), '{\n  "n": 1\n}\n');
+  assert.deepEqual(toolResultJson('s', 't', { toolResult: { ok: true } }).content, [
+    { type: 'text', text: '{"ok":true}' },
+  ]);
+});
+
+test('times: ISO 8601 UTC to the second, and relative to now', () => {
+  assert.equal(isoTime(Date.UTC(2026, 10, 21, 6, 10, 0, 999)), '2026-11-21T06:10:00Z');
+  const now = Date.UTC(2026, 0, 1);
+  assert.equal(relativeTime(now + 59 * 60_000, now), 'in 59 min (2026-01-01T00:59:00Z)');
+  assert.equal(relativeTime(now - 30_000, now), '30 s ago (2025-12-31T23:59:30Z)');
+  assert.equal(relativeTime(now + 3 * 86_400_000, now), 'in 3 days (2026-01-04T00:00:00Z)');
+});
+
+const STATUS: ServerStatus = {
+  name: 'gmail',
+  url: 'https://gmailmcp.googleapis.com/mcp/v1',
+  state: 'logged_in',
+  issuer: 'https://accounts.google.com',
+  resource: null,
+  scopes: ['https://www.googleapis.com/auth/gmail.readonly'],
+  expiresAt: Date.UTC(2026, 0, 1, 1),
+  refreshToken: true,
+  nextRefreshAt: Date.UTC(2026, 0, 1, 0, 54),
+  needsLoginReason: null,
+  registration: 'pre_registered',
+  provider: { id: 'google', source: 'config', reason: 'mcp_servers.gmail.oauth.provider' },
+  store: {
+    kind: 'file',
+    location: '/h/credentials.json',
+    capabilities: { persistent: true, lockScope: 'host', multiProcess: true },
+  },
+};
+
+test('status --json: ISO times, every field present, provider with its reason', () => {
+  const json = serverStatusJson(STATUS, true);
+  assert.deepEqual(json, {
+    name: 'gmail',
+    url: 'https://gmailmcp.googleapis.com/mcp/v1',
+    state: 'logged_in',
+    enabled: true,
+    issuer: 'https://accounts.google.com',
+    resource: null,
+    scopes: ['https://www.googleapis.com/auth/gmail.readonly'],
+    expires_at: '2026-01-01T01:00:00Z',
+    refresh_token: true,
+    next_refresh_at: '2026-01-01T00:54:00Z',
+    needs_login_reason: null,
+    registration: 'pre_registered',
+    provider: { id: 'google', source: 'config', reason: 'mcp_servers.gmail.oauth.provider' },
+  });
+});
+
+test('status text: state, expiry and next refresh relative to now, the provider and the store', () => {
+  const doc = statusJson('/h/config.toml', STATUS.store, [serverStatusJson(STATUS, true)]);
+  const text = renderStatus(doc, plain, Date.UTC(2026, 0, 1));
+  assert.equal(
+    text,
+    [
+      'gmail  logged in',
+      '  url            https://gmailmcp.googleapis.com/mcp/v1',
+      '  issuer         https://accounts.google.com',
+      '  resource       (none sent)',
+      '  scopes         https://www.googleapis.com/auth/gmail.readonly',
+      '  expires        in 60 min (2026-01-01T01:00:00Z)',
+      '  refresh token  yes',
+      '  next refresh   in 54 min (2026-01-01T00:54:00Z)',
+      '  registration   pre_registered',
+      '  provider       google (config: mcp_servers.gmail.oauth.provider)',
+      '',
+      'credentials store: file, /h/credentials.json',
+      '',
+    ].join('\n'),
+  );
+});

@@ -2,6 +2,7 @@ export type { Command, CommandContext, CommandInput, GlobalOptions, OptionSpec }
 export { CliError, type CliErrorCode, exitCodeFor, usageError } from './errors.js';
 export { EXIT, type ExitCode } from './exit-codes.js';
 export { type CliIo, type OutputStream, processIo } from './io.js';
+export { KEYV_NAMESPACE, openStore } from './open-store.js';
 export { COMMANDS } from './registry.js';
 export { runCli } from './run-cli.js';
 export { colorEnabled, createStyle, type Style } from './style.js';

@@ -24,3 +24,4 @@ export {
   type ServerStatus,
 } from './mcp-oauth-client.js';
 export { assertBrowsableUrl, openBrowser } from './open-browser.js';
+export { createSdkAuthProvider, type SdkAuthProviderOptions } from './sdk-auth-provider.js';

@@ -53,7 +53,9 @@ ${scopes}`;
   });
   after(() => world.close());
 
-  test('Chromium signs in at oidc-provider from the printed URL; its redirect reaches the CLI listener', async () => {
+  test('Chromium signs in at oidc-provider from the printed URL; its redirect reaches the CLI listener', {
+    timeout: 90_000,
+  }, async () => {
     const browser = chromiumUserAgent();
     try {
       const result = await loginThroughCli(home, 'chromium', {
@@ -74,7 +76,9 @@ ${scopes}`;
     }
   });
 
-  test('--no-browser paste: a wrong line is refused, the redirected address pasted on stdin completes the login', async () => {
+  test('--no-browser paste: a wrong line is refused, the redirected address pasted on stdin completes the login', {
+    timeout: 90_000,
+  }, async () => {
     let redirectUri = '';
     const result = await loginThroughCli(home, 'pasted', {
       complete: async (url, running) => {
@@ -93,7 +97,9 @@ ${scopes}`;
     assert.equal(await listening(redirectUri), false, 'the loopback listener is closed');
   });
 
-  test('step-up: admin_echo needs mcp:admin; --no-step-up exits 4, --allow-step-up re-authorizes and retries', async () => {
+  test('step-up: admin_echo needs mcp:admin; --no-step-up exits 4, --allow-step-up re-authorizes and retries', {
+    timeout: 90_000,
+  }, async () => {
     const login = await loginThroughCli(home, 'stepup');
     assert.equal(login.code, 0, login.stderr);
     assert.deepEqual((await status(home, 'stepup'))?.scopes, ['mcp:tools']);
@@ -118,7 +124,9 @@ ${scopes}`;
     assert.deepEqual((await status(home, 'stepup'))?.scopes, ['mcp:tools', 'mcp:admin']);
   });
 
-  test('Ctrl-C while waiting: exit 130, the listener closed, nothing stored', async () => {
+  test('Ctrl-C while waiting: exit 130, the listener closed, nothing stored', {
+    timeout: 90_000,
+  }, async () => {
     const running = home.start(['login', 'waiting', '--no-browser']);
     const [, url] = await running.waitFor('stdout', URL_LINE);
     const redirectUri = new URL(url as string).searchParams.get('redirect_uri') ?? '';
@@ -131,7 +139,7 @@ ${scopes}`;
     assert.equal((await status(home, 'waiting'))?.state, 'not_logged_in');
   });
 
-  test('--timeout: no answer in time exits 6 and stores nothing', async () => {
+  test('--timeout: no answer in time exits 6 and stores nothing', { timeout: 90_000 }, async () => {
     const running = home.start(['login', 'waiting', '--no-browser', '--timeout', '1']);
     await running.waitFor('stdout', URL_LINE);
     const result = await running.done;
@@ -140,7 +148,7 @@ ${scopes}`;
     assert.equal((await status(home, 'waiting'))?.state, 'not_logged_in');
   });
 
-  test('a callback port in use exits 6 with the way out', async () => {
+  test('a callback port in use exits 6 with the way out', { timeout: 90_000 }, async () => {
     const blocker = createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
     try {

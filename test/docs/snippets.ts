@@ -81,11 +81,20 @@ export function markdownFiles(root: string, dir: string): string[] {
 }
 
 /**
- * Where the snippets are compiled from, as if they were files there: the CLI package depends on every runtime
- * package, the MCP SDK and @keyv/redis, which is what an embedding application has in its node_modules.
- * `@mcp-oauth/*` resolves to the workspace sources through the root tsconfig `paths`.
+ * Where the snippets are compiled from, as if they were files there (the root package is ESM). An import the root
+ * cannot resolve is resolved from each workspace package in turn: a snippet may use any dependency of any package
+ * (the MCP SDK, @keyv/redis…), as an application that installed those packages would. `@mcp-oauth/*` resolves to
+ * the workspace sources through the root tsconfig `paths`.
  */
-const SNIPPET_DIR = 'packages/cli/test/__doc_snippets__';
+const SNIPPET_DIR = 'test/docs/__snippets__';
+
+/** A file path inside each workspace package, to resolve a snippet's imports from when the root cannot. */
+function packageBases(root: string): string[] {
+  return readdirSync(join(root, 'packages'), { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => join(root, 'packages', entry.name, '__snippet__.ts'))
+    .sort();
+}
 
 /**
  * Type-checks each snippet as its own ES module (setup + code + `export {}`) with the root tsconfig's options.
@@ -127,6 +136,27 @@ export function checkSnippets(root: string, snippets: readonly Snippet[]): Snipp
   host.fileExists = (fileName) => virtual.has(resolve(fileName)) || fileExists(fileName);
   const readFile = host.readFile.bind(host);
   host.readFile = (fileName) => virtual.get(resolve(fileName))?.text ?? readFile(fileName);
+  const bases = packageBases(root);
+  const cache = ts.createModuleResolutionCache(root, (f) => f, options);
+  host.resolveModuleNameLiterals = (
+    literals,
+    containingFile,
+    redirected,
+    compilerOptions,
+    containingSource,
+  ) =>
+    literals.map((literal) => {
+      const mode = ts.getModeForUsageLocation(containingSource, literal, compilerOptions);
+      const from = (file: string) =>
+        ts.resolveModuleName(literal.text, file, compilerOptions, host, cache, redirected, mode);
+      const first = from(containingFile);
+      if (first.resolvedModule || !virtual.has(resolve(containingFile))) return first;
+      for (const base of bases) {
+        const found = from(base);
+        if (found.resolvedModule) return found;
+      }
+      return first;
+    });
 
   const program = ts.createProgram([...virtual.keys()], options, host);
   const problems: SnippetProblem[] = [];

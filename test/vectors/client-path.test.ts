@@ -134,3 +134,20 @@ for (const { vector } of loadVectors()) {
   if (vector.expected.error) continue; // config errors stop before any request: vectors.test.ts covers them
   test(`vector ${vector.name} through McpOAuthClient`, () => runThroughClient(vector));
 }
+
+// docs/providers.md tells Entra users to set provider = "entra": the profile's allow_missing_pkce_metadata is
+// needed during discovery, and a profile detected from the issuer is only known after it.
+test('entra-profile without provider in the config: discovery refuses the metadata (pkce_s256_not_supported)', async () => {
+  const entra = loadVectors().find((v) => v.vector.name === 'entra-profile')?.vector;
+  assert.ok(entra);
+  const detected: Vector = {
+    ...entra,
+    input: { ...entra.input, config_toml: entra.input.config_toml.replace('provider = "entra"\n', '') },
+  };
+  assert.doesNotMatch(detected.input.config_toml, /provider/);
+  await assert.rejects(runThroughClient(detected), (error: Error & { code?: string }) => {
+    assert.equal(error.code, 'pkce_s256_not_supported');
+    assert.match(error.message, /allow_missing_pkce_metadata/);
+    return true;
+  });
+});

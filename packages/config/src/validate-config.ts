@@ -105,8 +105,10 @@ function checkReservedParams(
   if (!isTable(params)) return;
   for (const key of Object.keys(params)) {
     if (key === '') out.error([...path, key], 'parameter names must not be empty');
-    const rule = Object.hasOwn(reserved, key) ? reserved[key] : undefined;
-    if (rule !== undefined) out.error([...path, key], reservedParamMessage(key, rule, formatKey(serverName)));
+    // Compared without case, as the authorize step does: a `Resource` would otherwise pass here and fail at login.
+    const name = key.toLowerCase();
+    const rule = Object.hasOwn(reserved, name) ? reserved[name] : undefined;
+    if (rule !== undefined) out.error([...path, key], reservedParamMessage(name, rule, formatKey(serverName)));
   }
 }
 

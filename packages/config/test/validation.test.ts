@@ -80,6 +80,14 @@ test('every protocol-owned authorize parameter is refused, naming the key, why, 
   }
 });
 
+test('reserved names are refused in any case, as the authorize step refuses them', () => {
+  const issue = onlyIssue(http('', 'extra_authorize_params = { Resource = "https://other.example" }'));
+  assert.equal(issue.path, 'mcp_servers.gmail.oauth.extra_authorize_params.Resource');
+  assert.match(issue.message, /^reserved parameter "resource": /);
+  const token = onlyIssue(http('', 'extra_token_params = { GRANT_TYPE = "x" }'));
+  assert.match(token.message, /^reserved parameter "grant_type": /);
+});
+
 test('every protocol-owned token parameter is refused', () => {
   assert.deepEqual(Object.keys(RESERVED_TOKEN_PARAMS).sort(), [
     'client_id',

@@ -108,7 +108,8 @@ function checkReservedParams(
     // Compared without case, as the authorize step does: a `Resource` would otherwise pass here and fail at login.
     const name = key.toLowerCase();
     const rule = Object.hasOwn(reserved, name) ? reserved[name] : undefined;
-    if (rule !== undefined) out.error([...path, key], reservedParamMessage(name, rule, formatKey(serverName)));
+    if (rule !== undefined)
+      out.error([...path, key], reservedParamMessage(name, rule, formatKey(serverName)));
   }
 }
 

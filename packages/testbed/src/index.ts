@@ -8,7 +8,13 @@ export {
   startGoogleLikeAs,
 } from './google-like-as.js';
 export { type FailureMode, Knobs, type ScriptedFailure } from './knobs.js';
-export { type AudienceMode, type McpServer, type McpServerOptions, startMcpServer } from './mcp-server.js';
+export {
+  type AudienceMode,
+  type McpProtocol,
+  type McpServer,
+  type McpServerOptions,
+  startMcpServer,
+} from './mcp-server.js';
 export { type RedisServer, startRedis } from './redis-server.js';
 export { type LogFilter, type LoggedRequest, paramValues, RequestLog, redactEntry } from './request-log.js';
 export {

@@ -1,12 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
-import { McpServer as SdkMcpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import { z } from 'zod';
 import { noteDetail, readBody, startFrontServer } from './front-server.js';
 import { Knobs } from './knobs.js';
+import { legacyMcpHandler } from './legacy-mcp-handler.js';
+import { modernMcpHandler } from './modern-mcp-handler.js';
 import { RequestLog } from './request-log.js';
-import type { TokenClaims, TokenVerifier } from './token-verifier.js';
+import type { TokenVerifier } from './token-verifier.js';
 
 /**
  * How the server decides a token is for it:
@@ -14,6 +12,14 @@ import type { TokenClaims, TokenVerifier } from './token-verifier.js';
  * - `scope`: any live token of its AS with the needed scopes (as Google-backed servers do: `aud` is the client id).
  */
 export type AudienceMode = 'strict' | 'scope';
+
+/**
+ * The MCP protocol revision the server speaks:
+ * - `2025-11-25`: the `initialize` handshake, on the SDK 1.32 server (stateless);
+ * - `2026-07-28`: stateless requests with `_meta` and `server/discover`, on the SDK v2 server package; an
+ *   `initialize` is refused with the unsupported-protocol-version error.
+ */
+export type McpProtocol = '2025-11-25' | '2026-07-28';
 
 export interface McpServerOptions {
   /** Port on 127.0.0.1. Default 0 (OS-chosen). */
@@ -43,6 +49,8 @@ export interface McpServerOptions {
   challengeAnonymous?: boolean;
   /** Rewrites the protected-resource metadata before it is served (bad-input tests). */
   transformMetadata?: (doc: Record<string, unknown>) => Record<string, unknown>;
+  /** The protocol revision served (the authorization checks in front are the same). Default `2025-11-25`. */
+  protocol?: McpProtocol;
   /** Name in the request log. Default `mcp`. */
   name?: string;
   log?: RequestLog;
@@ -54,6 +62,7 @@ export interface McpServer {
   readonly origin: string;
   /** The metadata URL advertised in challenges. */
   readonly resourceMetadataUrl: string;
+  readonly protocol: McpProtocol;
   readonly log: RequestLog;
   readonly knobs: Knobs;
   close(): Promise<void>;
@@ -68,7 +77,7 @@ function quote(value: string): string {
 /**
  * An MCP resource server on the official SDK (Streamable HTTP, stateless) that checks every request's bearer
  * token against its AS. Tools: `echo`, `whoami` (the token's `aud`, `scope`, `sub`), and `admin_echo`, which needs
- * an extra scope.
+ * an extra scope. `protocol` picks the revision behind the checks: 2025-11-25 (SDK 1.32) or 2026-07-28 (SDK v2).
  */
 export async function startMcpServer(options: McpServerOptions): Promise<McpServer> {
   const log = options.log ?? new RequestLog();
@@ -78,6 +87,8 @@ export async function startMcpServer(options: McpServerOptions): Promise<McpServ
   const required = options.requiredScopes ?? ['mcp:tools'];
   const elevated = options.elevatedScope ?? 'mcp:admin';
   const prmLocation = options.prmLocation ?? 'path-inserted';
+  const protocol = options.protocol ?? '2025-11-25';
+  const mcp = protocol === '2026-07-28' ? modernMcpHandler() : legacyMcpHandler();
   const prmPaths = new Set<string>();
   if (prmLocation !== 'root') prmPaths.add(`${PRM_PREFIX}${path}`);
   if (prmLocation !== 'path-inserted') prmPaths.add(PRM_PREFIX);
@@ -197,61 +208,25 @@ export async function startMcpServer(options: McpServerOptions): Promise<McpServ
       return challenge(res, 403, { error: 'insufficient_scope', scope: needed }, 'insufficient scope');
     }
     noteDetail(req, 'auth', 'ok');
-    const auth: AuthInfo = {
+    await mcp.serve(req, res, url, raw, {
       token,
       clientId: claims.clientId ?? '',
       scopes: claims.scopes,
       ...(claims.exp ? { expiresAt: claims.exp } : {}),
       extra: { claims },
-    };
-    const server = buildServer();
-    const transport = new StreamableHTTPServerTransport({
-      sessionIdGenerator: undefined,
-      enableJsonResponse: true,
     });
-    res.on('close', () => {
-      void transport.close();
-      void server.close();
-    });
-    await server.connect(transport);
-    await transport.handleRequest(Object.assign(req, { auth }), res, body);
   }
 
   return {
     url: resource,
     origin: front.origin,
     resourceMetadataUrl,
+    protocol,
     log,
     knobs,
-    close: () => front.close(),
-  };
-}
-
-function buildServer(): SdkMcpServer {
-  const server = new SdkMcpServer({ name: 'mcp-oauth-testbed', version: '0.1.0' });
-  server.registerTool(
-    'echo',
-    { description: 'Returns its text argument.', inputSchema: { text: z.string() } },
-    async ({ text }) => ({ content: [{ type: 'text', text }] }),
-  );
-  server.registerTool(
-    'whoami',
-    { description: "Returns the bearer token's audience, scopes and subject." },
-    async (extra) => {
-      const claims = (extra.authInfo?.extra?.claims ?? {}) as Partial<TokenClaims>;
-      const text = JSON.stringify({
-        aud: claims.aud ?? [],
-        scope: (claims.scopes ?? []).join(' '),
-        sub: claims.sub ?? null,
-        client_id: claims.clientId ?? null,
-      });
-      return { content: [{ type: 'text', text }] };
+    close: async () => {
+      await mcp.close();
+      await front.close();
     },
-  );
-  server.registerTool(
-    'admin_echo',
-    { description: 'Like echo, but needs the elevated scope.', inputSchema: { text: z.string() } },
-    async ({ text }) => ({ content: [{ type: 'text', text: `admin: ${text}` }] }),
-  );
-  return server;
+  };
 }

@@ -267,3 +267,99 @@ describe('MCP server: scope mode with the Google-like AS', () => {
     );
   });
 });
+
+describe("MCP server: protocol '2026-07-28' (SDK v2 server behind the same checks)", () => {
+  const META = {
+    'io.modelcontextprotocol/protocolVersion': '2026-07-28',
+    'io.modelcontextprotocol/clientInfo': { name: 't', version: '0' },
+    'io.modelcontextprotocol/clientCapabilities': {},
+  };
+  const rpc = (id: number, method: string, params: Record<string, unknown> = {}) => ({
+    jsonrpc: '2.0',
+    id,
+    method,
+    params: { ...params, _meta: META },
+  });
+  /** 2026-07-28 requests repeat the version, the method and the tool name in headers (SEP-2575, SEP-2243). */
+  const send = (
+    url: string,
+    token: string | undefined,
+    body: { method: string; params: Record<string, unknown> },
+  ) =>
+    rawMcp(url, token, body, {
+      'mcp-protocol-version': '2026-07-28',
+      'mcp-method': body.method,
+      ...(typeof body.params.name === 'string' ? { 'mcp-name': body.params.name } : {}),
+    });
+  const parsed = (text: string) =>
+    JSON.parse(text) as { result?: Record<string, unknown>; error?: { code: number; data?: unknown } };
+
+  let as: StandardAs;
+  let modern: McpServer;
+  let legacy: McpServer;
+  before(async () => {
+    as = await startStandardAs();
+    modern = await startMcpServer({ authServer: as, protocol: '2026-07-28' });
+    legacy = await startMcpServer({ authServer: as });
+  });
+  after(async () => {
+    await Promise.all([modern.close(), legacy.close()]);
+    await as.close();
+  });
+
+  test('server/discover with the token for it: 2026-07-28 among the supported versions', async () => {
+    assert.equal(modern.protocol, '2026-07-28');
+    const token = await standardToken(as, modern.url);
+    const r = await send(modern.url, token, rpc(1, 'server/discover'));
+    assert.equal(r.status, 200);
+    const versions = parsed(r.text).result?.supportedVersions as string[];
+    assert.ok(versions.includes('2026-07-28'), `supportedVersions: ${JSON.stringify(versions)}`);
+  });
+
+  test('tools/call without initialize: echo, and whoami with the audience of the token', async () => {
+    const token = await standardToken(as, modern.url);
+    const echo = await send(
+      modern.url,
+      token,
+      rpc(2, 'tools/call', { name: 'echo', arguments: { text: 'hi' } }),
+    );
+    assert.equal(echo.status, 200);
+    assert.deepEqual(parsed(echo.text).result?.content, [{ type: 'text', text: 'hi' }]);
+    const who = await send(modern.url, token, rpc(3, 'tools/call', { name: 'whoami', arguments: {} }));
+    const content = parsed(who.text).result?.content as Array<{ text: string }>;
+    assert.deepEqual(JSON.parse(content[0]?.text ?? '{}').aud, [modern.url]);
+  });
+
+  test('an initialize (2025 handshake) is refused with the unsupported-protocol-version error', async () => {
+    const token = await standardToken(as, modern.url);
+    const r = await rawMcp(modern.url, token, INITIALIZE);
+    const error = parsed(r.text).error;
+    assert.equal(error?.code, -32022);
+    assert.deepEqual((error?.data as { supported?: string[] } | undefined)?.supported, ['2026-07-28']);
+  });
+
+  test('the authorization checks are the same: anonymous 401, wrong audience 401, admin_echo 403', async () => {
+    const anonymous = await send(modern.url, undefined, rpc(4, 'server/discover'));
+    assert.equal(anonymous.status, 401);
+    assert.equal(anonymous.challenge, `Bearer resource_metadata="${modern.resourceMetadataUrl}"`);
+    const forLegacy = await standardToken(as, legacy.url);
+    const wrong = await send(modern.url, forLegacy, rpc(5, 'server/discover'));
+    assert.equal(wrong.status, 401);
+    assert.match(wrong.challenge ?? '', /error="invalid_token"/);
+    const token = await standardToken(as, modern.url);
+    const admin = await send(
+      modern.url,
+      token,
+      rpc(6, 'tools/call', { name: 'admin_echo', arguments: { text: 'x' } }),
+    );
+    assert.equal(admin.status, 403);
+    assert.match(admin.challenge ?? '', /error="insufficient_scope", scope="mcp:tools mcp:admin"/);
+  });
+
+  test('the 2025-11-25 server answers a server/discover probe with no result (a negotiating client falls back)', async () => {
+    const token = await standardToken(as, legacy.url);
+    const r = await send(legacy.url, token, rpc(7, 'server/discover'));
+    assert.equal(parsed(r.text).result, undefined);
+    assert.equal(typeof parsed(r.text).error?.code, 'number');
+  });
+});

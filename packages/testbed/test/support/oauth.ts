@@ -118,13 +118,19 @@ export async function callTool(
 }
 
 /** POSTs a raw JSON-RPC request and returns status and WWW-Authenticate (no SDK in between). */
-export async function rawMcp(mcpUrl: string, token: string | undefined, body: unknown) {
+export async function rawMcp(
+  mcpUrl: string,
+  token: string | undefined,
+  body: unknown,
+  headers: Record<string, string> = {},
+) {
   const res = await fetch(mcpUrl, {
     method: 'POST',
     headers: {
       'content-type': 'application/json',
       accept: 'application/json, text/event-stream',
       ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...headers,
     },
     body: JSON.stringify(body),
   });

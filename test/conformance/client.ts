@@ -2,15 +2,16 @@
 // with MCP_CONFORMANCE_SCENARIO, MCP_CONFORMANCE_PROTOCOL_VERSION and, for some scenarios, MCP_CONFORMANCE_CONTEXT
 // set. It configures this project's client for the suite's server exactly as a user would (see scenario-config.ts),
 // logs in on the server's first 401 with the headless user agent (the suite's authorization endpoints approve at
-// once), lists the tools and calls the test tool. It exits 1 when the client refuses to proceed (a failed check is
-// the point of several scenarios: a wrong `iss`, a mismatched resource or issuer).
+// once), connects with `McpOAuthClient.connect` (the SDK v2 client: 2026-07-28 when the server answers
+// `server/discover`, else the 2025-11-25 `initialize` handshake), lists the tools and calls the test tool, or the
+// calls the scenario's context lists. It exits 1 when the client refuses to proceed (a failed check is the point of
+// several scenarios: a wrong `iss`, a mismatched resource or issuer).
 //
 // Run by `pnpm conformance` (test/conformance/run.ts); never prints a token or secret.
 import { headlessUserAgent, type Logger, McpOAuthClient } from '@mcp-oauth/client';
 import { parseConfig } from '@mcp-oauth/config';
 import { MemoryStore } from '@mcp-oauth/token-store';
-import { CONFORMANCE_SERVER, isStatelessRevision, parseContext, scenarioConfig } from './scenario-config.js';
-import { statelessSession } from './stateless-session.js';
+import { CONFORMANCE_SERVER, parseContext, plannedToolCalls, scenarioConfig } from './scenario-config.js';
 
 const CLIENT_INFO = { name: 'mcp-oauth-conformance', version: '0.1.0' };
 
@@ -34,7 +35,8 @@ function pickTool(tools: readonly { name: string }[]): string | undefined {
 async function run(serverUrl: string): Promise<void> {
   const scenario = process.env.MCP_CONFORMANCE_SCENARIO ?? '';
   const protocolVersion = process.env.MCP_CONFORMANCE_PROTOCOL_VERSION ?? '2025-11-25';
-  const { toml, env } = scenarioConfig(serverUrl, parseContext(process.env.MCP_CONFORMANCE_CONTEXT));
+  const context = parseContext(process.env.MCP_CONFORMANCE_CONTEXT);
+  const { toml, env } = scenarioConfig(serverUrl, context);
   const client = new McpOAuthClient({
     config: parseConfig(toml),
     store: new MemoryStore(),
@@ -44,30 +46,19 @@ async function run(serverUrl: string): Promise<void> {
   const interaction = { userAgent: headlessUserAgent(), timeoutMs: 20_000 };
   const connect = { login: interaction, stepUp: interaction, clientName: CLIENT_INFO.name };
   try {
-    if (isStatelessRevision(protocolVersion)) {
-      const session = statelessSession({
-        url: serverUrl,
-        fetch: client.fetchFor(CONFORMANCE_SERVER, connect),
-        protocolVersion,
-        clientInfo: CLIENT_INFO,
-      });
-      const { tools } = await session.listTools();
-      console.log(`${scenario}: listed ${tools.length} tool(s) (stateless ${protocolVersion})`);
-      const tool = LIST_ONLY.has(scenario) ? undefined : pickTool(tools);
-      if (tool !== undefined) {
-        await session.callTool(tool, TOOL_ARGUMENTS[tool] ?? {});
-        console.log(`${scenario}: called ${tool}`);
-      }
-      return;
-    }
     const session = await client.connect(CONFORMANCE_SERVER, connect);
     try {
       const { tools } = await session.listTools();
-      console.log(`${scenario}: listed ${tools.length} tool(s) (${protocolVersion})`);
-      const tool = LIST_ONLY.has(scenario) ? undefined : pickTool(tools);
-      if (tool !== undefined) {
-        await session.callTool({ name: tool, arguments: TOOL_ARGUMENTS[tool] ?? {} });
-        console.log(`${scenario}: called ${tool}`);
+      console.log(
+        `${scenario}: listed ${tools.length} tool(s) (${session.protocolVersion}, suite ${protocolVersion})`,
+      );
+      const picked = LIST_ONLY.has(scenario) ? undefined : pickTool(tools);
+      const calls =
+        plannedToolCalls(context) ??
+        (picked === undefined ? [] : [{ name: picked, arguments: TOOL_ARGUMENTS[picked] ?? {} }]);
+      for (const call of calls) {
+        await session.callTool(call);
+        console.log(`${scenario}: called ${call.name}`);
       }
     } finally {
       await session.close();

@@ -6,8 +6,8 @@ import {
   CONFORMANCE_CIMD_URL,
   CONFORMANCE_SECRET_VAR,
   CONFORMANCE_SERVER,
-  isStatelessRevision,
   parseContext,
+  plannedToolCalls,
   scenarioConfig,
 } from './scenario-config.js';
 
@@ -64,7 +64,7 @@ describe('scenarioConfig', () => {
   });
 });
 
-describe('parseContext and isStatelessRevision', () => {
+describe('parseContext and plannedToolCalls', () => {
   test('an absent or empty context is empty; a non-object is refused', () => {
     assert.deepEqual(parseContext(undefined), {});
     assert.deepEqual(parseContext(''), {});
@@ -72,9 +72,21 @@ describe('parseContext and isStatelessRevision', () => {
     assert.throws(() => parseContext('null'), /not a JSON object/);
   });
 
-  test('2026-07-28 is stateless; the dated revisions through 2025-11-25 are stateful', () => {
-    assert.equal(isStatelessRevision('2026-07-28'), true);
-    for (const v of ['2024-11-05', '2025-03-26', '2025-06-18', '2025-11-25'])
-      assert.equal(isStatelessRevision(v), false);
+  test("the context's toolCalls, in order, with their arguments; none when it names none", () => {
+    const context = parseContext(
+      JSON.stringify({
+        toolCalls: [
+          { name: 'test_custom_headers', arguments: { region: 'us-west1', verbose: null } },
+          { name: 'no_arguments' },
+          { arguments: { nameless: true } },
+        ],
+      }),
+    );
+    assert.deepEqual(plannedToolCalls(context), [
+      { name: 'test_custom_headers', arguments: { region: 'us-west1', verbose: null } },
+      { name: 'no_arguments', arguments: {} },
+    ]);
+    assert.equal(plannedToolCalls({}), undefined);
+    assert.equal(plannedToolCalls({ toolCalls: 'x' }), undefined);
   });
 });

@@ -69,10 +69,24 @@ export function scenarioConfig(serverUrl: string, context: ConformanceContext): 
   return { toml: `${lines.join('\n')}\n`, env };
 }
 
-/** Protocol revisions that use the stateful lifecycle (initialize handshake); later ones are stateless. */
-const STATEFUL_REVISIONS = new Set(['2024-11-05', '2025-03-26', '2025-06-18', '2025-11-25']);
+/** A tool call the scenario asks for in its context (`toolCalls`), with the arguments to send. */
+export interface PlannedToolCall {
+  readonly name: string;
+  readonly arguments: Record<string, unknown>;
+}
 
-/** Whether `protocolVersion` uses the 2026-07-28 stateless lifecycle (per-request `_meta`, no initialize). */
-export function isStatelessRevision(protocolVersion: string): boolean {
-  return !STATEFUL_REVISIONS.has(protocolVersion);
+/**
+ * The tool calls a scenario's context asks for (`toolCalls: [{ name, arguments }]`, as http-custom-headers sends to
+ * check how argument values are mirrored into `Mcp-Param-*` headers), or undefined when it names none.
+ */
+export function plannedToolCalls(context: ConformanceContext): PlannedToolCall[] | undefined {
+  const calls = context.toolCalls;
+  if (!Array.isArray(calls)) return undefined;
+  return calls.flatMap((call: unknown) => {
+    const c = call as { name?: unknown; arguments?: unknown };
+    if (typeof c?.name !== 'string') return [];
+    const args = c.arguments;
+    const valid = args !== null && typeof args === 'object' && !Array.isArray(args);
+    return [{ name: c.name, arguments: valid ? (args as Record<string, unknown>) : {} }];
+  });
 }

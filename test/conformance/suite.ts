@@ -91,13 +91,13 @@ export async function loadRequirements(home: SuiteHome, revision: string): Promi
 }
 
 /**
- * Transpiles the conformance entry (client.ts and its two modules) to JavaScript in `outDir`, so each of the
+ * Transpiles the conformance entry (client.ts and its module scenario-config.ts) to JavaScript in `outDir`, so each of the
  * suite's ~40 parallel client processes starts in plain Node on the built packages instead of loading everything
  * through the TypeScript loader (which made them time out on a two-core machine).
  */
 export function compileEntry(sourceDir: string, outDir: string): string {
   mkdirSync(outDir, { recursive: true });
-  for (const name of ['client', 'scenario-config', 'stateless-session']) {
+  for (const name of ['client', 'scenario-config']) {
     const source = readFileSync(join(sourceDir, `${name}.ts`), 'utf8');
     const { outputText } = ts.transpileModule(source, {
       compilerOptions: {

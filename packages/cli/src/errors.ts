@@ -5,8 +5,7 @@ import { DiscoveryError } from '@mcp-oauth/discovery';
 import { HttpError } from '@mcp-oauth/http';
 import { RefreshError } from '@mcp-oauth/refresh';
 import { TokenStoreError } from '@mcp-oauth/token-store';
-import { StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { McpError } from '@modelcontextprotocol/sdk/types.js';
+import { ProtocolError, SdkError } from '@modelcontextprotocol/client';
 import { EXIT, type ExitCode } from './exit-codes.js';
 
 /**
@@ -84,8 +83,8 @@ export function exitCodeFor(error: unknown): ExitCode {
     error instanceof DiscoveryError ||
     error instanceof AuthorizeError ||
     error instanceof HttpError ||
-    error instanceof McpError ||
-    error instanceof StreamableHTTPError ||
+    error instanceof ProtocolError ||
+    error instanceof SdkError ||
     isNetworkFailure(error)
   ) {
     return error instanceof HttpError && error.code === 'aborted' ? EXIT.cancelled : EXIT.server;

@@ -1,4 +1,4 @@
-import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import type { McpSession } from '@mcp-oauth/client';
 import type { CommandContext, CommandInput, OptionSpec } from './command.js';
 import { usageError } from './errors.js';
 import { interruptible } from './interruptible.js';
@@ -40,7 +40,7 @@ export async function withSession<T>(
   input: CommandInput,
   context: CommandContext,
   command: string,
-  fn: (session: Client) => Promise<T>,
+  fn: (session: McpSession) => Promise<T>,
 ): Promise<T> {
   const name = input.positionals[0] as string;
   const agent = loginAgent(input, context, command, context.io.stderr);

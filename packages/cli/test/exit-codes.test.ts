@@ -9,8 +9,7 @@ import { DiscoveryError } from '@mcp-oauth/discovery';
 import { HttpError } from '@mcp-oauth/http';
 import { RefreshError } from '@mcp-oauth/refresh';
 import { TokenStoreError } from '@mcp-oauth/token-store';
-import { StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { McpError } from '@modelcontextprotocol/sdk/types.js';
+import { ProtocolError, SdkError, SdkErrorCode, SdkHttpError } from '@modelcontextprotocol/client';
 
 test('the exit codes are the documented numbers', () => {
   assert.deepEqual(
@@ -69,8 +68,12 @@ test('protocol and transport errors are server errors (5); an aborted request is
   assert.equal(exitCodeFor(new AuthorizeError('authorization_denied', 'x')), 5);
   assert.equal(exitCodeFor(new HttpError('timeout', 'x')), 5);
   assert.equal(exitCodeFor(new HttpError('aborted', 'x')), 130);
-  assert.equal(exitCodeFor(new McpError(-32602, 'unknown tool')), 5);
-  assert.equal(exitCodeFor(new StreamableHTTPError(404, 'not found')), 5);
+  assert.equal(exitCodeFor(new ProtocolError(-32602, 'unknown tool')), 5);
+  assert.equal(
+    exitCodeFor(new SdkHttpError(SdkErrorCode.ClientHttpNotImplemented, 'not found', { status: 404 })),
+    5,
+  );
+  assert.equal(exitCodeFor(new SdkError(SdkErrorCode.EraNegotiationFailed, 'probe failed')), 5);
   assert.equal(exitCodeFor(new TypeError('fetch failed')), 5);
 });
 

@@ -23,5 +23,11 @@ export {
   type McpOAuthClientOptions,
   type ServerStatus,
 } from './mcp-oauth-client.js';
+export {
+  type McpProtocolChoice,
+  type McpSession,
+  type OpenMcpSessionOptions,
+  openMcpSession,
+} from './mcp-session.js';
 export { assertBrowsableUrl, openBrowser } from './open-browser.js';
 export { createSdkAuthProvider, type SdkAuthProviderOptions } from './sdk-auth-provider.js';

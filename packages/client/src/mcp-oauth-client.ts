@@ -5,13 +5,17 @@ import { createDiscovery, type Discovery, type DiscoveryCacheStore } from '@mcp-
 import { createHttpClient, type HttpClient } from '@mcp-oauth/http';
 import { nextRefreshAt, Refresher, type RefresherEvent, type RefreshGrant } from '@mcp-oauth/refresh';
 import type { CredentialKey, CredentialRecord, CredentialStore, StoreStatus } from '@mcp-oauth/token-store';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { createAuthorizedFetch, type FetchLike } from './authorized-fetch.js';
 import { ClientError } from './client-error.js';
 import { JsonFileMap } from './json-file-map.js';
 import { type Logger, redactingLogger, SecretRedactor, silentLogger } from './logger.js';
 import { type LoginDeps, type LoginOptions, type LoginResult, login } from './login.js';
+import {
+  type McpProtocolChoice,
+  type McpSession,
+  type OpenMcpSessionOptions,
+  openMcpSession,
+} from './mcp-session.js';
 import { refreshGrantFor } from './refresh-grant.js';
 import { revokeCredential } from './revoke.js';
 import { serverContext } from './server-context.js';
@@ -74,8 +78,20 @@ export interface ConnectOptions {
    * login must come first (`login`), else `not_logged_in`.
    */
   readonly login?: Omit<LoginOptions, 'scopes' | 'challenge'>;
-  /** Client name sent in `initialize`. Default `mcp-oauth`. */
+  /** Client name sent in `initialize` (2025-11-25) or in every request's `_meta` (2026-07-28). Default `mcp-oauth`. */
   readonly clientName?: string;
+  /**
+   * The protocol revision to speak. Default `auto`: a `server/discover` probe first, a 2026-07-28 session when the
+   * server answers it, else the `initialize` handshake (2025-11-25). The probe costs one request per connect to a
+   * 2025-era server; `2025-11-25` skips it, `2026-07-28` refuses a server without that revision.
+   */
+  readonly protocol?: McpProtocolChoice;
+  /**
+   * Called with the SDK v2 `Client` before it connects, to declare capabilities and register handlers (elicitation,
+   * sampling, roots), which the SDK accepts only before `connect`. This package registers none: an OAuth client
+   * library has no form UI.
+   */
+  readonly prepare?: OpenMcpSessionOptions['prepare'];
 }
 
 function fileCache(path: string): DiscoveryCacheStore & RegistrationCache {
@@ -279,15 +295,20 @@ export class McpOAuthClient {
     });
   }
 
-  /** Opens an MCP session with server `name` over Streamable HTTP on the official SDK client. */
-  async connect(name: string, options: ConnectOptions = {}): Promise<Client> {
+  /**
+   * Opens an MCP session with server `name` over Streamable HTTP on the official SDK's v2 client
+   * (`@modelcontextprotocol/client`), in the server's protocol era: 2026-07-28 (stateless, `server/discover`) or
+   * 2025-11-25 (`initialize`); see {@link ConnectOptions.protocol}. Every request goes through {@link fetchFor}.
+   */
+  connect(name: string, options: ConnectOptions = {}): Promise<McpSession> {
     const ctx = serverContext(this.config, name);
-    const client = new Client({ name: options.clientName ?? 'mcp-oauth', version: '0.1.0' });
-    const transport = new StreamableHTTPClientTransport(new URL(ctx.server.url), {
+    return openMcpSession({
+      url: ctx.server.url,
       fetch: this.fetchFor(name, options),
+      clientInfo: { name: options.clientName ?? 'mcp-oauth', version: '0.1.0' },
+      ...(options.protocol ? { protocol: options.protocol } : {}),
+      ...(options.prepare ? { prepare: options.prepare } : {}),
     });
-    await client.connect(transport);
-    return client;
   }
 
   /** Stops proactive refresh and releases the store. */

@@ -1,4 +1,4 @@
-import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import type { McpSession } from '@mcp-oauth/client';
 import type { Command } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 import { SESSION_OPTIONS, withSession } from '../mcp-session.js';
@@ -17,7 +17,7 @@ export interface ToolJson {
 /** At most this many `tools/list` pages are read (a server that keeps returning cursors is not followed forever). */
 const MAX_PAGES = 100;
 
-async function listAllTools(session: Client): Promise<ToolJson[]> {
+async function listAllTools(session: McpSession): Promise<ToolJson[]> {
   const tools: ToolJson[] = [];
   let cursor: string | undefined;
   for (let page = 0; page < MAX_PAGES; page++) {

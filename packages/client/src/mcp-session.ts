@@ -1,0 +1,112 @@
+import {
+  type CallToolResult,
+  Client,
+  type ListToolsResult,
+  SdkError,
+  SdkErrorCode,
+  StreamableHTTPClientTransport,
+} from '@modelcontextprotocol/client';
+import type { FetchLike } from './authorized-fetch.js';
+
+/**
+ * Which MCP protocol revision a session speaks:
+ * - `auto` (default): probe with `server/discover` (2026-07-28); a server that answers it is spoken to statelessly,
+ *   any other falls back to the `initialize` handshake (2025-11-25 and earlier);
+ * - `2026-07-28`: the stateless revision only (a server without it is an error);
+ * - `2025-11-25`: the `initialize` handshake only, no probe.
+ */
+export type McpProtocolChoice = 'auto' | '2026-07-28' | '2025-11-25';
+
+/**
+ * An open MCP session with one server, whichever protocol era it speaks. Every request goes through the
+ * authorized fetch it was opened with.
+ */
+export interface McpSession {
+  /** The revision in use, e.g. `2026-07-28` or `2025-11-25`. */
+  readonly protocolVersion: string;
+  /** `modern`: 2026-07-28 and later (stateless, `server/discover`); `legacy`: the `initialize` handshake. */
+  readonly era: 'modern' | 'legacy';
+  /**
+   * The MCP TypeScript SDK v2 `Client` underneath (`@modelcontextprotocol/client`), for what this interface does
+   * not cover (prompts, resources, completions).
+   */
+  readonly sdk: Client;
+  /** `tools/list`. Without a `cursor`, every page (the SDK follows `nextCursor`, at most 64 pages). */
+  listTools(params?: { cursor?: string }): Promise<ListToolsResult>;
+  /** `tools/call`. A tool's own failure is a result with `isError: true`, not an exception. */
+  callTool(params: { name: string; arguments?: Record<string, unknown> }): Promise<CallToolResult>;
+  /** Closes the session's transport. */
+  close(): Promise<void>;
+}
+
+export interface OpenMcpSessionOptions {
+  readonly url: string;
+  /** Every HTTP request of the session goes through it (the authorized fetch). */
+  readonly fetch: FetchLike;
+  readonly clientInfo: { readonly name: string; readonly version: string };
+  /** Default `auto`. */
+  readonly protocol?: McpProtocolChoice;
+  /**
+   * Called with the SDK `Client` before it connects: the place to declare capabilities and register handlers
+   * (`registerCapabilities({ elicitation: {} })`, `setRequestHandler('elicitation/create', …)`), which the SDK
+   * accepts only before `connect`.
+   */
+  readonly prepare?: (sdk: Client) => void | Promise<void>;
+}
+
+function negotiation(protocol: McpProtocolChoice) {
+  if (protocol === 'auto') return { mode: 'auto' as const };
+  if (protocol === '2025-11-25') return { mode: 'legacy' as const };
+  return { mode: { pin: protocol } };
+}
+
+/**
+ * Opens a session over Streamable HTTP on the SDK v2 client, detecting the server's protocol era.
+ *
+ * The SDK wraps what fails during its `server/discover` probe in an `SdkError` (`ERA_NEGOTIATION_FAILED`); an
+ * error thrown by `fetch` itself (`not_logged_in`, `needs_login`, a refused login, a network failure) is rethrown as
+ * it was, so callers see the same errors in both eras.
+ *
+ * @see https://modelcontextprotocol.io/specification/2026-07-28/basic/lifecycle (server/discover, version negotiation)
+ */
+export async function openMcpSession(options: OpenMcpSessionOptions): Promise<McpSession> {
+  const thrown = new WeakSet<object>();
+  const fetch: FetchLike = async (url, init) => {
+    try {
+      return await options.fetch(url, init);
+    } catch (error) {
+      if (typeof error === 'object' && error !== null) thrown.add(error);
+      throw error;
+    }
+  };
+  const client = new Client(
+    { name: options.clientInfo.name, version: options.clientInfo.version },
+    { versionNegotiation: negotiation(options.protocol ?? 'auto') },
+  );
+  await options.prepare?.(client);
+  const transport = new StreamableHTTPClientTransport(new URL(options.url), { fetch });
+  try {
+    await client.connect(transport);
+  } catch (error) {
+    await client.close().catch(() => {});
+    const cause = (error as { cause?: unknown }).cause;
+    if (
+      error instanceof SdkError &&
+      error.code === SdkErrorCode.EraNegotiationFailed &&
+      typeof cause === 'object' &&
+      cause !== null &&
+      thrown.has(cause)
+    ) {
+      throw cause;
+    }
+    throw error;
+  }
+  return {
+    protocolVersion: client.getNegotiatedProtocolVersion() ?? '',
+    era: client.getProtocolEra() ?? 'legacy',
+    sdk: client,
+    listTools: (params) => client.listTools(params),
+    callTool: (params) => client.callTool(params),
+    close: () => client.close(),
+  };
+}

@@ -102,10 +102,10 @@ export async function runToolCall(options: {
       const entries = as.log.entries({ after: mark });
       const calls = entries.filter((e) => e.detail.rpc === 'tools/call' && e.status === 200);
       if (calls.length !== 1) throw new Error(`${side}: ${calls.length} successful tool calls, expected 1`);
-        console.error(
-          side,
-          entries.map((e) => `${e.method} ${e.endpoint} ${e.detail.rpc ?? ''} ${e.status}`),
-        );
+      console.error(
+        side,
+        entries.map((e) => `${e.method} ${e.endpoint} ${e.detail.rpc ?? ''} ${e.status}`),
+      );
       if (side === 'mcpRemote') {
         endpoints = {};
         for (const e of entries) {

@@ -1,5 +1,4 @@
 import type { Command } from '../command.js';
-import { runDemo } from '../demo/run-demo.js';
 import { EXIT } from '../exit-codes.js';
 
 /** `mcp-oauth demo`. */
@@ -28,6 +27,8 @@ export const demoCommand: Command = {
     { command: 'demo --debug', comment: "with the client's (redacted) debug log on stderr" },
   ],
   async run(_input, context) {
+    // Loaded here, not at start: every other command would pay for the demo's modules (docs/benchmarks.md).
+    const { runDemo } = await import('../demo/run-demo.js');
     await runDemo(context);
     return EXIT.ok;
   },

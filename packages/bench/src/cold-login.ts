@@ -52,6 +52,8 @@ export interface LoginSample {
   readonly requests: number;
   /** Of those, discovery requests (probe, protected-resource and AS metadata). */
   readonly discoveryRequests: number;
+  /** Sequential round trips of the discovery requests alone. */
+  readonly discoveryRoundTrips: number;
 }
 
 export interface LayoutResult {
@@ -88,6 +90,7 @@ function sample(
   gapMs: number,
 ): LoginSample {
   const entries = log.entries({ after: mark }).filter((e) => e.seq <= captured.seq);
+  const discovery = entries.filter((e) => ['metadata', 'prm', 'mcp'].includes(e.endpoint));
   return {
     ms: captured.at - start,
     roundTrips: sequentialRoundTrips(
@@ -95,7 +98,11 @@ function sample(
       gapMs,
     ),
     requests: entries.length,
-    discoveryRequests: entries.filter((e) => ['metadata', 'prm', 'mcp'].includes(e.endpoint)).length,
+    discoveryRequests: discovery.length,
+    discoveryRoundTrips: sequentialRoundTrips(
+      discovery.map((e) => e.at),
+      gapMs,
+    ),
   };
 }
 

@@ -15,7 +15,14 @@ export interface TimedRun {
 export function spawnTimed(
   command: string,
   args: readonly string[],
-  options: { env: NodeJS.ProcessEnv; marker: string; timeoutMs?: number; cwd?: string },
+  options: {
+    env: NodeJS.ProcessEnv;
+    marker: string;
+    timeoutMs?: number;
+    cwd?: string;
+    /** Receives everything the program printed on stdout, once it has exited. */
+    onStdout?: (text: string) => void;
+  },
 ): Promise<TimedRun> {
   return new Promise((resolve, reject) => {
     const start = performance.now();
@@ -49,6 +56,7 @@ export function spawnTimed(
         );
         return;
       }
+      options.onStdout?.(stdout);
       resolve({ resultMs, exitMs });
     });
   });

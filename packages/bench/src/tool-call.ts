@@ -3,13 +3,14 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { type LoginUserAgent, McpOAuthClient } from '@mcp-oauth/client';
 import { parseConfig } from '@mcp-oauth/config';
 import { headlessUserAgent, startMcpServer, startStandardAs } from '@mcp-oauth/testbed';
 import { FileStore } from '@mcp-oauth/token-store';
 import { alternate } from './alternate.js';
 import { compiledEnv, spawnTimed, type TimedRun } from './spawn-timed.js';
+import { median } from './stats.js';
 
 /** The package root (this file is in `src/` or `dist/`). */
 const PACKAGE_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -18,20 +19,31 @@ const REPO_ROOT = join(PACKAGE_ROOT, '../..');
 export const CLI_BIN = join(REPO_ROOT, 'packages/cli/bin/mcp-oauth.js');
 const FIXTURES = join(PACKAGE_ROOT, 'dist/fixtures');
 
-export const CALL_SIDES = ['cli', 'sdkFloor', 'mcpRemote'] as const;
+export const CALL_SIDES = ['cli', 'sdkFloor', 'sdkV2Floor', 'mcpRemote'] as const;
 export type CallSide = (typeof CALL_SIDES)[number];
 
 export interface CallSample extends TimedRun {
-  /** Requests the testbed servers received during the run. */
+  /** Requests the MCP server received from the side during the run. */
   readonly requests: number;
+}
+
+/** What one group of modules costs to load in a fresh process. */
+export interface ImportCost {
+  readonly what: string;
+  /** Median ms to import the modules, measured inside the process. */
+  readonly importMs: number;
+  /** Median ms from spawn to the answer (Node's start plus the import). */
+  readonly spawnMs: number;
 }
 
 export interface ToolCallResult {
   readonly rounds: number;
+  /** Start-up costs of the pieces the sides load. */
+  readonly imports: ImportCost[];
   readonly samples: Record<CallSide, CallSample[]>;
   readonly mcpRemoteVersion: string;
-  /** Requests of the last mcp-remote run, by endpoint (what it does besides the call). */
-  readonly mcpRemoteEndpoints: Record<string, number>;
+  /** The requests each side's last run sent to the MCP server, in order (`POST initialize → 200`). */
+  readonly requests: Record<CallSide, string[]>;
 }
 
 const NAME = 'bench';
@@ -46,6 +58,57 @@ function mcpRemote(): { proxy: string; version: string } {
   const pkgPath = require.resolve('mcp-remote/package.json');
   const pkg = require(pkgPath) as { version: string; bin: Record<string, string> };
   return { proxy: join(dirname(pkgPath), pkg.bin['mcp-remote'] ?? 'dist/proxy.js'), version: pkg.version };
+}
+
+/** The module groups whose load time benchmark 2 reports (file URLs, as the built CLI resolves them). */
+function importGroups(): Array<{ what: string; urls: string[] }> {
+  const fromHttp = createRequire(join(REPO_ROOT, 'packages/http/package.json'));
+  const resolve = (specifier: string) => import.meta.resolve(specifier);
+  return [
+    { what: 'nothing (Node start)', urls: [] },
+    {
+      what: 'MCP SDK 1.32.2 client (the floor)',
+      urls: [
+        resolve('@modelcontextprotocol/sdk/client/index.js'),
+        resolve('@modelcontextprotocol/sdk/client/streamableHttp.js'),
+      ],
+    },
+    {
+      what: 'MCP SDK v2 client (@modelcontextprotocol/client)',
+      urls: [resolve('@modelcontextprotocol/client')],
+    },
+    { what: 'undici (loaded by @mcp-oauth/http)', urls: [pathToFileURL(fromHttp.resolve('undici')).href] },
+    { what: '@mcp-oauth/config (zod, smol-toml)', urls: [resolve('@mcp-oauth/config')] },
+    { what: '@mcp-oauth/client (all runtime packages)', urls: [resolve('@mcp-oauth/client')] },
+    {
+      what: 'the CLI (everything `mcp-oauth` loads before a command runs)',
+      urls: [pathToFileURL(join(REPO_ROOT, 'packages/cli/dist/run-cli.js')).href],
+    },
+  ];
+}
+
+async function importCosts(rounds: number, env: NodeJS.ProcessEnv): Promise<ImportCost[]> {
+  const groups = importGroups();
+  const runs = groups.map(() => ({ importMs: [] as number[], spawnMs: [] as number[] }));
+  for (let round = 0; round < rounds; round++) {
+    for (const [i, group] of groups.entries()) {
+      let printed = '';
+      const timed = await spawnTimed(process.execPath, [join(FIXTURES, 'import-cost.js'), ...group.urls], {
+        env,
+        marker: 'loaded ',
+        onStdout: (text) => {
+          printed = text;
+        },
+      });
+      runs[i]?.importMs.push(Number(printed.match(/loaded ([\d.]+)/)?.[1]));
+      runs[i]?.spawnMs.push(timed.resultMs);
+    }
+  }
+  return groups.map((group, i) => ({
+    what: group.what,
+    importMs: median(runs[i]?.importMs ?? []),
+    spawnMs: median(runs[i]?.spawnMs ?? []),
+  }));
 }
 
 /**
@@ -94,7 +157,10 @@ export async function runToolCall(options: {
     );
 
     const env = compiledEnv({ HOME: dir, MCP_OAUTH_HOME: home, MCP_REMOTE_CONFIG_DIR: remoteConfig });
-    let endpoints: Record<string, number> = {};
+    const requests = Object.fromEntries(CALL_SIDES.map((side) => [side, [] as string[]])) as Record<
+      CallSide,
+      string[]
+    >;
     let n = 0;
     const run = async (side: CallSide, args: string[], marker: string): Promise<CallSample> => {
       const mark = as.log.mark();
@@ -102,18 +168,14 @@ export async function runToolCall(options: {
       const entries = as.log.entries({ after: mark });
       const calls = entries.filter((e) => e.detail.rpc === 'tools/call' && e.status === 200);
       if (calls.length !== 1) throw new Error(`${side}: ${calls.length} successful tool calls, expected 1`);
-      console.error(
-        side,
-        entries.map((e) => `${e.method} ${e.endpoint} ${e.detail.rpc ?? ''} ${e.status}`),
-      );
-      if (side === 'mcpRemote') {
-        endpoints = {};
-        for (const e of entries) {
-          const what = `${e.method} ${e.endpoint}${e.detail.rpc ? ` ${e.detail.rpc}` : ''}`;
-          endpoints[what] = (endpoints[what] ?? 0) + 1;
-        }
-      }
-      return { ...timed, requests: entries.length };
+      // What the side sent, in order (the MCP server's own JWKS fetches to the AS are not the side's).
+      requests[side] = entries
+        .filter((e) => !['jwks', 'introspect'].includes(e.endpoint))
+        .map(
+          (e) =>
+            `${e.server} ${e.method} ${e.endpoint === 'mcp' ? (e.detail.rpc ?? '(no body)') : e.endpoint} → ${e.status}`,
+        );
+      return { ...timed, requests: requests[side].length };
     };
     const samples = await alternate<CallSide, CallSample>(
       options.rounds,
@@ -130,6 +192,10 @@ export async function runToolCall(options: {
           const marker = `bench-floor-${++n}`;
           return run('sdkFloor', [join(FIXTURES, 'sdk-floor.js'), mcp.url, tokenFile, marker], marker);
         },
+        sdkV2Floor: () => {
+          const marker = `bench-floor2-${++n}`;
+          return run('sdkV2Floor', [join(FIXTURES, 'sdk-v2-floor.js'), mcp.url, tokenFile, marker], marker);
+        },
         mcpRemote: () => {
           const marker = `bench-remote-${++n}`;
           return run(
@@ -141,11 +207,14 @@ export async function runToolCall(options: {
       },
       (round) => options.progress?.(`tool-call: round ${round + 1}/${options.rounds}`),
     );
+    options.progress?.('tool-call: start-up costs of the dependencies');
+    const imports = await importCosts(options.rounds, env);
     return {
       rounds: options.rounds,
+      imports,
       samples,
       mcpRemoteVersion: remote.version,
-      mcpRemoteEndpoints: endpoints,
+      requests,
     };
   } finally {
     await mcp.close();

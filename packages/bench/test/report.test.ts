@@ -1,0 +1,198 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { parseBenchArgs } from '../src/bench-options.js';
+import type { ColdLoginResult, LoginSample, LoginSide } from '../src/cold-login.js';
+import type { RefreshStormResult, StormSample } from '../src/refresh-storm.js';
+import { type BenchRun, renderReport } from '../src/report.js';
+import type { ScaleWorkerResult } from '../src/scale-worker.js';
+import type { CallSample, CallSide, ToolCallResult } from '../src/tool-call.js';
+
+const machine = { cores: 2, cpuModel: 'Test CPU', memoryGiB: 24, node: 'v20.20.2', os: 'linux test' };
+
+function run(parts: Partial<BenchRun>, argv: string[] = []): BenchRun {
+  return {
+    options: parseBenchArgs(argv),
+    machine,
+    versions: { 'mcp-remote': '0.15.1' },
+    startedAt: new Date('2026-11-21T00:00:00Z'),
+    durationMs: 1000,
+    ...parts,
+  };
+}
+
+const login = (
+  ms: number,
+  roundTrips: number,
+  discoveryRoundTrips: number,
+  discoveryRequests = 3,
+): LoginSample => ({
+  ms,
+  roundTrips,
+  requests: roundTrips,
+  discoveryRequests,
+  discoveryRoundTrips,
+});
+
+function coldLogin(oursMs: number, sdkMs: number, warmDiscovery = 0): ColdLoginResult {
+  const samples = (side: LoginSide): LoginSample[] => {
+    if (side === 'oursCold') return [login(oursMs, 4, 3)];
+    if (side === 'oursWarm') return [login(2, 0, 0, warmDiscovery)];
+    if (side.endsWith('Warm')) return [login(1, 0, 0, 0)];
+    return [login(sdkMs, 6, 5)];
+  };
+  const sides = [
+    'oursCold',
+    'sdkConnectCold',
+    'sdkAuthCold',
+    'oursWarm',
+    'sdkConnectWarm',
+    'sdkAuthWarm',
+  ] as const;
+  return {
+    latencyMs: 50,
+    issuerPath: '/tenant1',
+    rounds: 1,
+    layouts: (['oauth-path-inserted', 'oidc-path-inserted', 'oidc-path-appended'] as const).map((layout) => ({
+      layout,
+      samples: Object.fromEntries(sides.map((s) => [s, samples(s)])) as Record<LoginSide, LoginSample[]>,
+      verified: Object.fromEntries(sides.map((s) => [s, true])) as Record<LoginSide, boolean>,
+    })),
+  };
+}
+
+function toolCall(cliMs: number, floorMs: number, remoteMs: number): ToolCallResult {
+  const sample = (resultMs: number): CallSample[] => [{ resultMs, exitMs: resultMs + 10, requests: 4 }];
+  const samples: Record<CallSide, CallSample[]> = {
+    cli: sample(cliMs),
+    sdkFloor: sample(floorMs),
+    sdkV2Floor: sample(floorMs),
+    mcpRemote: sample(remoteMs),
+  };
+  return {
+    rounds: 1,
+    imports: [
+      { what: 'nothing (Node start)', importMs: 1, spawnMs: 60 },
+      { what: 'the CLI (everything)', importMs: 250, spawnMs: 310 },
+    ],
+    samples,
+    mcpRemoteVersion: '0.15.1',
+    requests: { cli: ['mcp POST tools/call → 200'], sdkFloor: [], sdkV2Floor: [], mcpRemote: [] },
+  };
+}
+
+const storm = (tokenRequests: number, extra: Partial<StormSample> = {}): StormSample => ({
+  processes: 1,
+  calls: 10,
+  ok: 10,
+  failures: 0,
+  errors: {},
+  p50: 5,
+  p99: 9,
+  wallMs: 10,
+  tokenRequests,
+  invalidGrant: 0,
+  grantAlive: true,
+  loginsDemanded: 0,
+  ...extra,
+});
+
+function refreshStorm(oursRequests: number): RefreshStormResult {
+  const sdk = storm(7, {
+    ok: 1,
+    failures: 9,
+    invalidGrant: 6,
+    grantAlive: false,
+    errors: { Unauthorized: 9 },
+  });
+  return {
+    rounds: 1,
+    calls: 10,
+    accessTokenTtl: 5,
+    oneProcess: { ours: [storm(oursRequests)], sdk: [sdk] },
+    fourProcesses: { ours: [storm(1, { processes: 4 })], sdk: [sdk] },
+    baseline: { ours: [{ p50: 4, p99: 8, failures: 0 }], sdkStatic: [{ p50: 3, p99: 6, failures: 0 }] },
+  };
+}
+
+function scale(credentials: number, heapBytes: number, timers = 1): ScaleWorkerResult {
+  return {
+    credentials,
+    schedulerHeapBytes: heapBytes,
+    schedulerHeapSharedTokensBytes: heapBytes / 2,
+    memoryStoreRecordsBytes: credentials * 1500,
+    timersAlive: timers,
+    timerArmed: true,
+    scheduled: credentials,
+    cpuPerScheduleUs: 10,
+    cpuPerUseDecisionUs: 2,
+    cpuPerDueUs: 0.5,
+    sameInstant: { peakPerSecond: credentials / 72, spreadMs: 72_000, peakWithoutJitter: credentials },
+    steadyState: { peakPerSecond: 40 },
+  };
+}
+
+const verdict = (report: ReturnType<typeof renderReport>, prefix: string) =>
+  report.verdicts.find((v) => v.goal.startsWith(prefix));
+
+test('login goals: stages, the 2× ratio on the path-appended layout, warm discovery', () => {
+  const slow = renderReport(run({ coldLogin: coldLogin(200, 300) }));
+  assert.equal(verdict(slow, '(1a)')?.met, true);
+  assert.equal(verdict(slow, '(1b)')?.met, false);
+  assert.match(
+    verdict(slow, '(1b)')?.measured ?? '',
+    /1\.50× the SDK connect flow \(200 vs 300 ms; 4 vs 6 round trips\)/,
+  );
+  assert.match(slow.markdown, /short by 1\.33× \(1\.50× of 2×\)/);
+  assert.equal(verdict(slow, '(1c)')?.met, true);
+  const fast = renderReport(run({ coldLogin: coldLogin(100, 250, 2) }));
+  assert.equal(verdict(fast, '(1b)')?.met, true);
+  assert.equal(verdict(fast, '(1c)')?.met, false, 'two discovery requests while warm');
+});
+
+test('tool-call goals: 1.25× the floor and faster than mcp-remote', () => {
+  const within = renderReport(run({ toolCall: toolCall(125, 100, 300) }));
+  assert.equal(verdict(within, '(2a)')?.met, true);
+  assert.equal(verdict(within, '(2b)')?.met, true);
+  const over = renderReport(run({ toolCall: toolCall(150, 100, 140) }));
+  assert.equal(verdict(over, '(2a)')?.met, false);
+  assert.match(over.markdown, /over by 1\.20× \(1\.50× against 1\.25×\)/);
+  assert.equal(verdict(over, '(2b)')?.met, false);
+});
+
+test('storm goal: exactly one token request in every storm of ours', () => {
+  assert.equal(verdict(renderReport(run({ refreshStorm: refreshStorm(1) })), '(3)')?.met, true);
+  const two = renderReport(run({ refreshStorm: refreshStorm(2) }));
+  assert.equal(verdict(two, '(3)')?.met, false);
+  assert.match(two.markdown, /\*\*no\*\* \(1\/1 revoked\)/, 'the SDK grant shows as revoked');
+  assert.match(two.markdown, /18 × `Unauthorized`/, 'both storms of the SDK, added');
+});
+
+test('scale goal: judged at 100k only; not measured when 100k did not run', () => {
+  const sizes = (heap: number, timers = 1) => ({
+    schedulerScale: { rounds: 1, sizes: [{ credentials: 100_000, runs: [scale(100_000, heap, timers)] }] },
+  });
+  assert.equal(verdict(renderReport(run(sizes(90 * 2 ** 20))), '(4)')?.met, true);
+  const heavy = renderReport(run(sizes(130 * 2 ** 20)));
+  assert.equal(verdict(heavy, '(4)')?.met, false);
+  assert.match(heavy.markdown, /over by 30\.0 MB/);
+  assert.equal(verdict(renderReport(run(sizes(90 * 2 ** 20, 2))), '(4)')?.met, false, 'two timers');
+  const quick = renderReport(
+    run({ schedulerScale: { rounds: 1, sizes: [{ credentials: 1000, runs: [scale(1000, 2 ** 20)] }] } }, [
+      '--quick',
+    ]),
+  );
+  assert.equal(verdict(quick, '(4)')?.met, null);
+  assert.match(quick.markdown, /\| \(4\) 100k credentials .* \| not measured \|/);
+  assert.match(quick.markdown, /Smoke mode/);
+});
+
+test('the report names the machine, the versions and the commands, and only its own sections', () => {
+  const report = renderReport(run({ toolCall: toolCall(120, 100, 300) }, ['--only', 'tool-call']));
+  assert.match(report.markdown, /\| CPU \| 2 cores, Test CPU \|/);
+  assert.match(report.markdown, /\| Node \| v20\.20\.2 \|/);
+  assert.match(report.markdown, /\| mcp-remote \| 0\.15\.1 \|/);
+  assert.match(report.markdown, /pnpm bench --quick/);
+  assert.match(report.markdown, /`--only tool-call`/);
+  assert.ok(!report.markdown.includes('## 1.'), 'no login section when it did not run');
+  assert.equal(report.verdicts.length, 2);
+});

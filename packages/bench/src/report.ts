@@ -204,6 +204,7 @@ function toolCallSection(result: ToolCallResult, versions: Readonly<Record<strin
   const cost = (prefix: string) => imports.find((i) => i.what.startsWith(prefix));
   const cliImport = cost('the CLI')?.importMs ?? Number.NaN;
   const floorImport = cost('MCP SDK 1.32.2')?.importMs ?? Number.NaN;
+  const clientImport = cost('@mcp-oauth/client')?.importMs ?? Number.NaN;
   const nodeStart = cost('nothing')?.spawnMs ?? Number.NaN;
   const undici = cost('undici')?.importMs ?? Number.NaN;
   const config = cost('@mcp-oauth/config')?.importMs ?? Number.NaN;
@@ -222,8 +223,9 @@ function toolCallSection(result: ToolCallResult, versions: Readonly<Record<strin
         "schemas (config validation, the SDK's messages), reading the config and the credential file, and one " +
         'more round trip: the v2 SDK client probes ' +
         "`server/discover` first, which a 2025-11-25 server (this testbed's) answers 400 before `initialize`. " +
-        "The CLI's own modules are a small part: its command table costs about 20 ms to load, and the " +
-        '`demo` command (about 10 ms of it) is now loaded only when it runs.',
+        `The CLI's own modules are a small part (${ms(cliImport - clientImport)} ms: the CLI row minus the ` +
+        "`@mcp-oauth/client` row); the `demo` command's modules, about 10 ms of it, are now loaded only when " +
+        'the demo runs.',
     },
     {
       goal: '(2b) faster than mcp-remote',
@@ -397,8 +399,9 @@ function schedulerScaleSection(result: SchedulerScaleResult): Section {
             'scheduled from one another process refreshed): with the same token string for every credential the ' +
             `heap is ${mb(shared)}, so about ${mb(heap - shared)} (${((heap - shared) / big.credentials).toFixed(0)} B ` +
             'per credential) is the tokens. Keeping a short digest of the token instead (a change to ' +
-            '`packages/refresh`, not made here) would bring 100k to about that figure. The rest is the state object, ' +
-            'the heap entry and several copies of the 73-character storage id per credential.'
+            '`packages/refresh`, not made here) would bring 100k to about that figure. The rest ' +
+            `(${(shared / big.credentials).toFixed(0)} B per credential) is the scheduler's own state: the state ` +
+            'record, the heap entry and the maps keyed by storage id.'
           : `${timers} live timers`,
     });
   } else {
@@ -484,6 +487,26 @@ export function renderReport(run: BenchRun): { markdown: string; verdicts: Verdi
         ...Object.entries(run.versions).map(([name, version]) => [name, version]),
       ],
     ),
+    '',
+    '## Where the code is',
+    '',
+    table(
+      ['file in `packages/bench/src`', 'what'],
+      [
+        ['`main.ts`', 'the `pnpm bench` entry: options, runs the benchmarks in order, writes this report'],
+        ['`cold-login.ts`', "benchmark 1; `sdk-provider.ts` is the SDK side's `OAuthClientProvider`"],
+        [
+          '`tool-call.ts`',
+          'benchmark 2; `fixtures/` holds the floor scripts, the mcp-remote driver and the import timer',
+        ],
+        ['`refresh-storm.ts`', 'benchmark 3; `storm-worker.ts` is one of the four processes'],
+        ['`scheduler-scale.ts`', 'benchmark 4; `scale-worker.ts` measures one size in its own process'],
+        ['`report.ts`', 'this page and the goal verdicts'],
+      ],
+    ),
+    '',
+    'The benchmarks run the compiled JavaScript in `dist/` against the built packages (the way users run them); ' +
+      'the unit tests of the statistics, round-trip counting, alternation and verdicts run with `pnpm test`.',
     '',
     '## Commands',
     '',

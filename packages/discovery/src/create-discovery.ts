@@ -1,3 +1,4 @@
+import type { HttpClient } from '@mcp-oauth/http';
 import { cacheLifetimeMs } from './cache-lifetime.js';
 import { type AsDiscovery, discoverAuthorizationServer } from './discover-as.js';
 import { discoverProtectedResourceMetadata, type PrmDiscovery } from './discover-prm.js';
@@ -10,8 +11,10 @@ import {
 } from './discovery-options.js';
 import type { DiscoveredChallenge, DiscoveryPolicy, DiscoveryResult } from './discovery-result.js';
 import type { DiscoveryWarning } from './discovery-warning.js';
+import { prefetchJson } from './prefetch.js';
 import { type ChallengeOutcome, probeResource, readChallenge } from './probe-resource.js';
 import { parseResourceUrl } from './resource-url.js';
+import { protectedResourceMetadataUrls } from './well-known-urls.js';
 import type { WwwAuthenticateInput } from './www-authenticate.js';
 
 /** One call of {@link Discovery.discover}. */
@@ -140,15 +143,7 @@ function shareRun(
 async function runDiscovery(ctx: ResolvedDiscoveryOptions, run: Run): Promise<DiscoveryResult> {
   const { http, now } = ctx;
   const signal = run.request.signal;
-  const challenge = run.caller ?? (await probeResource(http, run.resourceUrl, signal));
-  const prm = await explainChallenge(challenge, () =>
-    discoverProtectedResourceMetadata({
-      http,
-      resourceUrl: run.resourceUrl,
-      resourceMetadataUrl: challenge.bearer?.resource_metadata,
-      signal,
-    }),
-  );
+  const { challenge, prm } = await challengeAndPrm(http, run);
   const as = await discoverAuthorizationServer({
     http,
     authorizationServers: prm.metadata.authorization_servers,
@@ -157,6 +152,35 @@ async function runDiscovery(ctx: ResolvedDiscoveryOptions, run: Run): Promise<Di
   });
   const ttlMs = Math.min(cacheLifetimeMs(prm.headers, ctx), cacheLifetimeMs(as.headers, ctx));
   return assembleResult(run, challenge, prm, as, now(), ttlMs);
+}
+
+/** The challenge (the caller's, else the probe's) and the protected-resource metadata it leads to. */
+async function challengeAndPrm(
+  http: HttpClient,
+  run: Run,
+): Promise<{ challenge: ChallengeOutcome; prm: PrmDiscovery }> {
+  if (run.caller !== undefined) return { challenge: run.caller, prm: await findPrm(http, run, run.caller) };
+  // The well-known metadata URLs travel with the probe, one round trip instead of two: they are needed when the
+  // challenge names no URL or the one it names fails, and the URL it names is usually one of them.
+  const wellKnown = protectedResourceMetadataUrls(run.resourceUrl).map((c) => c.url);
+  const prefetch = prefetchJson(http, wellKnown, run.request.signal);
+  try {
+    const challenge = await probeResource(http, run.resourceUrl, run.request.signal);
+    return { challenge, prm: await findPrm(prefetch.http, run, challenge) };
+  } finally {
+    prefetch.dispose();
+  }
+}
+
+function findPrm(http: HttpClient, run: Run, challenge: ChallengeOutcome): Promise<PrmDiscovery> {
+  return explainChallenge(challenge, () =>
+    discoverProtectedResourceMetadata({
+      http,
+      resourceUrl: run.resourceUrl,
+      resourceMetadataUrl: challenge.bearer?.resource_metadata,
+      signal: run.request.signal,
+    }),
+  );
 }
 
 /** Adds what was wrong with the challenge to a protected-resource metadata error, so the message explains. */

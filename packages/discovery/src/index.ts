@@ -41,6 +41,7 @@ export {
 export type { DiscoveryWarning, DiscoveryWarningCode } from './discovery-warning.js';
 export { firstValidInOrder, type RaceOutcome } from './first-valid.js';
 export { parseIssuer } from './parse-issuer.js';
+export { type Prefetch, prefetchJson } from './prefetch.js';
 export {
   type ChallengeOutcome,
   type ChallengeSource,

@@ -210,7 +210,8 @@ describe('discovery cache', () => {
       ]);
       assert.equal(a, b);
       assert.equal(log.count({ endpoint: 'mcp' }), 1);
-      assert.equal(log.count({ endpoint: 'prm' }), 1);
+      // One run: one probe, and each well-known URL once (sent with the probe).
+      assert.equal(log.count({ endpoint: 'prm' }), 2);
     });
   });
 

@@ -10,7 +10,7 @@ function prmSource(result: DiscoveryResult) {
 }
 
 describe('protected-resource metadata layouts', () => {
-  test('401 challenge with resource_metadata: the header URL is used, one PRM request', async () => {
+  test('401 challenge with resource_metadata: the header URL is used, requested once (with the probe)', async () => {
     await withWorld({}, {}, async ({ mcp, as, http, log }) => {
       const result = await createDiscovery({ http }).discover({ resourceUrl: mcp.url });
       assert.deepEqual(prmSource(result), ['header', mcp.resourceMetadataUrl]);
@@ -21,7 +21,15 @@ describe('protected-resource metadata layouts', () => {
       assert.equal(result.issuer, as.issuer);
       assert.deepEqual(result.protectedResourceMetadata.authorization_servers, [as.issuer]);
       assert.deepEqual(result.protectedResourceMetadata.scopes_supported, ['mcp:tools', 'mcp:admin']);
-      assert.equal(log.count({ server: 'mcp', endpoint: 'prm' }), 1);
+      // The header names the path-inserted URL, which was requested with the probe: its answer is used, not
+      // asked for again. The root URL went with the probe too (needed had the challenge named none).
+      assert.deepEqual(
+        log
+          .entries({ server: 'mcp', endpoint: 'prm' })
+          .map((e) => e.path)
+          .sort(),
+        ['/.well-known/oauth-protected-resource', new URL(mcp.resourceMetadataUrl).pathname].sort(),
+      );
       const probe = log.entries({ server: 'mcp', endpoint: 'mcp' });
       assert.equal(probe.length, 1);
       assert.equal(probe[0]?.method, 'POST');

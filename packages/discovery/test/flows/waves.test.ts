@@ -9,7 +9,7 @@ import { testHttpClient, withWorld } from '../support/world.js';
 const seqs = (entries: LoggedRequest[]) => entries.map((e) => e.seq);
 
 describe('one round trip per stage', () => {
-  test('OIDC path-appended metadata (as Entra) and root-only PRM: each stage is one wave', async () => {
+  test('OIDC path-appended metadata (as Entra) and root-only PRM: two waves, the PRM URLs with the probe', async () => {
     await withWorld(
       { issuerPath: '/tenant1', metadataLayouts: ['oidc-path-appended'] },
       { challengeResourceMetadata: false, prmLocation: 'root' },
@@ -37,20 +37,22 @@ describe('one round trip per stage', () => {
             '/tenant1/.well-known/openid-configuration',
           ].sort(),
         );
-        // Stages in order: every request of a stage arrived before any request of the next stage.
-        assert.ok(Math.max(...seqs(probe)) < Math.min(...seqs(prm)), 'probe before PRM');
-        assert.ok(Math.max(...seqs(prm)) < Math.min(...seqs(meta)), 'PRM stage before AS stage');
-        // One wave per stage: the first answer of a stage reached the client only after all its requests had
-        // arrived at the servers (a client trying the URLs one after the other would see one request here).
-        for (const [name, entries, isOfStage] of [
-          ['PRM', prm, (url: string) => url.includes('/.well-known/oauth-protected-resource')],
+        // Two waves: the probe with both well-known PRM URLs, then the AS metadata candidates. Every request of
+        // the first wave arrived before any of the second.
+        const first = [...probe, ...prm];
+        assert.ok(Math.max(...seqs(first)) < Math.min(...seqs(meta)), 'probe and PRM before the AS stage');
+        // One wave each: the first answer of a wave reached the client only after all its requests had arrived at
+        // the servers (a client that waited for the probe's answer, or tried the URLs one after the other, would
+        // see fewer requests here).
+        for (const [name, entries, isOfWave] of [
+          ['probe and PRM', first, (url: string) => url.startsWith(mcp.origin)],
           ['AS metadata', meta, (url: string) => url.startsWith(as.origin)],
         ] as const) {
-          const first = client.observations.find((o) => isOfStage(o.url));
-          assert.ok(first, `an answer of the ${name} stage`);
+          const answer = client.observations.find((o) => isOfWave(o.url));
+          assert.ok(answer, `an answer of the ${name} wave`);
           assert.ok(
-            first.logSeq >= Math.max(...seqs(entries)),
-            `${name}: first answer arrived when the log was at ${first.logSeq}, requests ${seqs(entries)}`,
+            answer.logSeq >= Math.max(...seqs(entries)),
+            `${name}: first answer arrived when the log was at ${answer.logSeq}, requests ${seqs(entries)}`,
           );
         }
         assert.equal(log.count(), 1 + 2 + 3);

@@ -1,6 +1,7 @@
-import { Agent, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import { HttpError } from './http-error.js';
 import { type HttpClientOptions, type ResolvedHttpOptions, resolveHttpOptions } from './options.js';
+import { lazyOwnAgent } from './own-agent.js';
 import { processJsonResponse } from './process-json-response.js';
 import { readBodyCapped } from './read-body.js';
 import { redactUrl } from './redact-url.js';
@@ -94,15 +95,9 @@ const JSON_ACCEPT = 'application/json';
  */
 export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
   const opts = resolveHttpOptions(options);
-  const ownAgent =
-    opts.dispatcher === undefined
-      ? new Agent({
-          connect: { timeout: opts.connectMs },
-          headersTimeout: opts.headersMs,
-          bodyTimeout: opts.bodyMs,
-        })
-      : undefined;
-  const dispatcher: Dispatcher = opts.dispatcher ?? (ownAgent as Agent);
+  // The own agent is created, and undici loaded, on the first request without an injected dispatcher.
+  const ownAgent = lazyOwnAgent(opts);
+  const dispatcher = async (): Promise<Dispatcher> => opts.dispatcher ?? (await ownAgent.get());
 
   const request = (url: string | URL, options: RequestOptions = {}) => send(dispatcher, opts, url, options);
 
@@ -133,13 +128,13 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
       });
     },
     async close() {
-      await ownAgent?.close();
+      await ownAgent.close();
     },
   };
 }
 
 async function send(
-  dispatcher: Dispatcher,
+  dispatcher: () => Promise<Dispatcher>,
   opts: ResolvedHttpOptions,
   url: string | URL,
   options: RequestOptions,
@@ -158,9 +153,10 @@ async function send(
   let current = start;
   let status: number | undefined;
   try {
+    const agent = await dispatcher();
     for (let hops = 0; ; hops++) {
       status = undefined;
-      const raw = await dispatcher.request({
+      const raw = await agent.request({
         origin: current.origin,
         path: `${current.pathname}${current.search}`,
         method: method as Dispatcher.HttpMethod,

@@ -18,7 +18,8 @@ export interface HttpTimeouts {
 /** Options of `createHttpClient`. Every field is optional; defaults are in {@link HTTP_DEFAULTS}. */
 export interface HttpClientOptions {
   /** undici dispatcher (an `Agent`, a `MockAgent` in tests, a `ProxyAgent`). Default: an `Agent` owned by the
-   * client, with `timeouts.connectMs`, closed by `client.close()`. */
+   * client, with `timeouts.connectMs`, created on the first request (undici is not loaded before), closed by
+   * `client.close()`. */
   dispatcher?: Dispatcher;
   timeouts?: HttpTimeouts;
   /** Largest response body read, in bytes. Default: 1048576 (1 MiB). */

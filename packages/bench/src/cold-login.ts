@@ -27,7 +27,7 @@ export const LOGIN_LAYOUTS: readonly MetadataLayout[] = [
 
 /**
  * The sides of benchmark 1, each from nothing but the MCP server's URL to the authorization URL it would open:
- * - `ours`: `McpOAuthClient.login` (probe → protected-resource metadata → AS metadata → registration → URL);
+ * - `ours`: `McpOAuthClient.login` (probe with protected-resource metadata → AS metadata → registration → URL);
  * - `sdkConnect`: the SDK client connecting with an `authProvider` (its initialize gets the 401, the transport
  *   calls `auth()` with the challenge's `resource_metadata`), which is how an SDK-based client logs in;
  * - `sdkAuth`: `auth(provider, { serverUrl })` called directly, with no request to the server first.

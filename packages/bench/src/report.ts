@@ -107,8 +107,8 @@ function coldLoginSection(result: ColdLoginResult): Section {
         ? ' and yielded an authorization code.'
         : `; these did not yield a code: ${unverified.join(', ')}.`),
     '',
-    'Sides: **mcp-oauth `login`** (`McpOAuthClient.login`: anonymous `initialize` probe, protected-resource ' +
-      'metadata, the AS metadata candidates all at once, registration, URL); **SDK: connect, 401, `auth()`** (an ' +
+    'Sides: **mcp-oauth `login`** (`McpOAuthClient.login`: anonymous `initialize` probe together with the ' +
+      'well-known protected-resource metadata URLs, the AS metadata candidates all at once, registration, URL); **SDK: connect, 401, `auth()`** (an ' +
       'SDK `Client` connecting with an `authProvider`: its `initialize` gets the 401, the transport calls `auth()` ' +
       'with the challenge, as every SDK-based client logs in); **SDK: `auth()` called directly** (`auth(provider, ' +
       '{ serverUrl })` with no request to the server first: no challenge, so no scope from it).',
@@ -137,10 +137,11 @@ function coldLoginVerdicts(result: ColdLoginResult): Verdict[] {
     {
       goal: '(1a) one round trip per discovery stage on every layout',
       measured:
-        `ours: ${oursStages.join('/')} discovery round trips (probe, protected-resource metadata, AS metadata) on ` +
-        `every layout; the SDK connect flow: ${sdkStages.join('; ')}`,
-      met: oursStages.length === 1 && oursStages[0] === 3,
-      why: `ours took ${oursStages.join('/')} discovery round trips where 3 stages were expected`,
+        `ours: ${oursStages.join('/')} discovery round trips for the 3 stages (probe, protected-resource metadata, ` +
+        `AS metadata; the well-known metadata URLs travel with the probe) on every layout; the SDK connect flow: ` +
+        `${sdkStages.join('; ')}`,
+      met: oursStages.every((n) => n <= 3),
+      why: `ours took ${oursStages.join('/')} discovery round trips for 3 stages`,
     },
   ];
   if (appended) {
@@ -157,15 +158,11 @@ function coldLoginVerdicts(result: ColdLoginResult): Verdict[] {
         `(${ms(direct)} ms, ${rt('sdkAuthCold')} round trips)`,
       met: r >= 2,
       why:
-        `short by ${times(2 / r)} (${times(r)} of 2×). Both flows share two round trips: the 401 of the first ` +
-        `request and the dynamic client registration. Ours adds one for the protected-resource metadata and one ` +
-        `for all AS metadata candidates at once (${rt('oursCold')}); the SDK fetches the three candidates one ` +
-        `after the other (${rt('sdkConnectCold')}). With a fixed latency per round trip that bounds the ratio at ` +
-        `${rt('sdkConnectCold')}/${rt('oursCold')} = ${times(rt('sdkConnectCold') / rt('oursCold'))}. Reaching 2× ` +
-        'needs 3 round trips: requesting the protected-resource well-known URLs in the same wave as the probe ' +
-        "(the challenge's `resource_metadata` still wins when it names another URL), a change to " +
-        '`packages/discovery` that this benchmark does not make. The same change would also close the gap to ' +
-        '`auth()` called directly on the RFC 8414 layout, where the SDK skips the 401 and its challenge.',
+        `short by ${times(2 / r)} (${times(r)} of 2×). Ours made ${rt('oursCold')} round trips (the probe with ` +
+        'the protected-resource metadata, the AS metadata candidates at once, the registration), the SDK ' +
+        `${rt('sdkConnectCold')} (it fetches the three candidates one after the other): with a fixed latency per ` +
+        `round trip that bounds the ratio at ${times(rt('sdkConnectCold') / rt('oursCold'))}; the rest is the ` +
+        'processing time of each side and of the testbed.',
     });
   }
   const warm = all('oursWarm');

@@ -33,9 +33,14 @@ const login = (
   discoveryRoundTrips,
 });
 
-function coldLogin(oursMs: number, sdkMs: number, warmDiscovery = 0): ColdLoginResult {
+function coldLogin(
+  oursMs: number,
+  sdkMs: number,
+  warmDiscovery = 0,
+  oursDiscoveryRoundTrips = 3,
+): ColdLoginResult {
   const samples = (side: LoginSide): LoginSample[] => {
-    if (side === 'oursCold') return [login(oursMs, 4, 3)];
+    if (side === 'oursCold') return [login(oursMs, oursDiscoveryRoundTrips + 1, oursDiscoveryRoundTrips)];
     if (side === 'oursWarm') return [login(2, 0, 0, warmDiscovery)];
     if (side.endsWith('Warm')) return [login(1, 0, 0, 0)];
     return [login(sdkMs, 6, 5)];
@@ -147,6 +152,16 @@ test('login goals: stages, the 2× ratio on the path-appended layout, warm disco
   const fast = renderReport(run({ coldLogin: coldLogin(100, 250, 2) }));
   assert.equal(verdict(fast, '(1b)')?.met, true);
   assert.equal(verdict(fast, '(1c)')?.met, false, 'two discovery requests while warm');
+  // Fewer round trips than stages (the metadata URLs with the probe) meets (1a); more than one per stage does not.
+  const prefetched = renderReport(run({ coldLogin: coldLogin(160, 320, 0, 2) }));
+  assert.equal(verdict(prefetched, '(1a)')?.met, true);
+  assert.match(
+    verdict(prefetched, '(1b)')?.measured ?? '',
+    /2\.00× the SDK connect flow \(160 vs 320 ms; 3 vs 6/,
+  );
+  assert.equal(verdict(prefetched, '(1b)')?.met, true);
+  const sequential = renderReport(run({ coldLogin: coldLogin(250, 300, 0, 4) }));
+  assert.equal(verdict(sequential, '(1a)')?.met, false);
 });
 
 test('tool-call goals: 1.25× the floor and faster than mcp-remote', () => {

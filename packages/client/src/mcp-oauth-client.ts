@@ -7,6 +7,14 @@ import { nextRefreshAt, Refresher, type RefresherEvent, type RefreshGrant } from
 import type { CredentialKey, CredentialRecord, CredentialStore, StoreStatus } from '@mcp-oauth/token-store';
 import { createAuthorizedFetch, type FetchLike } from './authorized-fetch.js';
 import { ClientError } from './client-error.js';
+import {
+  createEraMemory,
+  DEFAULT_ERA_TTL_MS,
+  type EraMemory,
+  eraKey,
+  eraOf,
+  memoryEraStore,
+} from './era-memory.js';
 import { JsonFileMap } from './json-file-map.js';
 import { type Logger, redactingLogger, SecretRedactor, silentLogger } from './logger.js';
 import { type LoginDeps, type LoginOptions, type LoginResult, login } from './login.js';
@@ -24,10 +32,16 @@ export interface McpOAuthClientOptions {
   readonly config: McpOAuthConfig;
   readonly store: CredentialStore;
   /**
-   * Directory for the discovery and dynamic-registration caches (`discovery.json`, `registrations.json`, 0600).
-   * Absent: both kept in memory for this client only.
+   * Directory for the discovery and dynamic-registration caches and the protocol-era memory (`discovery.json`,
+   * `registrations.json`, `protocol-eras.json`, 0600). Absent: all kept in memory for this client only.
    */
   readonly home?: string;
+  /**
+   * How long `connect` remembers a server's protocol era, in ms (see {@link ConnectOptions.protocol}). A
+   * 2025-11-25 server's era is kept this long; a 2026-07-28 server's `server/discover` answer as long as its
+   * `ttlMs` says, at most this long. 0: every connect detects the era. Default 86400000 (24 hours).
+   */
+  readonly protocolEraTtlMs?: number;
   /** HTTP client for all OAuth traffic. Default `createHttpClient()`. */
   readonly http?: HttpClient;
   /** Receives debug/info/warn lines, with every secret redacted. Default: silent. */
@@ -82,8 +96,13 @@ export interface ConnectOptions {
   readonly clientName?: string;
   /**
    * The protocol revision to speak. Default `auto`: a `server/discover` probe first, a 2026-07-28 session when the
-   * server answers it, else the `initialize` handshake (2025-11-25). The probe costs one request per connect to a
-   * 2025-era server; `2025-11-25` skips it, `2026-07-28` refuses a server without that revision.
+   * server answers it, else the `initialize` handshake (2025-11-25). `auto` remembers the answer per server (see
+   * {@link McpOAuthClientOptions.protocolEraTtlMs}): the next connect to a 2025-era server sends `initialize` at
+   * once, and one to a 2026-07-28 server reuses its `server/discover` answer while that is fresh (its `ttlMs`), with
+   * no request at all. A remembered era the server refuses is forgotten: a refused `initialize` is followed at once
+   * by the probe; a request refused with 400 by a server that no longer speaks 2026-07-28 fails, and the next connect
+   * probes. A login or logout forgets the server's entry. `2025-11-25` never probes, `2026-07-28` refuses a server
+   * without that revision; neither uses nor updates the memory.
    */
   readonly protocol?: McpProtocolChoice;
   /**
@@ -117,6 +136,7 @@ export class McpOAuthClient {
   readonly #http: HttpClient;
   readonly #discovery: Discovery;
   readonly #registrations: RegistrationCache;
+  readonly #eras: EraMemory;
   readonly #logger: Logger;
   readonly #env: Readonly<Record<string, string | undefined>>;
   readonly #now: () => number;
@@ -136,6 +156,13 @@ export class McpOAuthClient {
     this.#registrations = options.home
       ? fileCache(join(options.home, 'registrations.json'))
       : memoryRegistrationCache();
+    this.#eras = createEraMemory({
+      store: options.home
+        ? new JsonFileMap<unknown>(join(options.home, 'protocol-eras.json'))
+        : memoryEraStore(),
+      ttlMs: options.protocolEraTtlMs ?? DEFAULT_ERA_TTL_MS,
+      now: this.#now,
+    });
     this.refresher = new Refresher({ store: this.store, grant: this.#grant(), now: this.#now });
     this.refresher.on((event: RefresherEvent) =>
       this.#logger.debug(`refresh: ${event.type}`, { server: event.key.serverName }),
@@ -167,9 +194,28 @@ export class McpOAuthClient {
     });
   }
 
-  /** Runs a browser login for server `name` and stores its credentials. */
-  login(name: string, options: LoginOptions): Promise<LoginResult> {
-    return login(this.#deps(), name, options);
+  /**
+   * Runs a browser login for server `name` and stores its credentials. The server's remembered protocol era is
+   * forgotten: a `server/discover` answer may hold for one authorization context only.
+   */
+  async login(name: string, options: LoginOptions): Promise<LoginResult> {
+    const result = await login(this.#deps(), name, options);
+    await this.#forgetEra(name);
+    return result;
+  }
+
+  /** The memory key of server `name`'s protocol era. */
+  #eraKey(name: string): string {
+    return eraKey(name, serverContext(this.config, name).server.url);
+  }
+
+  /** Forgets server `name`'s protocol era; a failure to write the memory is logged, never thrown (it is a cache). */
+  async #forgetEra(name: string): Promise<void> {
+    try {
+      await this.#eras.forget(this.#eraKey(name));
+    } catch (error) {
+      this.#logger.warn(`could not update protocol-eras.json: ${String(error)}`, { server: name });
+    }
   }
 
   /** The stored credential of `name` (the most recently written when several issuers have one), or null. */
@@ -264,6 +310,7 @@ export class McpOAuthClient {
     }
     await this.store.delete(found.key);
     this.refresher.unschedule(found.key);
+    await this.#forgetEra(name);
     return { removed: true, revoked };
   }
 
@@ -300,15 +347,48 @@ export class McpOAuthClient {
    * (`@modelcontextprotocol/client`), in the server's protocol era: 2026-07-28 (stateless, `server/discover`) or
    * 2025-11-25 (`initialize`); see {@link ConnectOptions.protocol}. Every request goes through {@link fetchFor}.
    */
-  connect(name: string, options: ConnectOptions = {}): Promise<McpSession> {
+  async connect(name: string, options: ConnectOptions = {}): Promise<McpSession> {
     const ctx = serverContext(this.config, name);
-    return openMcpSession({
+    const protocol = options.protocol ?? 'auto';
+    const key = this.#eraKey(name);
+    const prior = protocol === 'auto' ? await this.#recallEra(name, key) : undefined;
+    let probed = prior === undefined;
+    const session = await openMcpSession({
       url: ctx.server.url,
       fetch: this.fetchFor(name, options),
       clientInfo: { name: options.clientName ?? 'mcp-oauth', version: '0.1.0' },
-      ...(options.protocol ? { protocol: options.protocol } : {}),
+      protocol,
       ...(options.prepare ? { prepare: options.prepare } : {}),
+      ...(prior
+        ? {
+            prior,
+            onPriorRefused: async () => {
+              probed = true;
+              this.#logger.debug(`the remembered protocol era (${prior.kind}) was refused`, { server: name });
+              await this.#forgetEra(name);
+            },
+          }
+        : {}),
     });
+    const found = eraOf(session);
+    if (protocol === 'auto' && probed && found) {
+      try {
+        await this.#eras.remember(key, found);
+      } catch (error) {
+        this.#logger.warn(`could not update protocol-eras.json: ${String(error)}`, { server: name });
+      }
+    }
+    return session;
+  }
+
+  /** The remembered era of `name`, or undefined (also when the memory cannot be read: a cache). */
+  async #recallEra(name: string, key: string) {
+    try {
+      return await this.#eras.recall(key);
+    } catch (error) {
+      this.#logger.warn(`could not read protocol-eras.json: ${String(error)}`, { server: name });
+      return undefined;
+    }
   }
 
   /** Stops proactive refresh and releases the store. */

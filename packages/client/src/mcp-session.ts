@@ -2,6 +2,7 @@ import {
   type CallToolResult,
   Client,
   type ListToolsResult,
+  type PriorDiscovery,
   SdkError,
   SdkErrorCode,
   StreamableHTTPClientTransport,
@@ -52,6 +53,16 @@ export interface OpenMcpSessionOptions {
    * accepts only before `connect`.
    */
   readonly prepare?: (sdk: Client) => void | Promise<void>;
+  /**
+   * A remembered protocol era (the SDK's `connect({ prior })`): `{ kind: 'legacy' }` sends `initialize` without
+   * the `server/discover` probe; `{ kind: 'modern', discover }` adopts that `server/discover` answer without a
+   * round trip. When the server refuses it, `onPriorRefused` is called: a connect that failed with the server's
+   * answer (not an error of `fetch`) is then repeated as `protocol` says (a second `prepare` call, on a new SDK
+   * client); an adopted modern session whose first response is 400 Bad Request (a server that no longer speaks
+   * that revision) fails that request as it is.
+   */
+  readonly prior?: PriorDiscovery;
+  readonly onPriorRefused?: () => void | Promise<void>;
 }
 
 function negotiation(protocol: McpProtocolChoice) {
@@ -60,24 +71,29 @@ function negotiation(protocol: McpProtocolChoice) {
   return { mode: { pin: protocol } };
 }
 
-/**
- * Opens a session over Streamable HTTP on the SDK v2 client, detecting the server's protocol era.
- *
- * The SDK wraps what fails during its `server/discover` probe in an `SdkError` (`ERA_NEGOTIATION_FAILED`); an
- * error thrown by `fetch` itself (`not_logged_in`, `needs_login`, a refused login, a network failure) is rethrown as
- * it was, so callers see the same errors in both eras.
- *
- * @see https://modelcontextprotocol.io/specification/2026-07-28/basic/lifecycle (server/discover, version negotiation)
- */
-export async function openMcpSession(options: OpenMcpSessionOptions): Promise<McpSession> {
+/** A connected SDK client, or why the connect failed and whether `fetch` itself threw that error. */
+type Attempt = { client: Client } | { error: unknown; fromFetch: boolean };
+
+async function connectOnce(
+  options: OpenMcpSessionOptions,
+  prior: PriorDiscovery | undefined,
+): Promise<Attempt> {
   const thrown = new WeakSet<object>();
+  let answered = false;
   const fetch: FetchLike = async (url, init) => {
+    let response: Response;
     try {
-      return await options.fetch(url, init);
+      response = await options.fetch(url, init);
     } catch (error) {
       if (typeof error === 'object' && error !== null) thrown.add(error);
       throw error;
     }
+    if (prior?.kind === 'modern' && !answered) {
+      answered = true;
+      // Streamable HTTP: a server that does not speak the adopted revision refuses the request with 400.
+      if (response.status === 400) await options.onPriorRefused?.();
+    }
+    return response;
   };
   const client = new Client(
     { name: options.clientInfo.name, version: options.clientInfo.version },
@@ -86,7 +102,8 @@ export async function openMcpSession(options: OpenMcpSessionOptions): Promise<Mc
   await options.prepare?.(client);
   const transport = new StreamableHTTPClientTransport(new URL(options.url), { fetch });
   try {
-    await client.connect(transport);
+    await client.connect(transport, prior === undefined ? undefined : { prior });
+    return { client };
   } catch (error) {
     await client.close().catch(() => {});
     const cause = (error as { cause?: unknown }).cause;
@@ -97,10 +114,34 @@ export async function openMcpSession(options: OpenMcpSessionOptions): Promise<Mc
       cause !== null &&
       thrown.has(cause)
     ) {
-      throw cause;
+      return { error: cause, fromFetch: true };
     }
-    throw error;
+    return { error, fromFetch: typeof error === 'object' && error !== null && thrown.has(error) };
   }
+}
+
+/**
+ * Opens a session over Streamable HTTP on the SDK v2 client, detecting the server's protocol era (or using the
+ * remembered one, `prior`).
+ *
+ * The SDK wraps what fails during its `server/discover` probe in an `SdkError` (`ERA_NEGOTIATION_FAILED`); an
+ * error thrown by `fetch` itself (`not_logged_in`, `needs_login`, a refused login, a network failure) is rethrown as
+ * it was, so callers see the same errors in both eras.
+ *
+ * @see https://modelcontextprotocol.io/specification/2026-07-28/basic/lifecycle (server/discover, version negotiation)
+ */
+export async function openMcpSession(options: OpenMcpSessionOptions): Promise<McpSession> {
+  let attempt: Attempt | undefined;
+  if (options.prior !== undefined) {
+    attempt = await connectOnce(options, options.prior);
+    if (!('client' in attempt) && !attempt.fromFetch) {
+      await options.onPriorRefused?.();
+      attempt = undefined;
+    }
+  }
+  attempt ??= await connectOnce(options, undefined);
+  if (!('client' in attempt)) throw attempt.error;
+  const client = attempt.client;
   return {
     protocolVersion: client.getNegotiatedProtocolVersion() ?? '',
     era: client.getProtocolEra() ?? 'legacy',

@@ -51,6 +51,11 @@ export interface McpServerOptions {
   transformMetadata?: (doc: Record<string, unknown>) => Record<string, unknown>;
   /** The protocol revision served (the authorization checks in front are the same). Default `2025-11-25`. */
   protocol?: McpProtocol;
+  /**
+   * 2026-07-28 only: the `ttlMs` of the `server/discover` answer (SEP-2549 cache hint: how long a client may reuse
+   * it), in ms. Default 0 (immediately stale, the SDK server's default).
+   */
+  discoverTtlMs?: number;
   /** Name in the request log. Default `mcp`. */
   name?: string;
   log?: RequestLog;
@@ -88,7 +93,10 @@ export async function startMcpServer(options: McpServerOptions): Promise<McpServ
   const elevated = options.elevatedScope ?? 'mcp:admin';
   const prmLocation = options.prmLocation ?? 'path-inserted';
   const protocol = options.protocol ?? '2025-11-25';
-  const mcp = protocol === '2026-07-28' ? modernMcpHandler() : legacyMcpHandler();
+  const mcp =
+    protocol === '2026-07-28'
+      ? modernMcpHandler({ discoverTtlMs: options.discoverTtlMs ?? 0 })
+      : legacyMcpHandler();
   const prmPaths = new Set<string>();
   if (prmLocation !== 'root') prmPaths.add(`${PRM_PREFIX}${path}`);
   if (prmLocation !== 'path-inserted') prmPaths.add(PRM_PREFIX);

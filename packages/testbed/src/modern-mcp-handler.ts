@@ -13,8 +13,11 @@ export type McpRequestServer = (
   auth: AuthInfo,
 ) => Promise<void>;
 
-function buildModernServer(): McpServer {
-  const server = new McpServer({ name: 'mcp-oauth-testbed', version: '0.1.0' });
+function buildModernServer(discoverTtlMs: number): McpServer {
+  const server = new McpServer(
+    { name: 'mcp-oauth-testbed', version: '0.1.0' },
+    { cacheHints: { 'server/discover': { ttlMs: discoverTtlMs } } },
+  );
   const { echo, whoami, admin_echo } = TESTBED_TOOLS;
   server.registerTool(
     'echo',
@@ -46,11 +49,15 @@ function requestHeaders(req: IncomingMessage): Headers {
  * no `initialize`, the protocol version and client info in every request's `_meta`, `server/discover`. A 2025-era
  * request (an `initialize`) is refused with the unsupported-protocol-version error naming 2026-07-28. Responses are
  * JSON (the tools send nothing before their result, so the default response mode never upgrades to SSE).
+ * `discoverTtlMs` is the `ttlMs` cache hint of the `server/discover` answer (default 0: immediately stale).
  *
  * @see https://modelcontextprotocol.io/specification/2026-07-28/basic/lifecycle
  */
-export function modernMcpHandler(): { serve: McpRequestServer; close: () => Promise<void> } {
-  const handler = createMcpHandler(buildModernServer, { legacy: 'reject' });
+export function modernMcpHandler(options: { discoverTtlMs?: number } = {}): {
+  serve: McpRequestServer;
+  close: () => Promise<void>;
+} {
+  const handler = createMcpHandler(() => buildModernServer(options.discoverTtlMs ?? 0), { legacy: 'reject' });
   return {
     async serve(req, res, url, raw, auth) {
       const request = new Request(url.href, { method: 'POST', headers: requestHeaders(req), body: raw });

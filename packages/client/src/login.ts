@@ -202,7 +202,8 @@ async function presentAndWait(
     redirectUri: callback.redirectUri,
     deadline: Date.now() + timeoutMs,
   });
-  const waiting = callback.wait({ timeoutMs, ...(options.signal ? { signal: options.signal } : {}) });
+  // The wait ends with the login, whatever ends it: a failing user agent must not leave it (and its timer) running.
+  const waiting = callback.wait({ timeoutMs, signal });
   try {
     await options.userAgent(url, {
       redirectUri: callback.redirectUri,

@@ -10,6 +10,7 @@ import { backoffDelayMs } from './backoff.js';
 import { classifyFailure, type FailureClass, RefreshError } from './refresh-error.js';
 import { needsRefreshBeforeUse, nextRefreshAt } from './refresh-timing.js';
 import { TimerHeap, type Timers } from './timer-heap.js';
+import { type SeenToken, storedTokenChanged, tokenFingerprint } from './token-fingerprint.js';
 
 /** What a refresh-token grant returns, in the terms of the stored record. */
 export interface RefreshedTokens {
@@ -90,20 +91,26 @@ export type RefresherEvent =
   /** The credential needs a new login (it is kept, marked). */
   | { readonly type: 'needs-login'; readonly key: CredentialKey; readonly error: RefreshError };
 
+/**
+ * What the refresher keeps per credential, one record each (100k scheduled credentials: docs/refresh.md). What can
+ * be derived is not kept: the next refresh is the deadline in the timer heap, `refreshing` is an entry in the
+ * in-flight map, and the token the schedule was planned from is kept as a fingerprint, never as the token.
+ */
 interface MutableState {
   key: CredentialKey;
   expiresAt: number | null;
   updatedAt: number;
-  nextRefreshAt: number | null;
   retryAt: number | null;
   lastError: RefreshError | null;
   needsLogin: boolean;
-  refreshing: boolean;
   refreshCount: number;
   attempts: number;
   scheduled: boolean;
-  /** The access token the schedule was computed from: a different one in the store means "adopt". */
-  scheduledToken: string | null;
+  /**
+   * {@link tokenFingerprint} of the access token the schedule was planned from (a different token in the store
+   * when the timer fires means "adopt"), or null when nothing is planned from a token.
+   */
+  plannedFrom: number | null;
 }
 
 /** Thrown inside a refresh when the failure is transient; turned into a decision by the caller. */
@@ -139,7 +146,7 @@ export class Refresher {
   readonly #loginCommand: (serverName: string) => string;
   readonly #now: () => number;
   readonly #random: () => number;
-  readonly #heap: TimerHeap;
+  readonly #heap: TimerHeap<MutableState>;
   readonly #states = new Map<string, MutableState>();
   readonly #inflight = new Map<string, Promise<CredentialRecord>>();
   readonly #listeners = new Set<(event: RefresherEvent) => void>();
@@ -157,7 +164,7 @@ export class Refresher {
     this.#heap = new TimerHeap({
       ...(options.timers ? { timers: options.timers } : {}),
       now: this.#now,
-      onDue: (id) => void this.#onDue(id),
+      onDue: (state) => void this.#onDue(state),
     });
   }
 
@@ -211,27 +218,25 @@ export class Refresher {
 
   /** Stops proactive refresh of `key`. */
   unschedule(key: CredentialKey): void {
-    const id = credentialStorageId(key);
-    const state = this.#states.get(id);
-    if (state) {
-      state.scheduled = false;
-      state.nextRefreshAt = null;
-    }
-    this.#heap.cancel(id);
+    const state = this.#states.get(credentialStorageId(key));
+    if (!state) return;
+    state.scheduled = false;
+    this.#heap.cancel(state);
   }
 
   /** A snapshot of the state of `key`, or undefined when this refresher has not seen it. */
   state(key: CredentialKey): CredentialState | undefined {
-    const s = this.#states.get(credentialStorageId(key));
+    const id = credentialStorageId(key);
+    const s = this.#states.get(id);
     if (!s) return undefined;
     return Object.freeze({
       key: s.key,
       expiresAt: s.expiresAt,
-      nextRefreshAt: s.nextRefreshAt,
+      nextRefreshAt: this.#heap.dueAt(s) ?? null,
       retryAt: s.retryAt,
       lastError: s.lastError,
       needsLogin: s.needsLogin,
-      refreshing: s.refreshing,
+      refreshing: this.#inflight.has(id),
       refreshCount: s.refreshCount,
     });
   }
@@ -269,14 +274,12 @@ export class Refresher {
     return needsRefreshBeforeUse(record.expires_at, now, this.#skewMs, record.updated_at);
   }
 
-  #refreshSingleFlight(key: CredentialKey, seenToken: string): Promise<CredentialRecord> {
+  #refreshSingleFlight(key: CredentialKey, seen: SeenToken): Promise<CredentialRecord> {
     const id = credentialStorageId(key);
     const running = this.#inflight.get(id);
     if (running) return running;
-    const state = this.#stateFor(key);
-    state.refreshing = true;
-    const run = this.#refreshUnderLock(key, seenToken).finally(() => {
-      state.refreshing = false;
+    this.#stateFor(key); // state(key) shows the refresh from its start, before the lock is taken.
+    const run = this.#refreshUnderLock(key, seen).finally(() => {
       this.#inflight.delete(id);
     });
     this.#inflight.set(id, run);
@@ -284,14 +287,14 @@ export class Refresher {
   }
 
   /** The lock protocol: lock → re-read → adopt or refresh → persist → release. */
-  #refreshUnderLock(key: CredentialKey, seenToken: string): Promise<CredentialRecord> {
+  #refreshUnderLock(key: CredentialKey, seen: SeenToken): Promise<CredentialRecord> {
     return withLock(
       this.#store,
       key,
       async (lock) => {
         const current = await this.#read(key);
         const state = this.#stateFor(key);
-        if (this.#adoptable(current, seenToken)) {
+        if (this.#adoptable(current, seen)) {
           this.#succeeded(state, current, true);
           return current;
         }
@@ -316,9 +319,9 @@ export class Refresher {
     );
   }
 
-  /** Another holder refreshed since we saw `seenToken` and the stored token is fit for use: take it. */
-  #adoptable(current: CredentialRecord, seenToken: string): boolean {
-    return current.access_token !== seenToken && !this.#needsRefresh(current, this.#now());
+  /** Another holder stored a token since we saw `seen` and the stored token is fit for use: take it. */
+  #adoptable(current: CredentialRecord, seen: SeenToken): boolean {
+    return storedTokenChanged(current, seen) && !this.#needsRefresh(current, this.#now());
   }
 
   #merge(current: CredentialRecord, tokens: RefreshedTokens): CredentialRecord {
@@ -418,15 +421,13 @@ export class Refresher {
         key,
         expiresAt: null,
         updatedAt: -1,
-        nextRefreshAt: null,
         retryAt: null,
         lastError: null,
         needsLogin: false,
-        refreshing: false,
         refreshCount: 0,
         attempts: 0,
         scheduled: false,
-        scheduledToken: null,
+        plannedFrom: null,
       };
       this.#states.set(id, state);
     }
@@ -453,23 +454,21 @@ export class Refresher {
   }
 
   #plan(state: MutableState, record: CredentialRecord): void {
-    const id = credentialStorageId(state.key);
     if (this.#closed || record.expires_at === null || !record.refresh_token) {
       // Unknown expiry: refreshed after a 401. No refresh token: nothing to schedule (getValidToken explains).
-      state.nextRefreshAt = null;
-      this.#heap.cancel(id);
+      state.plannedFrom = null;
+      this.#heap.cancel(state);
       return;
     }
-    state.scheduledToken = record.access_token;
-    state.nextRefreshAt = nextRefreshAt(record.expires_at, record.updated_at || this.#now(), this.#random());
-    this.#heap.schedule(id, state.nextRefreshAt);
+    // storedTokenChanged relies on this: a fingerprint is only ever taken of a record with a refresh token.
+    state.plannedFrom = tokenFingerprint(record.access_token);
+    const at = nextRefreshAt(record.expires_at, record.updated_at || this.#now(), this.#random());
+    this.#heap.schedule(state, at);
   }
 
-  async #onDue(id: string): Promise<void> {
-    const state = this.#states.get(id);
-    if (!state?.scheduled || this.#closed) return;
-    state.nextRefreshAt = null;
-    await this.#refreshDetached(state, state.scheduledToken ?? '');
+  async #onDue(state: MutableState): Promise<void> {
+    if (!state.scheduled || this.#closed) return;
+    await this.#refreshDetached(state, state.plannedFrom);
   }
 
   /**
@@ -477,9 +476,9 @@ export class Refresher {
    * emitted, never thrown. A failing store or lock (a lock held past `waitMs`, Redis down) is retried with backoff
    * like a failing AS: it must not end the schedule.
    */
-  async #refreshDetached(state: MutableState, seenToken: string): Promise<void> {
+  async #refreshDetached(state: MutableState, seen: SeenToken): Promise<void> {
     try {
-      await this.#refreshSingleFlight(state.key, seenToken);
+      await this.#refreshSingleFlight(state.key, seen);
     } catch (error) {
       // AS failures, needs-login and refusals were recorded and emitted where they happened.
       if (error instanceof TransientFailure || error instanceof RefreshError) return;
@@ -504,10 +503,7 @@ export class Refresher {
     const retryAt = this.#now() + backoffDelayMs(state.attempts, this.#random(), retryAfterMs);
     state.retryAt = retryAt;
     state.lastError = error;
-    if (state.scheduled && !this.#closed) {
-      state.nextRefreshAt = retryAt;
-      this.#heap.schedule(credentialStorageId(state.key), retryAt);
-    }
+    if (state.scheduled && !this.#closed) this.#heap.schedule(state, retryAt);
     this.#emit({ type: 'failed', key: state.key, error, retryAt });
   }
 

@@ -17,28 +17,28 @@ export const realTimers: Timers = {
 /** Longest delay one `setTimeout` accepts (about 24.8 days); longer waits re-arm. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
-interface Entry {
-  at: number;
-  id: string;
-  version: number;
+/** One deadline. Only the entry `#due` holds for its key is live; any other one for that key is stale. */
+interface Entry<K> {
+  readonly at: number;
+  readonly key: K;
 }
 
 /**
  * Deadlines for any number of keys on ONE underlying timer: a binary min-heap of (time, key), the timer armed for
- * the earliest. Rescheduling or cancelling a key bumps its version; stale heap entries are skipped when they
- * surface (lazy deletion), so every operation is O(log n).
+ * the earliest. Rescheduling or cancelling a key replaces or drops its live entry in `#due`; stale heap entries are
+ * skipped when they surface (lazy deletion), so every operation is O(log n). Keys are compared as `Map` keys are:
+ * strings by value, objects by identity (the refresher uses its state records, so no key string is kept twice).
  */
-export class TimerHeap {
-  readonly #heap: Entry[] = [];
-  readonly #versions = new Map<string, number>();
-  readonly #due = new Map<string, number>();
+export class TimerHeap<K = string> {
+  readonly #heap: Entry<K>[] = [];
+  readonly #due = new Map<K, Entry<K>>();
   readonly #timers: Timers;
   readonly #now: () => number;
-  readonly #onDue: (id: string) => void;
+  readonly #onDue: (key: K) => void;
   #handle: unknown;
   #armedAt: number | undefined;
 
-  constructor(options: { timers?: Timers; now?: () => number; onDue: (id: string) => void }) {
+  constructor(options: { timers?: Timers; now?: () => number; onDue: (key: K) => void }) {
     this.#timers = options.timers ?? realTimers;
     this.#now = options.now ?? Date.now;
     this.#onDue = options.onDue;
@@ -54,41 +54,37 @@ export class TimerHeap {
     return this.#handle !== undefined;
   }
 
-  /** The deadline of `id`, if it has one. */
-  dueAt(id: string): number | undefined {
-    return this.#due.get(id);
+  /** The deadline of `key`, if it has one. */
+  dueAt(key: K): number | undefined {
+    return this.#due.get(key)?.at;
   }
 
-  /** Sets (or moves) the deadline of `id`. */
-  schedule(id: string, at: number): void {
-    const version = (this.#versions.get(id) ?? 0) + 1;
-    this.#versions.set(id, version);
-    this.#due.set(id, at);
-    this.#push({ at, id, version });
+  /** Sets (or moves) the deadline of `key`. */
+  schedule(key: K, at: number): void {
+    const entry = { at, key };
+    this.#due.set(key, entry);
+    this.#push(entry);
     this.#arm();
   }
 
-  /** Removes the deadline of `id`. */
-  cancel(id: string): void {
-    if (!this.#due.delete(id)) return;
-    this.#versions.set(id, (this.#versions.get(id) ?? 0) + 1);
-    this.#arm();
+  /** Removes the deadline of `key`. */
+  cancel(key: K): void {
+    if (this.#due.delete(key)) this.#arm();
   }
 
   /** Removes every deadline and disarms the timer. */
   clear(): void {
     this.#heap.length = 0;
     this.#due.clear();
-    this.#versions.clear();
     this.#disarm();
   }
 
-  #live(entry: Entry): boolean {
-    return this.#versions.get(entry.id) === entry.version && this.#due.has(entry.id);
+  #live(entry: Entry<K>): boolean {
+    return this.#due.get(entry.key) === entry;
   }
 
   #arm(): void {
-    while (this.#heap.length > 0 && !this.#live(this.#heap[0] as Entry)) this.#pop();
+    while (this.#heap.length > 0 && !this.#live(this.#heap[0] as Entry<K>)) this.#pop();
     const first = this.#heap[0];
     if (!first) {
       this.#disarm();
@@ -111,30 +107,30 @@ export class TimerHeap {
     this.#handle = undefined;
     this.#armedAt = undefined;
     const now = this.#now();
-    const due: string[] = [];
+    const due: K[] = [];
     while (this.#heap.length > 0) {
-      const top = this.#heap[0] as Entry;
+      const top = this.#heap[0] as Entry<K>;
       if (!this.#live(top)) {
         this.#pop();
         continue;
       }
       if (top.at > now) break;
       this.#pop();
-      this.#due.delete(top.id);
-      due.push(top.id);
+      this.#due.delete(top.key);
+      due.push(top.key);
     }
     this.#arm();
-    for (const id of due) this.#onDue(id);
+    for (const key of due) this.#onDue(key);
   }
 
-  #push(entry: Entry): void {
+  #push(entry: Entry<K>): void {
     const heap = this.#heap;
     heap.push(entry);
     let i = heap.length - 1;
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      if ((heap[parent] as Entry).at <= entry.at) break;
-      heap[i] = heap[parent] as Entry;
+      if ((heap[parent] as Entry<K>).at <= entry.at) break;
+      heap[i] = heap[parent] as Entry<K>;
       i = parent;
     }
     heap[i] = entry;
@@ -142,7 +138,7 @@ export class TimerHeap {
 
   #pop(): void {
     const heap = this.#heap;
-    const last = heap.pop() as Entry;
+    const last = heap.pop() as Entry<K>;
     if (heap.length === 0) return;
     let i = 0;
     for (;;) {
@@ -150,9 +146,9 @@ export class TimerHeap {
       if (left >= heap.length) break;
       const right = left + 1;
       const child =
-        right < heap.length && (heap[right] as Entry).at < (heap[left] as Entry).at ? right : left;
-      if ((heap[child] as Entry).at >= last.at) break;
-      heap[i] = heap[child] as Entry;
+        right < heap.length && (heap[right] as Entry<K>).at < (heap[left] as Entry<K>).at ? right : left;
+      if ((heap[child] as Entry<K>).at >= last.at) break;
+      heap[i] = heap[child] as Entry<K>;
       i = child;
     }
     heap[i] = last;

@@ -7,7 +7,7 @@ import {
   type RefresherOptions,
 } from '@mcp-oauth/refresh';
 import { type CredentialRecord, MemoryStore, TokenStoreError } from '@mcp-oauth/token-store';
-import { FakeClock, KEY, networkError, oauthError, record } from './support.js';
+import { COLLIDING, FakeClock, KEY, networkError, oauthError, record, settle } from './support.js';
 
 const HOUR = 3_600_000;
 /** `updated_at` of a token stored long ago: its lifetime is long, so the skew is the full 30 s. */
@@ -320,6 +320,106 @@ describe('scheduler', () => {
     assert.ok((t.refresher.state(KEY)?.nextRefreshAt ?? 0) > clock.now + HOUR);
   });
 
+  test('a token replaced by one of the same length, one character apart, is still noticed and adopted', async () => {
+    const clock = new FakeClock();
+    const t = await setup(
+      { access_token: 'at-0', expires_at: clock.now + HOUR },
+      rotating(() => t.clock.now),
+    );
+    await t.refresher.schedule(KEY);
+    await t.store.set(
+      KEY,
+      record({ access_token: 'at-9', expires_at: clock.now + 2 * HOUR, updated_at: clock.now }),
+    );
+    await t.clock.advance(HOUR - 360_000);
+    assert.equal(t.calls.length, 0);
+    assert.deepEqual(t.events, [
+      { type: 'refreshed', key: KEY, expiresAt: clock.now + 2 * HOUR, adopted: true },
+    ]);
+  });
+
+  test('the planned token still in the store (rewritten as is) is refreshed, not adopted', async () => {
+    const clock = new FakeClock();
+    const t = await setup(
+      { expires_at: clock.now + HOUR },
+      rotating(() => t.clock.now),
+    );
+    await t.refresher.schedule(KEY);
+    // Another writer stores the same tokens again (a later updated_at, the same access token).
+    await t.store.set(KEY, record({ expires_at: clock.now + HOUR, updated_at: clock.now + 10 }));
+    await t.clock.advance(HOUR - 360_000);
+    assert.equal(t.calls.length, 1);
+    assert.equal((await t.store.get(KEY))?.access_token, 'at-1');
+    assert.equal(t.events[0]?.type === 'refreshed' && t.events[0].adopted, false);
+  });
+
+  test('scheduling a credential twice plans one refresh', async () => {
+    const clock = new FakeClock();
+    const t = await setup(
+      { expires_at: clock.now + HOUR },
+      rotating(() => t.clock.now),
+    );
+    await t.refresher.schedule(KEY);
+    await t.refresher.schedule(KEY);
+    assert.deepEqual(t.refresher.scheduled, { credentials: 1, timerArmed: true });
+    assert.equal(t.clock.pending, 1);
+    await t.clock.advance(HOUR - 360_000);
+    assert.equal(t.calls.length, 1);
+    assert.equal(t.refresher.state(KEY)?.refreshCount, 1);
+  });
+
+  test('a fingerprint collision costs one needless refresh, made with the stored refresh token', async () => {
+    const clock = new FakeClock();
+    const t = await setup(
+      { access_token: COLLIDING[0], expires_at: clock.now + HOUR },
+      rotating(() => t.clock.now),
+    );
+    await t.refresher.schedule(KEY);
+    // Another process stored a different token whose fingerprint is the planned one's, with a rotated refresh token.
+    await t.store.set(
+      KEY,
+      record({
+        access_token: COLLIDING[1],
+        refresh_token: 'rt-elsewhere',
+        expires_at: clock.now + 2 * HOUR,
+        updated_at: clock.now,
+      }),
+    );
+    await t.clock.advance(HOUR - 360_000);
+    assert.equal(t.calls.length, 1, 'refreshed instead of adopted');
+    assert.equal(
+      t.calls[0]?.refresh_token,
+      'rt-elsewhere',
+      'never a replay of the refresh token it planned from',
+    );
+    const stored = await t.store.get(KEY);
+    assert.equal(stored?.access_token, 'at-1');
+    assert.equal(stored?.needs_login, null);
+    assert.ok(t.refresher.state(KEY)?.nextRefreshAt, 'and the new token is scheduled');
+  });
+
+  test('a colliding token stored without a refresh token is adopted, never marked needs-login', async () => {
+    const clock = new FakeClock();
+    const t = await setup(
+      { access_token: COLLIDING[0], expires_at: clock.now + HOUR },
+      rotating(() => t.clock.now),
+    );
+    await t.refresher.schedule(KEY);
+    await t.store.set(
+      KEY,
+      record({
+        access_token: COLLIDING[1],
+        refresh_token: null,
+        expires_at: clock.now + 2 * HOUR,
+        updated_at: clock.now,
+      }),
+    );
+    await t.clock.advance(HOUR - 360_000);
+    assert.equal(t.calls.length, 0);
+    assert.equal((await t.store.get(KEY))?.needs_login, null);
+    assert.equal(t.events[0]?.type === 'refreshed' && t.events[0].adopted, true);
+  });
+
   test('a store or lock failure does not end the schedule: it is retried with backoff', async () => {
     const clock = new FakeClock();
     const t = await setup(
@@ -361,6 +461,34 @@ describe('scheduler', () => {
     const t = await setup({ expires_at: null }, rotating(Date.now));
     assert.equal((await t.refresher.schedule(KEY)).nextRefreshAt, null);
     assert.equal(t.refresher.scheduled.timerArmed, false);
+    const clock = new FakeClock();
+    const u = await setup({ expires_at: clock.now + HOUR }, rotating(Date.now));
+    assert.equal((await u.refresher.schedule(KEY)).nextRefreshAt, u.clock.now + HOUR - 360_000);
+    u.refresher.unschedule(KEY);
+    assert.equal(u.refresher.state(KEY)?.nextRefreshAt, null);
+    assert.deepEqual(u.refresher.scheduled, { credentials: 0, timerArmed: false });
+    await u.refresher.schedule(KEY);
+    u.refresher.close();
+    assert.equal(u.refresher.state(KEY)?.nextRefreshAt, null, 'closed: nothing planned any more');
+    assert.equal(u.clock.pending, 0);
+    await u.clock.advance(HOUR);
+    assert.equal(u.calls.length, 0);
+  });
+
+  test('state().refreshing is true while a refresh is in flight', async () => {
+    let release = () => {};
+    const t = await setup({ expires_at: 0 }, async () => {
+      await new Promise<void>((r) => {
+        release = r;
+      });
+      return { access_token: 'at-1', expires_at: null };
+    });
+    const pending = t.refresher.getValidToken(KEY);
+    await settle();
+    assert.equal(t.refresher.state(KEY)?.refreshing, true);
+    release();
+    await pending;
+    assert.equal(t.refresher.state(KEY)?.refreshing, false);
   });
 
   test('10k credentials scheduled share one timer', async () => {

@@ -44,6 +44,9 @@ export async function settle(turns = 20): Promise<void> {
   for (let i = 0; i < turns; i++) await new Promise((r) => setImmediate(r));
 }
 
+/** Two access tokens of the same length whose fingerprints collide (found by search: the fingerprint has 32 bits). */
+export const COLLIDING = ['at-000wl8', 'at-00xqd6'] as const;
+
 export const KEY: CredentialKey = {
   serverName: 'gmail',
   serverUrl: 'https://mcp.example/mcp',

@@ -67,3 +67,24 @@ test('clear disarms the timer', () => {
   assert.equal(h.armed, false);
   assert.equal(clock.pending, 0);
 });
+
+test('object keys are distinct by identity and handed back to onDue as the same object', async () => {
+  const clock = new FakeClock();
+  const fired: Array<{ name: string }> = [];
+  const h = new TimerHeap<{ name: string }>({
+    timers: clock,
+    now: () => clock.now,
+    onDue: (key) => fired.push(key),
+  });
+  const a = { name: 'same' };
+  const b = { name: 'same' };
+  h.schedule(a, clock.now + 100);
+  h.schedule(b, clock.now + 200);
+  h.schedule(a, clock.now + 300);
+  assert.equal(h.size, 2);
+  assert.equal(h.dueAt(a), clock.now + 300);
+  h.cancel(b);
+  await clock.advance(300);
+  assert.equal(fired.length, 1);
+  assert.equal(fired[0], a);
+});

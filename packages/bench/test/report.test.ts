@@ -119,11 +119,16 @@ function refreshStorm(oursRequests: number): RefreshStormResult {
   };
 }
 
-function scale(credentials: number, heapBytes: number, timers = 1): ScaleWorkerResult {
+function scale(
+  credentials: number,
+  heapBytes: number,
+  timers = 1,
+  sharedTokensHeapBytes = heapBytes / 2,
+): ScaleWorkerResult {
   return {
     credentials,
     schedulerHeapBytes: heapBytes,
-    schedulerHeapSharedTokensBytes: heapBytes / 2,
+    schedulerHeapSharedTokensBytes: sharedTokensHeapBytes,
     memoryStoreRecordsBytes: credentials * 1500,
     timersAlive: timers,
     timerArmed: true,
@@ -199,6 +204,26 @@ test('scale goal: judged at 100k only; not measured when 100k did not run', () =
   assert.equal(verdict(quick, '(4)')?.met, null);
   assert.match(quick.markdown, /\| \(4\) 100k credentials .* \| not measured \|/);
   assert.match(quick.markdown, /Smoke mode/);
+});
+
+test('scale goal over budget: the cause is read from the heap with one shared token string', () => {
+  const over = (sharedTokens: number, timers = 1) =>
+    renderReport(
+      run({
+        schedulerScale: {
+          rounds: 1,
+          sizes: [{ credentials: 100_000, runs: [scale(100_000, 130 * 2 ** 20, timers, sharedTokens)] }],
+        },
+      }),
+    ).markdown;
+  const tokens = over(60 * 2 ** 20);
+  assert.match(tokens, /One timer holds, but the scheduler keeps each credential's token/);
+  assert.match(tokens, /about 70\.0 MB \(734 B per credential\) follows the tokens/);
+  const state = over(129 * 2 ** 20);
+  assert.match(state, /the tokens cost nothing \(129\.0 MB with one shared token string\)/);
+  assert.match(state, /the scheduler's own state \(1363 B per credential/);
+  assert.doesNotMatch(state, /keeps each credential's token/);
+  assert.match(over(129 * 2 ** 20, 2), /2 live timers, not one/);
 });
 
 test('the report names the machine, the versions and the commands, and only its own sections', () => {

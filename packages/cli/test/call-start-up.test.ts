@@ -1,0 +1,113 @@
+// What `mcp-oauth call` loads and sends with a stored valid token (docs/benchmarks.md, benchmark 2): none of the
+// modules it does not need (undici, which only OAuth requests use; the MCP SDK 1.32 runtime; the demo and the
+// testbed; the keyring and Redis modules of stores it does not use), and from the second call on, no
+// `server/discover` probe before `initialize` (the protocol era is remembered in the home). Module loads are
+// recorded in the CLI's process by a loader hook.
+import assert from 'node:assert/strict';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import { McpOAuthClient } from '@mcp-oauth/client';
+import { parseConfig } from '@mcp-oauth/config';
+import {
+  headlessUserAgent,
+  type McpServer,
+  RequestLog,
+  type StandardAs,
+  startMcpServer,
+  startStandardAs,
+} from '@mcp-oauth/testbed';
+import { FileStore } from '@mcp-oauth/token-store';
+import { type Sandbox, sandbox } from './cli-sandbox.js';
+
+const HOOKS = `
+import { appendFileSync } from 'node:fs';
+export async function load(url, context, next) {
+  appendFileSync(process.env.LOADED_LOG, url + '\\n');
+  return next(url, context);
+}`;
+
+const log = new RequestLog();
+let as: StandardAs;
+let mcp: McpServer;
+let box: Sandbox;
+
+before(async () => {
+  as = await startStandardAs({ log });
+  mcp = await startMcpServer({ authServer: as, log });
+  box = await sandbox();
+  const toml = `mcp_oauth_credentials_store = "file"\n\n[mcp_servers.s]\nurl = "${mcp.url}"\n`;
+  const client = new McpOAuthClient({
+    config: parseConfig(toml),
+    store: new FileStore({ home: box.home }),
+    home: box.home,
+  });
+  await client.login('s', {
+    userAgent: async (url) => {
+      await headlessUserAgent().authorize(url.href, { deliver: true });
+    },
+  });
+  await client.close();
+  await writeFile(box.configPath, toml);
+  await writeFile(join(box.dir, 'hooks.mjs'), HOOKS);
+  await writeFile(
+    join(box.dir, 'register.mjs'),
+    `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(join(box.dir, 'hooks.mjs')).href)});\n`,
+  );
+});
+
+after(async () => {
+  await box.cleanup();
+  await mcp.close();
+  await as.close();
+});
+
+/** Runs `call s echo` with the loader hook; returns the modules it loaded and the MCP methods it sent. */
+async function call(run: number): Promise<{ loaded: string[]; sent: string[] }> {
+  const loadedLog = join(box.dir, `loaded-${run}.txt`);
+  const register = pathToFileURL(join(box.dir, 'register.mjs')).href;
+  const mark = log.mark();
+  const result = await box.run(['call', 's', 'echo', '--args', '{"text":"hi"}'], {
+    NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import ${register}`,
+    LOADED_LOG: loadedLog,
+  });
+  assert.equal(result.code, 0, result.stderr);
+  assert.equal(result.stdout, 'hi\n');
+  const sent = log
+    .entries({ endpoint: 'mcp', method: 'POST', after: mark })
+    .map((entry) => String(entry.detail.rpc));
+  return { loaded: (await readFile(loadedLog, 'utf8')).split('\n').filter(Boolean), sent };
+}
+
+const NOT_NEEDED: ReadonlyArray<[string, RegExp]> = [
+  ['undici (OAuth requests only)', /\/node_modules\/undici\//],
+  ['the MCP SDK 1.32 runtime', /\/node_modules\/@modelcontextprotocol\/sdk\//],
+  ['the demo', /\/packages\/cli\/src\/demo\//],
+  ['the testbed', /\/packages\/testbed\//],
+  ['the OS keyring module', /@napi-rs\/keyring/],
+  ['the Redis store', /@keyv\/redis|\/node_modules\/keyv\//],
+];
+
+test('call with a valid token loads none of the modules it does not need, and remembers the era', async () => {
+  const first = await call(1);
+  assert.ok(
+    first.loaded.some((url) => url.endsWith('/packages/cli/src/commands/call.ts')),
+    'the hook saw the CLI load',
+  );
+  assert.ok(
+    first.loaded.some((url) => url.includes('/node_modules/@modelcontextprotocol/client/')),
+    'the hook saw packages load from node_modules (the SDK v2 client)',
+  );
+  for (const [what, pattern] of NOT_NEEDED) {
+    assert.deepEqual(
+      first.loaded.filter((url) => pattern.test(url)),
+      [],
+      `${what} is not loaded`,
+    );
+  }
+  assert.deepEqual(first.sent.slice(0, 2), ['server/discover', 'initialize']);
+
+  const second = await call(2);
+  assert.deepEqual(second.sent, ['initialize', 'notifications/initialized', 'tools/call']);
+});

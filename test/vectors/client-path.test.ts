@@ -135,9 +135,9 @@ for (const { vector } of loadVectors()) {
   test(`vector ${vector.name} through McpOAuthClient`, () => runThroughClient(vector));
 }
 
-// docs/providers.md tells Entra users to set provider = "entra": the profile's allow_missing_pkce_metadata is
-// needed during discovery, and a profile detected from the issuer is only known after it.
-test('entra-profile without provider in the config: discovery refuses the metadata (pkce_s256_not_supported)', async () => {
+// The Entra profile detected from the issuer (no `provider` in the config) applies during the discovery that finds
+// that issuer: its metadata lacks code_challenge_methods_supported and is accepted, as with provider = "entra".
+test('entra-profile without provider in the config: the profile detected from the issuer applies', async () => {
   const entra = loadVectors().find((v) => v.vector.name === 'entra-profile')?.vector;
   assert.ok(entra);
   const detected: Vector = {
@@ -145,7 +145,24 @@ test('entra-profile without provider in the config: discovery refuses the metada
     input: { ...entra.input, config_toml: entra.input.config_toml.replace('provider = "entra"\n', '') },
   };
   assert.doesNotMatch(detected.input.config_toml, /provider/);
-  await assert.rejects(runThroughClient(detected), (error: Error & { code?: string }) => {
+  await runThroughClient(detected);
+});
+
+test('entra-profile with allow_missing_pkce_metadata = false in the config: explicit config beats the profile', async () => {
+  const entra = loadVectors().find((v) => v.vector.name === 'entra-profile')?.vector;
+  assert.ok(entra);
+  const refused: Vector = {
+    ...entra,
+    input: {
+      ...entra.input,
+      config_toml: entra.input.config_toml.replace(
+        'provider = "entra"\n',
+        'allow_missing_pkce_metadata = false\n',
+      ),
+    },
+  };
+  assert.match(refused.input.config_toml, /allow_missing_pkce_metadata = false/);
+  await assert.rejects(runThroughClient(refused), (error: Error & { code?: string }) => {
     assert.equal(error.code, 'pkce_s256_not_supported');
     assert.match(error.message, /allow_missing_pkce_metadata/);
     return true;

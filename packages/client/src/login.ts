@@ -24,7 +24,7 @@ import { DEFAULT_CALLBACK_TIMEOUT_MS, startCallbackServer } from './callback-ser
 import { ClientError } from './client-error.js';
 import type { Logger, SecretRedactor } from './logger.js';
 import type { LoginUserAgent } from './login-user-agent.js';
-import { type ServerContext, serverContext } from './server-context.js';
+import { discoveryPolicy, type ServerContext, serverContext } from './server-context.js';
 
 /** What a login needs from the client it runs in. */
 export interface LoginDeps {
@@ -148,8 +148,7 @@ async function discover(
   return deps.discovery.discover({
     resourceUrl: ctx.server.url,
     ...(options.challenge === undefined ? {} : { challenge: options.challenge }),
-    allowMissingPkceMetadata: ctx.oauth.allowMissingPkceMetadata.value,
-    allowIssuerMismatch: ctx.oauth.allowIssuerMismatch.value,
+    policyForIssuer: discoveryPolicy(deps.config, ctx.name),
     ...(options.signal ? { signal: options.signal } : {}),
   });
 }

@@ -3,7 +3,7 @@ import type { McpOAuthConfig } from '@mcp-oauth/config';
 import type { Discovery } from '@mcp-oauth/discovery';
 import type { CredentialRecord } from '@mcp-oauth/token-store';
 import { ClientError } from './client-error.js';
-import { type ServerContext, serverContext } from './server-context.js';
+import { discoveryPolicy, type ServerContext, serverContext } from './server-context.js';
 
 /** What a stored credential needs to talk to its AS again (refresh, revocation). */
 export interface RecordContext {
@@ -25,8 +25,7 @@ export async function recordContext(
   const ctx = serverContext(deps.config, record.server_name, record.issuer);
   const found = await deps.discovery.discover({
     resourceUrl: record.server_url,
-    allowMissingPkceMetadata: ctx.oauth.allowMissingPkceMetadata.value,
-    allowIssuerMismatch: ctx.oauth.allowIssuerMismatch.value,
+    policyForIssuer: discoveryPolicy(deps.config, record.server_name),
     ...(signal ? { signal } : {}),
   });
   if (found.issuer !== record.issuer) {

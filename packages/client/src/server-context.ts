@@ -4,6 +4,7 @@ import {
   type ResolvedServer,
   resolveServer,
 } from '@mcp-oauth/config';
+import type { IssuerPolicy } from '@mcp-oauth/discovery';
 import { ClientError } from './client-error.js';
 
 /** A configured streamable HTTP server and its resolved OAuth settings (for an issuer, when known). */
@@ -37,4 +38,19 @@ export function serverContext(config: McpOAuthConfig, name: string, issuer?: str
   if (!resolved.oauth)
     throw new ClientError('server_unsupported', `${JSON.stringify(name)} has no OAuth settings`);
   return { name, server, resolved, oauth: resolved.oauth };
+}
+
+/**
+ * The discovery policy of a server for each issuer: its `allow_missing_pkce_metadata` and `allow_issuer_mismatch`
+ * resolved with the provider profile of that issuer, so a profile detected from the issuer (Entra) applies during
+ * the discovery that finds it; explicit config still wins.
+ */
+export function discoveryPolicy(config: McpOAuthConfig, name: string): IssuerPolicy {
+  return (issuer) => {
+    const { oauth } = serverContext(config, name, issuer);
+    return {
+      allowMissingPkceMetadata: oauth.allowMissingPkceMetadata.value,
+      allowIssuerMismatch: oauth.allowIssuerMismatch.value,
+    };
+  };
 }

@@ -9,7 +9,14 @@ import {
   type ResolvedDiscoveryOptions,
   resolveDiscoveryOptions,
 } from './discovery-options.js';
-import type { DiscoveredChallenge, DiscoveryPolicy, DiscoveryResult } from './discovery-result.js';
+import {
+  type DiscoveredChallenge,
+  type DiscoveryPolicy,
+  type DiscoveryResult,
+  type IssuerPolicy,
+  policyForIssuer,
+  samePolicy,
+} from './discovery-result.js';
 import type { DiscoveryWarning } from './discovery-warning.js';
 import { prefetchJson } from './prefetch.js';
 import { type ChallengeOutcome, probeResource, readChallenge } from './probe-resource.js';
@@ -30,6 +37,12 @@ export interface DiscoverRequest {
   readonly allowMissingPkceMetadata?: boolean;
   /** Config `allow_issuer_mismatch`. Default false. */
   readonly allowIssuerMismatch?: boolean;
+  /**
+   * The policy of each authorization server, by issuer, when it depends on the server (settings of a provider
+   * profile detected from the issuer). Replaces `allowMissingPkceMetadata` and `allowIssuerMismatch`. Concurrent
+   * calls share a run only when they pass the same function.
+   */
+  readonly policyForIssuer?: IssuerPolicy;
   readonly signal?: AbortSignal;
 }
 
@@ -89,7 +102,7 @@ interface Run {
   readonly request: DiscoverRequest;
   readonly key: string;
   readonly resourceUrl: URL;
-  readonly policy: DiscoveryPolicy;
+  readonly policy: DiscoveryPolicy | IssuerPolicy;
   readonly caller: ChallengeOutcome | undefined;
   readonly warnings: DiscoveryWarning[];
 }
@@ -131,7 +144,7 @@ function shareRun(
   start: () => Promise<DiscoveryResult>,
 ): Promise<DiscoveryResult> {
   if (run.caller !== undefined || run.request.signal !== undefined) return start();
-  const flightKey = `${run.key}|${run.policy.allowMissingPkceMetadata}|${run.policy.allowIssuerMismatch}`;
+  const flightKey = `${run.key}|${policyKey(run.policy)}`;
   const running = inFlight.get(flightKey);
   if (running !== undefined) return running;
   const started = start().finally(() => inFlight.delete(flightKey));
@@ -219,7 +232,8 @@ function assembleResult(
       prm: { source: prm.source, url: prm.url },
       authorizationServer: { source: as.source, url: as.url, index: as.index },
     },
-    policy: run.policy,
+    // The policy the chosen server's metadata was validated under: what a cached copy must match.
+    policy: policyForIssuer(run.policy, as.issuer),
     discoveredAt: now,
     expiresAt: now + ttlMs,
     warnings: [
@@ -245,23 +259,36 @@ function describeChallenge(challenge: ChallengeOutcome): DiscoveredChallenge {
   };
 }
 
-function policyOf(request: DiscoverRequest): DiscoveryPolicy {
-  return {
-    allowMissingPkceMetadata: request.allowMissingPkceMetadata === true,
-    allowIssuerMismatch: request.allowIssuerMismatch === true,
-  };
+function policyOf(request: DiscoverRequest): DiscoveryPolicy | IssuerPolicy {
+  return (
+    request.policyForIssuer ?? {
+      allowMissingPkceMetadata: request.allowMissingPkceMetadata === true,
+      allowIssuerMismatch: request.allowIssuerMismatch === true,
+    }
+  );
+}
+
+const policyIds = new WeakMap<IssuerPolicy, number>();
+let nextPolicyId = 0;
+
+/** Runs share a key when their policies are the same: equal booleans, or the same function. */
+function policyKey(policy: DiscoveryPolicy | IssuerPolicy): string {
+  if (typeof policy !== 'function') return `${policy.allowMissingPkceMetadata}|${policy.allowIssuerMismatch}`;
+  let id = policyIds.get(policy);
+  if (id === undefined) {
+    id = nextPolicyId++;
+    policyIds.set(policy, id);
+  }
+  return `fn${id}`;
 }
 
 function fromMemory(
   result: DiscoveryResult | undefined,
   now: number,
-  policy: DiscoveryPolicy,
+  policy: DiscoveryPolicy | IssuerPolicy,
 ): DiscoveryResult | undefined {
   if (result === undefined || result.expiresAt <= now) return undefined;
-  const same =
-    result.policy.allowIssuerMismatch === policy.allowIssuerMismatch &&
-    result.policy.allowMissingPkceMetadata === policy.allowMissingPkceMetadata;
-  return same ? result : undefined;
+  return samePolicy(result.policy, policyForIssuer(policy, result.issuer)) ? result : undefined;
 }
 
 async function fromStore(

@@ -33,7 +33,8 @@ export interface AsDiscoveryInput {
   readonly http: HttpClient;
   /** `authorization_servers` of the protected-resource metadata, in its order. */
   readonly authorizationServers: readonly string[];
-  readonly policy?: AsMetadataPolicy | undefined;
+  /** What to accept; a function gives the policy of each issuer tried (a provider profile detected from it). */
+  readonly policy?: AsMetadataPolicy | ((issuer: string) => AsMetadataPolicy) | undefined;
   readonly signal?: AbortSignal | undefined;
 }
 
@@ -62,6 +63,7 @@ export async function discoverAuthorizationServer(input: AsDiscoveryInput): Prom
 
 async function discoverOne(input: AsDiscoveryInput, issuer: string, index: number): Promise<AsDiscovery> {
   const issuerUrl = asStage(() => parseIssuer(issuer));
+  const policy = typeof input.policy === 'function' ? input.policy(issuer) : input.policy;
   const stage = await runStage<AsMetadataSource, ProcessedAsMetadata>(
     input.http,
     {
@@ -69,7 +71,7 @@ async function discoverOne(input: AsDiscoveryInput, issuer: string, index: numbe
       candidates: authorizationServerMetadataUrls(issuerUrl),
       notFoundCode: 'as_metadata_not_found',
       validate: (document, candidate) =>
-        processAuthorizationServerMetadata(document, issuer, input.policy, candidate.url),
+        processAuthorizationServerMetadata(document, issuer, policy, candidate.url),
     },
     input.signal,
   );

@@ -1,4 +1,10 @@
-import type { DiscoveryPolicy, DiscoveryResult } from './discovery-result.js';
+import {
+  type DiscoveryPolicy,
+  type DiscoveryResult,
+  type IssuerPolicy,
+  policyForIssuer,
+  samePolicy,
+} from './discovery-result.js';
 import { parseIssuer } from './parse-issuer.js';
 import { processAuthorizationServerMetadata } from './process-as-metadata.js';
 import { processProtectedResourceMetadata } from './process-prm.js';
@@ -36,7 +42,8 @@ export function toCacheEntry(result: DiscoveryResult): Record<string, unknown> {
 /** What a cached entry must match to be used. */
 export interface CacheExpectation {
   readonly resourceUrl: URL;
-  readonly policy: DiscoveryPolicy;
+  /** The caller's policy; an entry is used only if it was validated under the policy for its issuer. */
+  readonly policy: DiscoveryPolicy | IssuerPolicy;
   readonly now: number;
 }
 
@@ -63,8 +70,8 @@ function isUsable(result: DiscoveryResult, expected: CacheExpectation): boolean 
     typeof result.resourceUrl === 'string' &&
     sameHref(result.resourceUrl, expected.resourceUrl) &&
     isJsonObject(result.policy) &&
-    result.policy.allowIssuerMismatch === expected.policy.allowIssuerMismatch &&
-    result.policy.allowMissingPkceMetadata === expected.policy.allowMissingPkceMetadata &&
+    typeof result.issuer === 'string' &&
+    samePolicy(result.policy, policyForIssuer(expected.policy, result.issuer)) &&
     isJsonObject(result.sources) &&
     isJsonObject(result.sources.prm) &&
     PRM_SOURCES.includes(result.sources.prm.source) &&
@@ -85,7 +92,7 @@ function revalidate(result: DiscoveryResult, expected: CacheExpectation): void {
     throw new Error('inconsistent cache entry');
   }
   parseIssuer(result.issuer);
-  processAuthorizationServerMetadata(result.authorizationServerMetadata, result.issuer, expected.policy);
+  processAuthorizationServerMetadata(result.authorizationServerMetadata, result.issuer, result.policy);
 }
 
 function sameHref(value: string, url: URL): boolean {

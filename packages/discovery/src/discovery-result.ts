@@ -42,6 +42,26 @@ export interface DiscoveryPolicy {
   readonly allowIssuerMismatch: boolean;
 }
 
+/**
+ * A policy that depends on the authorization server, for settings that come from a provider profile detected from
+ * the issuer (Entra's metadata lacks `code_challenge_methods_supported`): discovery asks it for each issuer it
+ * validates, before that issuer's metadata is checked.
+ */
+export type IssuerPolicy = (issuer: string) => DiscoveryPolicy;
+
+/** The policy that applies to `issuer`. */
+export function policyForIssuer(policy: DiscoveryPolicy | IssuerPolicy, issuer: string): DiscoveryPolicy {
+  return typeof policy === 'function' ? policy(issuer) : policy;
+}
+
+/** Whether two policies are the same. */
+export function samePolicy(a: DiscoveryPolicy, b: DiscoveryPolicy): boolean {
+  return (
+    a.allowMissingPkceMetadata === b.allowMissingPkceMetadata &&
+    a.allowIssuerMismatch === b.allowIssuerMismatch
+  );
+}
+
 /** Everything discovery learnt about an MCP server, validated. Plain JSON: it is what the persistent cache stores. */
 export interface DiscoveryResult {
   /** The MCP server URL discovery ran for, as given. */

@@ -36,6 +36,8 @@ export {
   type DiscoveryPolicy,
   type DiscoveryResult,
   type DiscoverySources,
+  type IssuerPolicy,
+  policyForIssuer,
   selectScopes,
 } from './discovery-result.js';
 export type { DiscoveryWarning, DiscoveryWarningCode } from './discovery-warning.js';

@@ -1,8 +1,10 @@
 import {
   type CredentialKey,
+  type CredentialLock,
   type CredentialRecord,
   type CredentialStore,
   credentialStorageId,
+  isTokenStoreError,
   type LockOptions,
   withLock,
 } from '@mcp-oauth/token-store';
@@ -27,8 +29,11 @@ export interface RefreshedTokens {
 /**
  * Performs one refresh-token grant for a stored credential (same `resource`, client authentication, extra token
  * params as the login). It throws on failure; {@link classifyFailure} decides what the error means.
+ *
+ * The `Refresher` passes no `signal`: once a grant is sent, the AS may rotate the refresh token, and cancelling
+ * would lose the answer that carries the new one. The grant's own HTTP timeouts bound it.
  */
-export type RefreshGrant = (record: CredentialRecord, signal: AbortSignal) => Promise<RefreshedTokens>;
+export type RefreshGrant = (record: CredentialRecord, signal?: AbortSignal) => Promise<RefreshedTokens>;
 
 export interface RefresherOptions {
   store: CredentialStore;
@@ -287,36 +292,84 @@ export class Refresher {
   }
 
   /** The lock protocol: lock → re-read → adopt or refresh → persist → release. */
-  #refreshUnderLock(key: CredentialKey, seen: SeenToken): Promise<CredentialRecord> {
-    return withLock(
-      this.#store,
-      key,
-      async (lock) => {
-        const current = await this.#read(key);
-        const state = this.#stateFor(key);
-        if (this.#adoptable(current, seen)) {
-          this.#succeeded(state, current, true);
-          return current;
-        }
-        if (!current.refresh_token) {
-          await this.#markNeedsLogin(key, current, 'refresh_token_missing');
-          throw this.#needsLoginError(key, 'refresh_token_missing');
-        }
-        let tokens: RefreshedTokens;
-        try {
-          tokens = await this.#grant(current, lock.signal);
-        } catch (error) {
-          return this.#grantFailed(key, current, error);
-        }
-        const next = this.#merge(current, tokens);
-        // Persist before handing out: a rotated refresh token that is not stored is lost for good.
-        lock.signal.throwIfAborted();
-        await this.#store.set(key, next);
-        this.#succeeded(state, next, false);
-        return next;
-      },
-      this.#lock,
-    );
+  async #refreshUnderLock(key: CredentialKey, seen: SeenToken): Promise<CredentialRecord> {
+    /** The record this refresh settled on, once it is in the store. */
+    let settled: CredentialRecord | undefined;
+    try {
+      return await withLock(
+        this.#store,
+        key,
+        async (lock) => {
+          settled = await this.#refreshHeld(key, seen, lock);
+          return settled;
+        },
+        this.#lock,
+      );
+    } catch (error) {
+      // The release reports a lock lost while held; the outcome is in the store by then, so the refresh stands.
+      if (settled !== undefined && isTokenStoreError(error, 'lock_lost')) return settled;
+      throw error;
+    }
+  }
+
+  /** Under the lock: re-read → adopt, or refresh and persist. */
+  async #refreshHeld(key: CredentialKey, seen: SeenToken, lock: CredentialLock): Promise<CredentialRecord> {
+    const current = await this.#read(key);
+    const state = this.#stateFor(key);
+    if (this.#adoptable(current, seen)) {
+      this.#succeeded(state, current, true);
+      return current;
+    }
+    if (!current.refresh_token) {
+      await this.#markNeedsLogin(key, current, 'refresh_token_missing');
+      throw this.#needsLoginError(key, 'refresh_token_missing');
+    }
+    let tokens: RefreshedTokens;
+    try {
+      tokens = await this.#grant(current);
+    } catch (error) {
+      return this.#grantFailed(key, current, error);
+    }
+    // Persist before handing out: the AS has rotated the refresh token, and one that is not stored is lost for good
+    // (the next refresh would replay the old one). Also when the lock was lost meanwhile (it could not be renewed):
+    // then only over the record read above, never over one another holder has stored since.
+    const next = this.#merge(current, tokens);
+    if (lock.signal.aborted) {
+      const kept = await this.#storeIfUnchanged(key, current, next);
+      if (kept !== next) return this.#afterLostRace(state, kept, lock.signal.reason);
+    } else {
+      await this.#store.set(key, next);
+    }
+    this.#succeeded(state, next, false);
+    return next;
+  }
+
+  /**
+   * Stores `next` if the record is still `read` (same tokens), and returns `next`; otherwise returns what another
+   * holder stored, untouched.
+   */
+  async #storeIfUnchanged(
+    key: CredentialKey,
+    read: CredentialRecord,
+    next: CredentialRecord,
+  ): Promise<CredentialRecord> {
+    const now = await this.#read(key);
+    const unchanged = now.access_token === read.access_token && now.refresh_token === read.refresh_token;
+    if (!unchanged) return now;
+    await this.#store.set(key, next);
+    return next;
+  }
+
+  /**
+   * The lock was lost and another holder stored a record before this refresh could: theirs stays. It is used when
+   * fit for use; otherwise the refresh fails with the lost lock (transient: the next attempt re-reads the store).
+   */
+  #afterLostRace(state: MutableState, theirs: CredentialRecord, reason: unknown): CredentialRecord {
+    if (!this.#needsRefresh(theirs, this.#now())) {
+      this.#succeeded(state, theirs, true);
+      return theirs;
+    }
+    throw reason;
   }
 
   /** Another holder stored a token since we saw `seen` and the stored token is fit for use: take it. */

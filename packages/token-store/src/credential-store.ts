@@ -39,7 +39,8 @@ export interface LockOptions {
 export interface CredentialLock {
   /**
    * Aborted when the lock is lost while held (it could not be renewed within `ttlMs`, so another holder may have
-   * taken it). A holder that is about to write checks it first.
+   * taken it). A holder that is about to write checks it first, and then writes only over what it read (the
+   * `Refresher` still stores a rotated refresh token it has received: dropping it would end the session).
    */
   readonly signal: AbortSignal;
   /**

@@ -8,6 +8,8 @@
  * - `server_not_found`: no `[mcp_servers.NAME]` with that name.
  * - `server_exists`: `add` of a name that is already configured.
  * - `edit_unsafe`: an edit could not be applied without changing other parts of the file.
+ * - `config_locked`: another process is editing the file (its `FILE.lock` was held past the wait), or took the
+ *   lock over during this edit; nothing was written. The only code where a retry can help.
  */
 export type ConfigErrorCode =
   | 'config_syntax'
@@ -16,7 +18,8 @@ export type ConfigErrorCode =
   | 'config_io'
   | 'server_not_found'
   | 'server_exists'
-  | 'edit_unsafe';
+  | 'edit_unsafe'
+  | 'config_locked';
 
 /** One problem found in a config file. `path` is the dotted TOML key path (`mcp_servers.gmail.url`), or `''` for
  * the whole file. `line` and `column` are 1-based and present when the place is known. */
@@ -29,7 +32,7 @@ export interface ConfigIssue {
 
 /**
  * The single error class of `@mcp-oauth/config`. It carries every issue of a file at once, not only the first, and
- * never a secret value. No retry can help: the file (or the command) has to change.
+ * never a secret value. No retry can help, except for `config_locked`: the file (or the command) has to change.
  *
  * @see https://github.com/mcp-oauth/mcp-oauth/blob/main/docs/config.md
  */
@@ -39,8 +42,9 @@ export class ConfigError extends Error {
   readonly issues: readonly ConfigIssue[];
   /** The file the issues are about, when there is one. */
   readonly file: string | undefined;
-  /** Always false: a config error is fixed by editing, not by retrying. */
-  readonly retryable = false;
+  /** True only for `config_locked` (another edit was running); every other config error is fixed by editing, not
+   * by retrying. */
+  readonly retryable: boolean;
 
   constructor(
     code: ConfigErrorCode,
@@ -49,6 +53,7 @@ export class ConfigError extends Error {
   ) {
     super(formatIssues(issues, options.file), { cause: options.cause });
     this.code = code;
+    this.retryable = code === 'config_locked';
     this.issues = Object.freeze(issues.map((issue) => Object.freeze({ ...issue })));
     this.file = options.file;
   }

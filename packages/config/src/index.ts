@@ -1,6 +1,12 @@
 export { CONFIG_KEYS, type ConfigKeyInfo, type ConfigTable } from './config-keys.js';
 export { type ConfigLocation, type ConfigLocationInput, resolveConfigLocation } from './config-location.js';
 export { type DetectedProvider, detectProvider } from './detect-provider.js';
+export {
+  type ConfigLockOptions,
+  DEFAULT_LOCK_TIMEOUT_MS,
+  DEFAULT_STALE_LOCK_MS,
+  lockPathFor,
+} from './edit/config-lock.js';
 export { type AddServerOptions, addServerToText, removeServerFromText } from './edit/edit-text.js';
 export { renderServer, type ServerTable, type TomlValue } from './edit/render-server.js';
 export { addServer, removeServer, updateConfigFile, writeFileAtomic } from './edit/update-config-file.js';

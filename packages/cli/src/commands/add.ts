@@ -117,7 +117,7 @@ export const addCommand: Command = {
   summary: 'Add a server to the config',
   usage: ['add NAME --url URL [options]', 'add NAME [--env KEY=VALUE]... -- COMMAND [ARGS]...'],
   description:
-    'Adds [mcp_servers.NAME] to the config file (created if missing). Comments, key order and formatting of the rest\nof the file are kept; the result is validated before it is written, atomically. Every option maps to one config\nkey (docs/config.md); a value the schema refuses exits with code 3 and names the key.',
+    'Adds [mcp_servers.NAME] to the config file (created if missing). Comments, key order and formatting of the rest\nof the file are kept; the result is validated before it is written, atomically, under a lock (config.toml.lock\nnext to the file): concurrent add/remove runs take turns, and one that waits more than 10 s exits with code 3.\nEvery option maps to one config key (docs/config.md); a value the schema refuses exits with code 3 and names\nthe key.',
   positionals: ['NAME'],
   acceptsRest: true,
   options: {

@@ -9,7 +9,7 @@ export const removeCommand: Command = {
   summary: 'Remove a server from the config',
   usage: ['remove NAME'],
   description:
-    'Removes [mcp_servers.NAME] and its sub-tables (with the comments right above them) from the config file. Every\nother line is kept as it was. Stored credentials are not touched (see logout).',
+    'Removes [mcp_servers.NAME] and its sub-tables (with the comments right above them) from the config file. Every\nother line is kept as it was; validated, written atomically and locked like add. Stored credentials are not\ntouched (see logout).',
   positionals: ['NAME'],
   options: {},
   examples: [{ command: 'remove gmail', comment: 'forget server gmail' }],

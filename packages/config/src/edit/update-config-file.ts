@@ -4,6 +4,7 @@ import { basename, dirname, join } from 'node:path';
 import { ConfigError } from '../errors.js';
 import { parseConfig } from '../parse-config.js';
 import type { McpOAuthConfig } from '../types.js';
+import { type ConfigLockOptions, withConfigLock } from './config-lock.js';
 import { type AddServerOptions, addServerToText, removeServerFromText } from './edit-text.js';
 import type { ServerTable } from './render-server.js';
 
@@ -51,21 +52,40 @@ export async function writeFileAtomic(path: string, text: string, mode = 0o600):
   }
 }
 
-/** Reads a config file (a missing one is empty), applies a text edit, validates the result and writes it
- * atomically. Nothing is written when the edit or the validation fails. */
-export async function updateConfigFile(
+/**
+ * Reads a config file (a missing one is empty), applies a text edit, validates the result and writes it
+ * atomically, all under the file's exclusive edit lock (`FILE.lock`, see {@link withConfigLock}), so two
+ * concurrent edits run one after the other and neither is lost. Nothing is written when the edit or the validation
+ * fails; the lock is released either way.
+ *
+ * @throws {ConfigError} the edit's or the validation's error, `config_locked` when another process held the lock
+ *   for longer than `lockTimeoutMs` (default 10 s), or `config_io`.
+ * @see https://github.com/mcp-oauth/mcp-oauth/blob/main/docs/config.md#editing-the-file
+ */
+export function updateConfigFile(
   path: string,
   edit: (text: string) => string,
+  options: ConfigLockOptions = {},
 ): Promise<McpOAuthConfig> {
-  const { text, mode } = await readText(path);
-  const next = edit(text);
-  const config = parseConfig(next, { path });
-  if (next !== text) await writeFileAtomic(path, next, mode);
-  return config;
+  return withConfigLock(
+    path,
+    async (lock) => {
+      const { text, mode } = await readText(path);
+      const next = edit(text);
+      const config = parseConfig(next, { path });
+      if (next !== text) {
+        await lock.assertHeld();
+        await writeFileAtomic(path, next, mode);
+      }
+      return config;
+    },
+    options,
+  );
 }
 
 /**
- * Adds a server to a config file, preserving comments, key order and formatting (see {@link addServerToText}).
+ * Adds a server to a config file, preserving comments, key order and formatting (see {@link addServerToText}),
+ * under the file's edit lock (see {@link updateConfigFile}).
  *
  * @example
  * ```ts
@@ -79,12 +99,21 @@ export function addServer(
   path: string,
   name: string,
   table: ServerTable,
-  options: Omit<AddServerOptions, 'path'> = {},
+  options: Omit<AddServerOptions, 'path'> & ConfigLockOptions = {},
 ): Promise<McpOAuthConfig> {
-  return updateConfigFile(path, (text) => addServerToText(text, name, table, { ...options, path }));
+  const { lockTimeoutMs, staleLockMs, ...addOptions } = options;
+  return updateConfigFile(path, (text) => addServerToText(text, name, table, { ...addOptions, path }), {
+    lockTimeoutMs,
+    staleLockMs,
+  });
 }
 
-/** Removes a server from a config file, preserving everything else (see {@link removeServerFromText}). */
-export function removeServer(path: string, name: string): Promise<McpOAuthConfig> {
-  return updateConfigFile(path, (text) => removeServerFromText(text, name, { path }));
+/** Removes a server from a config file, preserving everything else (see {@link removeServerFromText}), under
+ * the file's edit lock like {@link addServer}. */
+export function removeServer(
+  path: string,
+  name: string,
+  options: ConfigLockOptions = {},
+): Promise<McpOAuthConfig> {
+  return updateConfigFile(path, (text) => removeServerFromText(text, name, { path }), options);
 }

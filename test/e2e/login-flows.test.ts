@@ -145,6 +145,8 @@ ${scopes}`;
     const result = await running.done;
     assert.equal(result.code, 6, result.stderr);
     assert.match(result.stderr, /no authorization response within 1 s/);
+    assert.match(result.stderr, /paste the whole address/, 'the hint for a paste login');
+    assert.doesNotMatch(result.stderr, /use --no-browser/, 'not the hint for the browser it did not use');
     assert.equal((await status(home, 'waiting'))?.state, 'not_logged_in');
   });
 

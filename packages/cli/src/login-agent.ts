@@ -1,6 +1,8 @@
 import { Writable } from 'node:stream';
 import {
+  ClientError,
   headlessUserAgent,
+  isClientError,
   type LoginOptions,
   type LoginProgress,
   type LoginUserAgent,
@@ -41,6 +43,8 @@ export interface LoginAgent {
   readonly options: Omit<LoginOptions, 'scopes' | 'challenge' | 'signal'>;
   /** Stops the progress line (call when the login is over, whatever its outcome). */
   done(): void;
+  /** Rethrows a login's error, a timeout with what to try for this user agent. */
+  explain(error: unknown): never;
 }
 
 function positiveInteger(value: unknown, option: string, command: string, max: number): number | undefined {
@@ -89,9 +93,14 @@ export function loginAgent(
   const progress = new ProgressLine(io.stderr, context.err, { inPlace });
   const say = (text: string) => progress.say(text);
   let userAgent: LoginUserAgent;
+  /** What to try when no authorization response came in time, for the user agent in use. */
+  let timeoutHint: string | undefined;
   if (values.headless === true) {
     userAgent = headlessUserAgent();
   } else if (noBrowser) {
+    timeoutHint =
+      'after signing in, paste the whole address the browser was sent to (it starts with http://127.0.0.1), ' +
+      'or allow more time with --timeout SECONDS';
     if (io.stdin === undefined)
       throw usageError('--no-browser needs a standard input to paste into', command);
     userAgent = noBrowserUserAgent({
@@ -101,6 +110,9 @@ export function loginAgent(
     });
   } else {
     userAgent = systemBrowserUserAgent((line) => say(`${line}\n`));
+    timeoutHint =
+      'if the browser could not reach this machine (a remote shell, a browser elsewhere), use --no-browser and ' +
+      'paste the address the browser was sent to';
   }
   const onProgress = (event: LoginProgress) => {
     if (event.type === 'discovered') {
@@ -119,5 +131,11 @@ export function loginAgent(
       ...(timeoutSeconds === undefined ? {} : { timeoutMs: timeoutSeconds * 1000 }),
     },
     done: () => progress.stop(),
+    explain(error) {
+      if (timeoutHint !== undefined && isClientError(error, 'callback_timeout')) {
+        throw new ClientError('callback_timeout', `${error.message}; ${timeoutHint}`, { retryable: true });
+      }
+      throw error;
+    },
   };
 }

@@ -53,6 +53,8 @@ export async function withSession<T>(
       );
       try {
         return await fn(session);
+      } catch (error) {
+        return agent.explain(error);
       } finally {
         agent.done();
         await session.close();

@@ -121,8 +121,7 @@ export async function startCallbackServer(options: CallbackServerOptions = {}): 
             reject(
               new ClientError(
                 'callback_timeout',
-                `no authorization response within ${Math.round(timeoutMs / 1000)} s: run the login again ` +
-                  '(use --no-browser to paste the redirected URL by hand)',
+                `no authorization response within ${Math.round(timeoutMs / 1000)} s: run the login again`,
                 { retryable: true },
               ),
             ),

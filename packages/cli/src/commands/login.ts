@@ -69,7 +69,10 @@ export const loginCommand: Command = {
     const scopes = scopesOption(input.values.scopes);
     return withClient(context, async ({ client }) => {
       const result = await interruptible(context, 'login', (signal) =>
-        client.login(name, { ...agent.options, ...(scopes ? { scopes } : {}), signal }).finally(agent.done),
+        client
+          .login(name, { ...agent.options, ...(scopes ? { scopes } : {}), signal })
+          .catch(agent.explain)
+          .finally(agent.done),
       );
       context.io.stdout.write(renderResult(name, result, context.out, Date.now()));
       if (!result.refreshTokenIssued) {

@@ -6,7 +6,8 @@
  *   that did not behave as stated.
  * - 2 `usage`: wrong command line (unknown command or option, missing argument).
  * - 3 `config`: the config file, or a value given for it, is invalid; or the named server is not configured, or
- *   cannot use OAuth (stdio, static bearer token).
+ *   cannot use OAuth (stdio, static bearer token); or another `add`/`remove` held the file's lock too long
+ *   (`config_locked`: run the command again).
  * - 4 `needsLogin`: the server needs `mcp-oauth login NAME` (no credentials, the refresh token was rejected, or
  *   more scopes are needed and re-authorizing was not allowed).
  * - 5 `server`: the MCP server or its authorization server failed, refused or could not be reached; also a tool

@@ -25,9 +25,11 @@ export {
 } from './mcp-oauth-client.js';
 export {
   type McpProtocolChoice,
+  type McpRequestOptions,
   type McpSession,
   type OpenMcpSessionOptions,
   openMcpSession,
+  SDK_REQUEST_TIMEOUT_MS,
 } from './mcp-session.js';
 export { assertBrowsableUrl, openBrowser } from './open-browser.js';
 export { createSdkAuthProvider, type SdkAuthProviderOptions } from './sdk-auth-provider.js';

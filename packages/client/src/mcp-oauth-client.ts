@@ -6,6 +6,7 @@ import { createHttpClient, type HttpClient } from '@mcp-oauth/http';
 import { nextRefreshAt, Refresher, type RefresherEvent, type RefreshGrant } from '@mcp-oauth/refresh';
 import type { CredentialKey, CredentialRecord, CredentialStore, StoreStatus } from '@mcp-oauth/token-store';
 import { createAuthorizedFetch, type FetchLike } from './authorized-fetch.js';
+import { DEFAULT_CALLBACK_TIMEOUT_MS } from './callback-server.js';
 import { ClientError } from './client-error.js';
 import {
   createEraMemory,
@@ -23,6 +24,7 @@ import {
   type McpSession,
   type OpenMcpSessionOptions,
   openMcpSession,
+  SDK_REQUEST_TIMEOUT_MS,
 } from './mcp-session.js';
 import { refreshGrantFor } from './refresh-grant.js';
 import { revokeCredential } from './revoke.js';
@@ -111,6 +113,20 @@ export interface ConnectOptions {
    * library has no form UI.
    */
   readonly prepare?: OpenMcpSessionOptions['prepare'];
+  /**
+   * How long one request may take, in ms, not counting a browser login it waits for. Default 60000 (60 seconds,
+   * the SDK's). With `stepUp` or `login`, each request of the session may also wait for a login: it gets that
+   * login's `timeoutMs` (default 300000) on top, so a user signing in for a step-up does not time out the call
+   * that needed it.
+   */
+  readonly requestTimeoutMs?: number;
+}
+
+/** A request's time: its own, plus the longest browser login it may wait for (step-up, login on demand). */
+function sessionRequestTimeoutMs(options: ConnectOptions): number {
+  const logins = [options.stepUp, options.login].filter((login) => login !== undefined);
+  const loginMs = Math.max(0, ...logins.map((login) => login.timeoutMs ?? DEFAULT_CALLBACK_TIMEOUT_MS));
+  return (options.requestTimeoutMs ?? SDK_REQUEST_TIMEOUT_MS) + loginMs;
 }
 
 function fileCache(path: string): DiscoveryCacheStore & RegistrationCache {
@@ -358,6 +374,7 @@ export class McpOAuthClient {
       fetch: this.fetchFor(name, options),
       clientInfo: { name: options.clientName ?? 'mcp-oauth', version: '0.1.0' },
       protocol,
+      requestTimeoutMs: sessionRequestTimeoutMs(options),
       ...(options.prepare ? { prepare: options.prepare } : {}),
       ...(prior
         ? {

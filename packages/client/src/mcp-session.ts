@@ -33,12 +33,25 @@ export interface McpSession {
    */
   readonly sdk: Client;
   /** `tools/list`. Without a `cursor`, every page (the SDK follows `nextCursor`, at most 64 pages). */
-  listTools(params?: { cursor?: string }): Promise<ListToolsResult>;
+  listTools(params?: { cursor?: string }, options?: McpRequestOptions): Promise<ListToolsResult>;
   /** `tools/call`. A tool's own failure is a result with `isError: true`, not an exception. */
-  callTool(params: { name: string; arguments?: Record<string, unknown> }): Promise<CallToolResult>;
+  callTool(
+    params: { name: string; arguments?: Record<string, unknown> },
+    options?: McpRequestOptions,
+  ): Promise<CallToolResult>;
   /** Closes the session's transport. */
   close(): Promise<void>;
 }
+
+/** Options of one request of an {@link McpSession}. */
+export interface McpRequestOptions {
+  /** How long the request may take, in ms. Default: the session's `requestTimeoutMs`. */
+  readonly timeoutMs?: number;
+  readonly signal?: AbortSignal;
+}
+
+/** The SDK's default time for one request: 60000 (60 seconds). */
+export const SDK_REQUEST_TIMEOUT_MS = 60_000;
 
 export interface OpenMcpSessionOptions {
   readonly url: string;
@@ -47,6 +60,11 @@ export interface OpenMcpSessionOptions {
   readonly clientInfo: { readonly name: string; readonly version: string };
   /** Default `auto`. */
   readonly protocol?: McpProtocolChoice;
+  /**
+   * How long each request (the connect handshake included) may take, in ms, unless a call says otherwise. Default
+   * 60000 (60 seconds, the SDK's). A session whose requests may wait for a browser login needs more.
+   */
+  readonly requestTimeoutMs?: number;
   /**
    * Called with the SDK `Client` before it connects: the place to declare capabilities and register handlers
    * (`registerCapabilities({ elicitation: {} })`, `setRequestHandler('elicitation/create', …)`), which the SDK
@@ -102,7 +120,10 @@ async function connectOnce(
   await options.prepare?.(client);
   const transport = new StreamableHTTPClientTransport(new URL(options.url), { fetch });
   try {
-    await client.connect(transport, prior === undefined ? undefined : { prior });
+    await client.connect(transport, {
+      ...(prior === undefined ? {} : { prior }),
+      ...(options.requestTimeoutMs === undefined ? {} : { timeout: options.requestTimeoutMs }),
+    });
     return { client };
   } catch (error) {
     await client.close().catch(() => {});
@@ -146,8 +167,17 @@ export async function openMcpSession(options: OpenMcpSessionOptions): Promise<Mc
     protocolVersion: client.getNegotiatedProtocolVersion() ?? '',
     era: client.getProtocolEra() ?? 'legacy',
     sdk: client,
-    listTools: (params) => client.listTools(params),
-    callTool: (params) => client.callTool(params),
+    listTools: (params, request) => client.listTools(params, requestOptions(options, request)),
+    callTool: (params, request) => client.callTool(params, requestOptions(options, request)),
     close: () => client.close(),
+  };
+}
+
+/** The SDK's options for one request: its own timeout, else the session's; its signal. */
+function requestOptions(session: OpenMcpSessionOptions, request: McpRequestOptions | undefined) {
+  const timeout = request?.timeoutMs ?? session.requestTimeoutMs;
+  return {
+    ...(timeout === undefined ? {} : { timeout }),
+    ...(request?.signal === undefined ? {} : { signal: request.signal }),
   };
 }

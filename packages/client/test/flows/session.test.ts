@@ -65,6 +65,38 @@ describe('client sessions', () => {
     assert.deepEqual((await c.status('strict')).scopes, ['mcp:tools', 'mcp:admin']);
   });
 
+  test('a step-up login longer than the request time does not time out the call: the login time is added', async () => {
+    // The user takes 1.5 s to sign in; requests get 0.5 s. The call that needs the step-up waits for the login.
+    let signedIn: Promise<void> = Promise.resolve();
+    const slowAgent: LoginUserAgent = (url, context) => {
+      signedIn = new Promise((r) => setTimeout(r, 1500)).then(() => testbedAgent(url, context));
+      return signedIn;
+    };
+    const stepUp = { userAgent: slowAgent, timeoutMs: 10_000 };
+    const c = make();
+    await c.login('strict', { userAgent: testbedAgent, scopes: ['mcp:tools'] });
+    const session = await c.connect('strict', { stepUp, requestTimeoutMs: 500 });
+    try {
+      // Control: the same call held to the request time alone fails while the user is still signing in.
+      await assert.rejects(
+        session.callTool({ name: 'admin_echo', arguments: { text: 'x' } }, { timeoutMs: 500 }),
+        (error: Error) => /timed out|timeout/i.test(error.message),
+      );
+      await signedIn;
+      const other = make();
+      await other.login('strict', { userAgent: testbedAgent, scopes: ['mcp:tools'] });
+      const waiting = await other.connect('strict', { stepUp, requestTimeoutMs: 500 });
+      try {
+        const result = await waiting.callTool({ name: 'admin_echo', arguments: { text: 'x' } });
+        assert.deepEqual(result.content, [{ type: 'text', text: 'admin: x' }]);
+      } finally {
+        await waiting.close();
+      }
+    } finally {
+      await session.close();
+    }
+  });
+
   test('status shows state, issuer, resource, refresh token presence and the provider, without secrets', async () => {
     const c = make();
     assert.equal((await c.status('strict')).state, 'not_logged_in');

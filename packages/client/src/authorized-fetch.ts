@@ -12,6 +12,13 @@ export interface AuthorizedFetchOptions {
   /** The server's name (for messages) and how to find its credential key. */
   readonly serverName: string;
   readonly key: () => Promise<CredentialKey>;
+  /**
+   * For a `key` that caches its answer: called when the key's credential is gone or needs a login (another process
+   * logged out, or in under another authorization server), before `key` is asked once more.
+   */
+  readonly forgetKey?: () => void;
+  /** Sees every credential the fetch is about to use (to teach a log redactor its tokens). */
+  readonly onCredential?: (record: CredentialRecord) => void;
   readonly refresher: Refresher;
   /**
    * Called on a 403 `insufficient_scope` with the union of the scopes held and the scopes challenged, and the
@@ -71,11 +78,26 @@ export function createAuthorizedFetch(options: AuthorizedFetchOptions): FetchLik
     return base(url, { ...init, headers });
   };
 
+  /** The key's valid credential; a key whose credential is gone or needs a login is looked up once more. */
+  const valid = async (again = true): Promise<{ key: CredentialKey; record: CredentialRecord }> => {
+    const key = await options.key();
+    let record: CredentialRecord;
+    try {
+      record = await options.refresher.getValidToken(key);
+    } catch (error) {
+      const stale = isRefreshError(error, 'not_logged_in') || isRefreshError(error, 'needs_login');
+      if (!again || !stale || !options.forgetKey) throw error;
+      options.forgetKey();
+      return valid(false);
+    }
+    options.onCredential?.(record);
+    return { key, record };
+  };
+
   /** The credential to send, or null when none is usable and `login` may get one on the server's 401. */
   const current = async (): Promise<{ key: CredentialKey; record: CredentialRecord } | null> => {
     try {
-      const key = await options.key();
-      return { key, record: await options.refresher.getValidToken(key) };
+      return await valid();
     } catch (error) {
       if (options.login && (isClientError(error, 'not_logged_in') || isRefreshError(error, 'needs_login')))
         return null;
@@ -174,8 +196,7 @@ export function createAuthorizedFetch(options: AuthorizedFetchOptions): FetchLik
         scopes: wanted,
       });
       await options.stepUp(wanted, res.headers.get('www-authenticate') ?? '');
-      const key = await options.key();
-      held = { key, record: await options.refresher.getValidToken(key) };
+      held = await valid();
       res = await send(url, init, held.record);
     }
     return res;

@@ -333,15 +333,36 @@ export class McpOAuthClient {
   /** A fetch that authorizes every request to server `name` (refresh, 401 retry, step-up when allowed). */
   fetchFor(name: string, options: ConnectOptions = {}): FetchLike {
     const { stepUp, login } = options;
+    // The credential's key is looked up in the store once per fetch (a session), not per request: each request then
+    // reads the store once (the refresher's read). Looked up again after a login, and when its credential is gone
+    // or needs a login (another process logged out, or in under another authorization server).
+    let cachedKey: Promise<CredentialKey> | undefined;
+    const forgetKey = () => {
+      cachedKey = undefined;
+    };
+    const key = () => {
+      if (cachedKey === undefined) {
+        const pending = this.#key(name);
+        pending.catch(() => {
+          if (cachedKey === pending) forgetKey();
+        });
+        cachedKey = pending;
+      }
+      return cachedKey;
+    };
     return createAuthorizedFetch({
       serverName: name,
-      key: () => this.#key(name),
+      key,
+      forgetKey,
+      onCredential: (record) =>
+        this.redactor.add(record.access_token, record.refresh_token, record.client.client_secret),
       refresher: this.refresher,
       logger: this.#logger,
       ...(stepUp
         ? {
             stepUp: async (scopes: readonly string[], challenge: string) => {
               await this.login(name, { ...stepUp, scopes, challenge });
+              forgetKey();
             },
           }
         : {}),
@@ -352,6 +373,7 @@ export class McpOAuthClient {
               // discover again so the login goes to (and registers with) the one its metadata names now.
               if (refused) await this.#discovery.invalidate(serverContext(this.config, name).server.url);
               await this.login(name, { ...login, ...(challenge ? { challenge } : {}) });
+              forgetKey();
             },
           }
         : {}),

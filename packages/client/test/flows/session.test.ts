@@ -9,6 +9,19 @@ import { parseConfig } from '@mcp-oauth/config';
 import { headlessUserAgent, paramValues, startWorld, type World } from '@mcp-oauth/testbed';
 import { MemoryStore } from '@mcp-oauth/token-store';
 
+/** A memory store that counts `list` and `get`. */
+class CountingStore extends MemoryStore {
+  counts = { list: 0, get: 0 };
+  override list(...args: Parameters<MemoryStore['list']>) {
+    this.counts.list++;
+    return super.list(...args);
+  }
+  override get(...args: Parameters<MemoryStore['get']>) {
+    this.counts.get++;
+    return super.get(...args);
+  }
+}
+
 const testbedAgent: LoginUserAgent = async (url) => {
   await headlessUserAgent().authorize(url.href, { deliver: true });
 };
@@ -92,6 +105,47 @@ describe('client sessions', () => {
       } finally {
         await waiting.close();
       }
+    } finally {
+      await session.close();
+    }
+  });
+
+  test('a session looks its credential up once: each request reads the store once', async () => {
+    const store = new CountingStore();
+    const c = make(store);
+    await c.login('strict', { userAgent: testbedAgent });
+    const session = await c.connect('strict');
+    try {
+      store.counts = { list: 0, get: 0 };
+      for (let i = 0; i < 5; i++) await session.callTool({ name: 'echo', arguments: { text: `${i}` } });
+      assert.deepEqual(store.counts, { list: 0, get: 5 }, 'no list, one get per call (the refresher)');
+    } finally {
+      await session.close();
+    }
+  });
+
+  test("a session's credential replaced under another key (a login elsewhere) is found again, not refused", async () => {
+    const store = new CountingStore();
+    const c = make(store);
+    await c.login('strict', { userAgent: testbedAgent });
+    const session = await c.connect('strict');
+    try {
+      await session.callTool({ name: 'echo', arguments: { text: 'before' } });
+      // Another process logged in under another issuer's key; the old credential is refused for good.
+      const found = await c.credential('strict');
+      assert.ok(found);
+      const moved = { ...found.key, issuer: `${found.key.issuer}/other` };
+      await store.set(moved, {
+        ...found.record,
+        issuer: moved.issuer,
+        updated_at: found.record.updated_at + 1,
+      });
+      await store.set(found.key, {
+        ...found.record,
+        needs_login: { reason: 'invalid_grant', since: Date.now() },
+      });
+      const result = await session.callTool({ name: 'echo', arguments: { text: 'after' } });
+      assert.equal(result.isError, undefined);
     } finally {
       await session.close();
     }

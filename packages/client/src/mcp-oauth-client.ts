@@ -28,7 +28,7 @@ import {
 } from './mcp-session.js';
 import { refreshGrantFor } from './refresh-grant.js';
 import { revokeCredential } from './revoke.js';
-import { serverContext } from './server-context.js';
+import { type ServerContext, serverContext } from './server-context.js';
 
 export interface McpOAuthClientOptions {
   readonly config: McpOAuthConfig;
@@ -114,19 +114,26 @@ export interface ConnectOptions {
    */
   readonly prepare?: OpenMcpSessionOptions['prepare'];
   /**
-   * How long one request may take, in ms, not counting a browser login it waits for. Default 60000 (60 seconds,
-   * the SDK's). With `stepUp` or `login`, each request of the session may also wait for a login: it gets that
-   * login's `timeoutMs` (default 300000) on top, so a user signing in for a step-up does not time out the call
-   * that needed it.
+   * How long one request may take, in ms, not counting a browser login it waits for. Default: the server's
+   * `tool_timeout_sec`, else 60000 (60 seconds, the SDK's); the connect handshake gets `startup_timeout_sec` when
+   * set. With `stepUp` or `login`, each request of the session may also wait for a login: it gets that login's
+   * `timeoutMs` (default 300000) on top, so a user signing in for a step-up does not time out the call that
+   * needed it.
    */
   readonly requestTimeoutMs?: number;
 }
 
-/** A request's time: its own, plus the longest browser login it may wait for (step-up, login on demand). */
-function sessionRequestTimeoutMs(options: ConnectOptions): number {
+/**
+ * The session's request times: each request's own (the option, else the server's `tool_timeout_sec`, else the
+ * SDK's), the handshake's (`startup_timeout_sec`, else the same), each plus the longest browser login a request may
+ * wait for (step-up, login on demand).
+ */
+function sessionTimeouts(options: ConnectOptions, server: ServerContext['server']) {
   const logins = [options.stepUp, options.login].filter((login) => login !== undefined);
   const loginMs = Math.max(0, ...logins.map((login) => login.timeoutMs ?? DEFAULT_CALLBACK_TIMEOUT_MS));
-  return (options.requestTimeoutMs ?? SDK_REQUEST_TIMEOUT_MS) + loginMs;
+  const requestMs = options.requestTimeoutMs ?? server.toolTimeoutMs ?? SDK_REQUEST_TIMEOUT_MS;
+  const connectMs = options.requestTimeoutMs ?? server.startupTimeoutMs ?? requestMs;
+  return { requestTimeoutMs: requestMs + loginMs, connectTimeoutMs: connectMs + loginMs };
 }
 
 function fileCache(path: string): DiscoveryCacheStore & RegistrationCache {
@@ -396,7 +403,7 @@ export class McpOAuthClient {
       fetch: this.fetchFor(name, options),
       clientInfo: { name: options.clientName ?? 'mcp-oauth', version: '0.1.0' },
       protocol,
-      requestTimeoutMs: sessionRequestTimeoutMs(options),
+      ...sessionTimeouts(options, ctx.server),
       ...(options.prepare ? { prepare: options.prepare } : {}),
       ...(prior
         ? {

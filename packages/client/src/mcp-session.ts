@@ -65,6 +65,8 @@ export interface OpenMcpSessionOptions {
    * 60000 (60 seconds, the SDK's). A session whose requests may wait for a browser login needs more.
    */
   readonly requestTimeoutMs?: number;
+  /** How long the connect handshake (`server/discover` or `initialize`) may take, in ms. Default `requestTimeoutMs`. */
+  readonly connectTimeoutMs?: number;
   /**
    * Called with the SDK `Client` before it connects: the place to declare capabilities and register handlers
    * (`registerCapabilities({ elicitation: {} })`, `setRequestHandler('elicitation/create', …)`), which the SDK
@@ -119,10 +121,11 @@ async function connectOnce(
   );
   await options.prepare?.(client);
   const transport = new StreamableHTTPClientTransport(new URL(options.url), { fetch });
+  const connectTimeout = options.connectTimeoutMs ?? options.requestTimeoutMs;
   try {
     await client.connect(transport, {
       ...(prior === undefined ? {} : { prior }),
-      ...(options.requestTimeoutMs === undefined ? {} : { timeout: options.requestTimeoutMs }),
+      ...(connectTimeout === undefined ? {} : { timeout: connectTimeout }),
     });
     return { client };
   } catch (error) {

@@ -110,6 +110,39 @@ describe('client sessions', () => {
     }
   });
 
+  test("the server's tool_timeout_sec and startup_timeout_sec (Codex keys) bound calls and the handshake", async () => {
+    const store = new MemoryStore();
+    const timed = (keys: string) =>
+      new McpOAuthClient({
+        config: parseConfig(`[mcp_servers.strict]\nurl = "${world.strictMcp.url}"\n${keys}`),
+        store,
+        home,
+      });
+    await timed('').login('strict', { userAgent: testbedAgent });
+    const isTimeout = (error: Error) => /timed out|timeout/i.test(error.message);
+    try {
+      const session = await timed('tool_timeout_sec = 0.3\nstartup_timeout_sec = 5\n').connect('strict');
+      try {
+        world.strictMcp.knobs.latencyMs = 1000;
+        await assert.rejects(session.callTool({ name: 'echo', arguments: { text: 'slow' } }), isTimeout);
+      } finally {
+        world.strictMcp.knobs.latencyMs = 0;
+        await session.close();
+      }
+      world.strictMcp.knobs.latencyMs = 1000;
+      await assert.rejects(
+        timed('startup_timeout_sec = 0.3\n').connect('strict', { protocol: '2025-11-25' }),
+        isTimeout,
+      );
+      // Control: the same latency within the default times works.
+      const patient = await timed('').connect('strict', { protocol: '2025-11-25' });
+      await patient.callTool({ name: 'echo', arguments: { text: 'slow' } });
+      await patient.close();
+    } finally {
+      world.strictMcp.knobs.latencyMs = 0;
+    }
+  });
+
   test('a session looks its credential up once: each request reads the store once', async () => {
     const store = new CountingStore();
     const c = make(store);

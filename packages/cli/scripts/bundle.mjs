@@ -1,0 +1,62 @@
+// Bundles the built CLI (dist/main.js and the @mcp-oauth packages it imports) into one file, dist/mcp-oauth.js,
+// which bin/mcp-oauth.js runs. Node 20 loads each ES module separately (resolve, read, compile, link): the ~190
+// modules of the workspace packages cost about 50 ms at every start, a third of a tool call with a stored token
+// (docs/benchmarks.md, benchmark 2). Run after `tsc` (the packages' dist/ are the input); `pnpm build` does both.
+//
+// Inlined: this package and the @mcp-oauth packages it depends on. Left as imports: every npm package (one copy
+// each, shared with the MCP SDK: zod above all), Node's modules, @mcp-oauth/testbed (the demo's, loaded only by
+// `mcp-oauth demo`) and @mcp-oauth/token-store (it resolves its native keyring module from its own location).
+// Every package left as an import must be a dependency of this package, or the bundle would not find it when
+// installed: the build fails otherwise.
+import { readFile } from 'node:fs/promises';
+import { builtinModules } from 'node:module';
+import { build } from 'esbuild';
+
+const root = new URL('..', import.meta.url);
+const pkg = JSON.parse(await readFile(new URL('package.json', root), 'utf8'));
+const NOT_INLINED = new Set(['@mcp-oauth/testbed', '@mcp-oauth/token-store']);
+
+/** `@scope/name/sub/path` → `@scope/name`; `name/sub` → `name`. */
+const packageName = (specifier) =>
+  specifier
+    .split('/')
+    .slice(0, specifier.startsWith('@') ? 2 : 1)
+    .join('/');
+
+const result = await build({
+  entryPoints: [new URL('dist/main.js', root).pathname],
+  outfile: new URL('dist/mcp-oauth.js', root).pathname,
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  sourcemap: 'linked',
+  metafile: true,
+  logLevel: 'warning',
+  plugins: [
+    {
+      name: 'inline-workspace-packages-only',
+      setup(b) {
+        b.onResolve({ filter: /^[^./]/ }, (args) => {
+          const name = packageName(args.path);
+          if (name.startsWith('@mcp-oauth/') && !NOT_INLINED.has(name)) return undefined;
+          return { path: args.path, external: true };
+        });
+      },
+    },
+  ],
+});
+
+const declared = new Set(Object.keys(pkg.dependencies ?? {}));
+const undeclared = new Set();
+for (const output of Object.values(result.metafile.outputs)) {
+  for (const { path, external } of output.imports) {
+    if (!external || path.startsWith('node:') || builtinModules.includes(path)) continue;
+    if (!declared.has(packageName(path))) undeclared.add(packageName(path));
+  }
+}
+if (undeclared.size > 0) {
+  throw new Error(
+    `dist/mcp-oauth.js imports ${[...undeclared].join(', ')}, not declared in package.json dependencies: declare them there`,
+  );
+}

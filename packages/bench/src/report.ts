@@ -201,10 +201,12 @@ function toolCallSection(result: ToolCallResult, versions: Readonly<Record<strin
   const cost = (prefix: string) => imports.find((i) => i.what.startsWith(prefix));
   const cliImport = cost('the CLI')?.importMs ?? Number.NaN;
   const floorImport = cost('MCP SDK 1.32.2')?.importMs ?? Number.NaN;
-  const clientImport = cost('@mcp-oauth/client')?.importMs ?? Number.NaN;
   const nodeStart = cost('nothing')?.spawnMs ?? Number.NaN;
-  const undici = cost('undici')?.importMs ?? Number.NaN;
+  const sdkV2Import = cost('MCP SDK v2')?.importMs ?? Number.NaN;
   const config = cost('@mcp-oauth/config')?.importMs ?? Number.NaN;
+  // What the CLI sent beyond the floor's requests, in its last round (e.g. a `server/discover` probe).
+  const floorSent = new Set(result.requests.sdkFloor.map((r) => r.replace(/ → \d+$/, '')));
+  const extraSent = result.requests.cli.filter((r) => !floorSent.has(r.replace(/ → \d+$/, '')));
   const verdicts: Verdict[] = [
     {
       goal: '(2a) at most 1.25× the SDK floor',
@@ -212,17 +214,12 @@ function toolCallSection(result: ToolCallResult, versions: Readonly<Record<strin
       met: ratio <= 1.25,
       why:
         `over by ${times(ratio / 1.25)} (${times(ratio)} against 1.25×). Loading: the CLI's modules take ` +
-        `${ms(cliImport)} ms against the floor's ${ms(floorImport)} ms (table below). The largest avoidable part ` +
-        `is undici (${ms(undici)} ms alone), which \`@mcp-oauth/http\` imports at start although a call with a ` +
-        'valid token makes no OAuth request (importing it in `createHttpClient` on first use would remove it); ' +
-        `then \`@mcp-oauth/config\` with zod and smol-toml (${ms(config)} ms), which the CLI needs to read its ` +
-        `config. After loading, the CLI does more than the floor before its call: first-use compilation of zod ` +
-        "schemas (config validation, the SDK's messages), reading the config and the credential file, and one " +
-        'more round trip: the v2 SDK client probes ' +
-        "`server/discover` first, which a 2025-11-25 server (this testbed's) answers 400 before `initialize`. " +
-        `The CLI's own modules are a small part (${ms(cliImport - clientImport)} ms: the CLI row minus the ` +
-        "`@mcp-oauth/client` row); the `demo` command's modules, about 10 ms of it, are now loaded only when " +
-        'the demo runs.',
+        `${ms(cliImport)} ms against the floor's ${ms(floorImport)} ms (table below; the SDK v2 client it runs on ` +
+        `takes ${ms(sdkV2Import)} ms alone, \`@mcp-oauth/config\` with zod and smol-toml ${ms(config)} ms). ` +
+        (extraSent.length > 0
+          ? `Requests the floor does not send (last round): ${extraSent.map((r) => `\`${r}\``).join(', ')}. `
+          : 'It sent the same requests as the floor (last round). ') +
+        'Before its call the CLI also reads and validates its config and reads the credential file.',
     },
     {
       goal: '(2b) faster than mcp-remote',

@@ -77,12 +77,15 @@ function importGroups(): Array<{ what: string; urls: string[] }> {
       what: 'MCP SDK v2 client (@modelcontextprotocol/client)',
       urls: [resolve('@modelcontextprotocol/client')],
     },
-    { what: 'undici (loaded by @mcp-oauth/http)', urls: [pathToFileURL(fromHttp.resolve('undici')).href] },
+    {
+      what: 'undici (loaded by @mcp-oauth/http on its first OAuth request)',
+      urls: [pathToFileURL(fromHttp.resolve('undici')).href],
+    },
     { what: '@mcp-oauth/config (zod, smol-toml)', urls: [resolve('@mcp-oauth/config')] },
     { what: '@mcp-oauth/client (all runtime packages)', urls: [resolve('@mcp-oauth/client')] },
     {
-      what: 'the CLI (everything `mcp-oauth` loads before a command runs)',
-      urls: [pathToFileURL(join(REPO_ROOT, 'packages/cli/dist/run-cli.js')).href],
+      what: 'the CLI (everything `mcp-oauth` loads before a command runs: its bundle and what that imports)',
+      urls: [pathToFileURL(join(REPO_ROOT, 'packages/cli/dist/mcp-oauth.js')).href],
     },
   ];
 }

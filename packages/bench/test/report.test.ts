@@ -179,6 +179,30 @@ test('tool-call goals: 1.25× the floor and faster than mcp-remote', () => {
   assert.equal(verdict(over, '(2b)')?.met, false);
 });
 
+test('tool-call goal (2a) over budget: the prose names the requests the floor does not send, from the data', () => {
+  const floorSent = [
+    'mcp POST initialize → 200',
+    'mcp POST notifications/initialized → 202',
+    'mcp POST tools/call → 200',
+  ];
+  const withRequests = (cli: string[]) => {
+    const result = toolCall(150, 100, 300);
+    return renderReport(
+      run({ toolCall: { ...result, requests: { ...result.requests, cli, sdkFloor: floorSent } } }),
+    );
+  };
+  const probing = withRequests(['mcp POST server/discover → 400', ...floorSent]);
+  assert.equal(verdict(probing, '(2a)')?.met, false);
+  assert.match(
+    probing.markdown,
+    /Requests the floor does not send \(last round\): `mcp POST server\/discover → 400`\./,
+  );
+  const same = withRequests(floorSent);
+  assert.doesNotMatch(same.markdown, /server\/discover|does not send/);
+  assert.match(same.markdown, /It sent the same requests as the floor \(last round\)\./);
+  assert.doesNotMatch(same.markdown, /undici/);
+});
+
 test('storm goal: exactly one token request in every storm of ours', () => {
   assert.equal(verdict(renderReport(run({ refreshStorm: refreshStorm(1) })), '(3)')?.met, true);
   const two = renderReport(run({ refreshStorm: refreshStorm(2) }));

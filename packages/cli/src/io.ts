@@ -32,7 +32,10 @@ export function processIo(): CliIo {
     stderr: process.stderr,
     env: process.env,
     homedir: homedir(),
-    stdin: process.stdin,
+    // Read on use: creating process.stdin costs a stream (and a handle) that most commands never read.
+    get stdin() {
+      return process.stdin;
+    },
     onInterrupt(handler) {
       let count = 0;
       const listener = () => {

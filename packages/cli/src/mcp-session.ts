@@ -28,7 +28,8 @@ function stepUpAllowed(input: CommandInput, context: CommandContext, command: st
   const deny = input.values['no-step-up'] === true;
   if (allow && deny) throw usageError('give either --allow-step-up or --no-step-up, not both', command);
   if (allow || deny) return allow;
-  return context.io.stdin?.isTTY === true && context.io.stderr.isTTY === true;
+  // stderr first: when it is no terminal, stdin is not created at all.
+  return context.io.stderr.isTTY === true && context.io.stdin?.isTTY === true;
 }
 
 /**

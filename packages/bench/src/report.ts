@@ -161,8 +161,12 @@ function coldLoginVerdicts(result: ColdLoginResult): Verdict[] {
         `short by ${times(2 / r)} (${times(r)} of 2×). Ours made ${rt('oursCold')} round trips (the probe with ` +
         'the protected-resource metadata, the AS metadata candidates at once, the registration), the SDK ' +
         `${rt('sdkConnectCold')} (it fetches the three candidates one after the other): with a fixed latency per ` +
-        `round trip that bounds the ratio at ${times(rt('sdkConnectCold') / rt('oursCold'))}; the rest is the ` +
-        'processing time of each side and of the testbed.',
+        `round trip that bounds the ratio at ${times(rt('sdkConnectCold') / rt('oursCold'))}. Per round trip ours ` +
+        `took ${ms(ours / rt('oursCold'))} ms and the SDK ${ms(connect / rt('sdkConnectCold'))} ms (` +
+        `${result.latencyMs} ms of it added latency): two of our waves carry three requests each, which the ` +
+        'testbed, in the same process, answers one after the other, and a wave ends with its slowest answer; the ' +
+        "SDK's round trips carry one request each. None of our three can go while the testbed offers no client ID " +
+        'metadata documents: the dynamic registration needs the endpoint that the AS metadata names.',
     });
   }
   const warm = all('oursWarm');

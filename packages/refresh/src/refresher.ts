@@ -395,8 +395,12 @@ export class Refresher {
     const failure = this.#classify(error);
     if (failure.kind === 'transient') {
       const transient = new TransientFailure(failure.retryAfterMs, error);
+      const state = this.#stateFor(key);
+      // The scheduler's retry refreshes this token unless the store holds another one by then (adopted): without
+      // it, a credential never planned (unknown expiry, refreshed on 401) would adopt the token the 401 refused.
+      state.plannedFrom = tokenFingerprint(current.access_token);
       this.#backOff(
-        this.#stateFor(key),
+        state,
         failure.retryAfterMs,
         new RefreshError(
           'as_unreachable',

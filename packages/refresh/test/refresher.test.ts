@@ -261,6 +261,24 @@ describe('handleUnauthorized', () => {
   });
 });
 
+describe('retry after a transient failure on the 401 path', () => {
+  test('unknown expiry: the retry refreshes the token the 401 refused; it does not adopt it', async () => {
+    const t = await setup({ expires_at: null, updated_at: LONG_AGO }, (_r, n) => {
+      if (n === 1) throw networkError();
+      return { access_token: `at-${n}`, expires_at: null, refresh_token: `rt-${n}` };
+    });
+    await t.refresher.schedule(KEY);
+    await assert.rejects(t.refresher.handleUnauthorized(KEY, 'at-0'), { code: 'as_unreachable' });
+    await t.clock.advance(10 * 60_000);
+    assert.equal(t.calls.length, 2, 'the scheduled retry sent a second grant');
+    assert.equal((await t.store.get(KEY))?.access_token, 'at-2');
+    assert.deepEqual(
+      t.events.map((e) => (e.type === 'refreshed' ? `refreshed adopted=${e.adopted}` : e.type)),
+      ['failed', 'refreshed adopted=false'],
+    );
+  });
+});
+
 describe('scheduler', () => {
   test('proactive refresh before expiry, through 10 lifetimes, each token valid when replaced', async () => {
     const clock = new FakeClock();

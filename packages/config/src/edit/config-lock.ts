@@ -49,6 +49,26 @@ interface Seen {
  * earlier process that had our pid. */
 const heldTokens = new Set<string>();
 
+/**
+ * Edits of one config file in this process take turns here before they take the file lock: the file lock then only
+ * coordinates processes. (Without this, an edit reading the lock file just as another edit of this process released
+ * it and a third took it could judge the third's lock a leftover of ours and break it.)
+ */
+const turns = new Map<string, Promise<void>>();
+
+/** Waits for this process's earlier edits of `lockPath`; the returned function ends this edit's turn. */
+async function takeTurn(lockPath: string): Promise<() => void> {
+  const previous = turns.get(lockPath) ?? Promise.resolve();
+  let end!: () => void;
+  const mine = previous.then(() => new Promise<void>((resolve) => (end = resolve)));
+  turns.set(lockPath, mine);
+  await previous;
+  return () => {
+    end();
+    if (turns.get(lockPath) === mine) turns.delete(lockPath);
+  };
+}
+
 /** The lock file of a config file: a sibling named `FILE.lock`. */
 export const lockPathFor = (path: string): string => `${path}.lock`;
 
@@ -58,8 +78,9 @@ export const lockPathFor = (path: string): string => `${path}.lock`;
  * to 100 ms, jittered) up to `lockTimeoutMs`, then fails with `config_locked` naming the holder. A lock is stale,
  * and is broken, when its holder ran on this host and its process is gone (`process.kill(pid, 0)` fails with
  * ESRCH), or when it is older than `staleLockMs`. The lock is released (its file removed, if it is still ours)
- * whether `body` succeeds or throws. Only processes that take this lock are coordinated; another program editing
- * the file (Codex, an editor) is not.
+ * whether `body` succeeds or throws. Edits in this process take turns before they take the file lock
+ * (`lockTimeoutMs` counts from their turn). Only processes that take this lock are coordinated; another program
+ * editing the file (Codex, an editor) is not.
  *
  * @throws {ConfigError} `config_locked` on timeout, `config_io` when the lock file cannot be created or removed.
  */
@@ -71,16 +92,21 @@ export async function withConfigLock<T>(
   const timeoutMs = checkMs(options.lockTimeoutMs, DEFAULT_LOCK_TIMEOUT_MS, 'lockTimeoutMs');
   const staleMs = checkMs(options.staleLockMs, DEFAULT_STALE_LOCK_MS, 'staleLockMs');
   const lockPath = lockPathFor(path);
-  const owner = await acquire(path, lockPath, timeoutMs, staleMs);
-  let result: T;
+  const endTurn = await takeTurn(lockPath);
   try {
-    result = await body({ assertHeld: () => assertHeld(path, lockPath, owner) });
-  } catch (error) {
-    await release(path, lockPath, owner).catch(() => undefined);
-    throw error;
+    const owner = await acquire(path, lockPath, timeoutMs, staleMs);
+    let result: T;
+    try {
+      result = await body({ assertHeld: () => assertHeld(path, lockPath, owner) });
+    } catch (error) {
+      await release(path, lockPath, owner).catch(() => undefined);
+      throw error;
+    }
+    await release(path, lockPath, owner);
+    return result;
+  } finally {
+    endTurn();
   }
-  await release(path, lockPath, owner);
-  return result;
 }
 
 function checkMs(value: number | undefined, fallback: number, name: string): number {

@@ -1,7 +1,7 @@
 // What every e2e test file shares: homes running the built CLI, one transcript of all their output, the secrets
 // seen, logins completed by the testbed's user agents, and the final secret scan.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { after, test } from 'node:test';
 import { headlessUserAgent, type RequestLog } from '@mcp-oauth/testbed';
 import {
   assertBuilt,
@@ -33,7 +33,9 @@ export function e2eFile(): E2eFile & { scanForSecrets(): void } {
   const transcript = new Transcript();
   const secrets = new SecretCollector();
   const homes: CliHome[] = [];
-  before(() => assertBuilt());
+  // At load, not in a before hook: node:test runs the file's own before hooks (which start servers) even when an
+  // earlier one failed, and its after hooks may then run first, leaving the servers running until the timeout.
+  assertBuilt();
   after(async () => {
     await Promise.all(homes.map((home) => home.cleanup()));
   });

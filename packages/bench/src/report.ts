@@ -244,7 +244,9 @@ function toolCallSection(result: ToolCallResult, versions: Readonly<Record<strin
       '(`$MCP_REMOTE_CONFIG_DIR/mcp-remote-v1/<md5 of the server URL>_tokens.json`, as its ' +
       '`src/lib/mcp-auth-config.ts` reads it). Each run is a new Node process running compiled JavaScript (no ' +
       'TypeScript loader) that calls the `echo` tool once; timed from spawn until the result is on stdout, and ' +
-      `until the process exits. ${rounds(result.rounds)}, sides alternating. mcp-remote ${versions['mcp-remote'] ?? ''}` +
+      `until the process exits. One untimed warm-up call per side first (the CLI's first call after a login ` +
+      "remembers the server's protocol era), then " +
+      `${rounds(result.rounds)}, sides alternating. mcp-remote ${versions['mcp-remote'] ?? ''}` +
       ' runs on Node ' +
       `${process.version} without complaint and is pointed at 127.0.0.1 only.`,
     '',

@@ -13,9 +13,9 @@ import {
   type DiscoveredChallenge,
   type DiscoveryPolicy,
   type DiscoveryResult,
+  fitsPolicy,
   type IssuerPolicy,
   policyForIssuer,
-  samePolicy,
 } from './discovery-result.js';
 import type { DiscoveryWarning } from './discovery-warning.js';
 import { prefetchJson } from './prefetch.js';
@@ -288,7 +288,7 @@ function fromMemory(
   policy: DiscoveryPolicy | IssuerPolicy,
 ): DiscoveryResult | undefined {
   if (result === undefined || result.expiresAt <= now) return undefined;
-  return samePolicy(result.policy, policyForIssuer(policy, result.issuer)) ? result : undefined;
+  return fitsPolicy(result, policy) ? result : undefined;
 }
 
 async function fromStore(

@@ -1,9 +1,8 @@
 import {
   type DiscoveryPolicy,
   type DiscoveryResult,
+  fitsPolicy,
   type IssuerPolicy,
-  policyForIssuer,
-  samePolicy,
 } from './discovery-result.js';
 import { parseIssuer } from './parse-issuer.js';
 import { processAuthorizationServerMetadata } from './process-as-metadata.js';
@@ -71,7 +70,7 @@ function isUsable(result: DiscoveryResult, expected: CacheExpectation): boolean 
     sameHref(result.resourceUrl, expected.resourceUrl) &&
     isJsonObject(result.policy) &&
     typeof result.issuer === 'string' &&
-    samePolicy(result.policy, policyForIssuer(expected.policy, result.issuer)) &&
+    fitsPolicy(result, expected.policy) &&
     isJsonObject(result.sources) &&
     isJsonObject(result.sources.prm) &&
     PRM_SOURCES.includes(result.sources.prm.source) &&

@@ -54,11 +54,15 @@ export function policyForIssuer(policy: DiscoveryPolicy | IssuerPolicy, issuer: 
   return typeof policy === 'function' ? policy(issuer) : policy;
 }
 
-/** Whether two policies are the same. */
-export function samePolicy(a: DiscoveryPolicy, b: DiscoveryPolicy): boolean {
+/** Whether `result` was validated under the policy `policy` gives for its issuer: a cached result must be. */
+export function fitsPolicy(
+  result: Pick<DiscoveryResult, 'policy' | 'issuer'>,
+  policy: DiscoveryPolicy | IssuerPolicy,
+): boolean {
+  const wanted = policyForIssuer(policy, result.issuer);
   return (
-    a.allowMissingPkceMetadata === b.allowMissingPkceMetadata &&
-    a.allowIssuerMismatch === b.allowIssuerMismatch
+    result.policy.allowMissingPkceMetadata === wanted.allowMissingPkceMetadata &&
+    result.policy.allowIssuerMismatch === wanted.allowIssuerMismatch
   );
 }
 

@@ -1,4 +1,5 @@
 import { createInterface } from 'node:readline';
+import { isLoopbackHost } from '@mcp-oauth/http';
 import type { Readable, Writable } from 'node:stream';
 import { ClientError } from './client-error.js';
 import { openBrowser } from './open-browser.js';
@@ -77,17 +78,21 @@ export function parsePastedCallback(text: string, redirectUri: string): URL {
 /**
  * For automation against authorization servers that approve without a page (test servers, the MCP conformance
  * suite, pre-consented enterprise setups): follows the AS's redirects in plain HTTP until the redirect URI, and
- * delivers it. An AS that shows a login or consent page makes it fail with a message saying so.
+ * delivers it. An AS that shows a login or consent page makes it fail with a message saying so. Only https is
+ * followed, or http and loopback hosts when the authorization endpoint itself is on loopback: a remote AS may not
+ * aim requests at this machine or at plain http (`browser_failed`, naming the refused address).
  */
 export function headlessUserAgent(fetchImpl: typeof fetch = fetch, maxRedirects = 10): LoginUserAgent {
   return async (url, context) => {
     const target = new URL(context.redirectUri);
+    const asIsLoopback = isLoopbackHost(url.hostname);
     let next = url;
     for (let hop = 0; hop <= maxRedirects; hop++) {
       if (next.origin === target.origin && next.pathname === target.pathname) {
         context.deliver(next);
         return;
       }
+      checkHop(next, asIsLoopback);
       const res = await fetchImpl(next, { redirect: 'manual', signal: context.signal });
       await res.body?.cancel();
       const location = res.headers.get('location');
@@ -102,4 +107,16 @@ export function headlessUserAgent(fetchImpl: typeof fetch = fetch, maxRedirects 
     }
     throw new ClientError('browser_failed', `headless login: more than ${maxRedirects} redirects`);
   };
+}
+
+/** A hop the headless agent may request: https on a remote host, or anything http(s) when the AS is loopback. */
+function checkHop(next: URL, asIsLoopback: boolean): void {
+  const remoteHttps = next.protocol === 'https:' && !isLoopbackHost(next.hostname);
+  const loopbackAllowed = asIsLoopback && (next.protocol === 'https:' || next.protocol === 'http:');
+  if (remoteHttps || loopbackAllowed) return;
+  throw new ClientError(
+    'browser_failed',
+    `headless login: the authorization server redirected to ${JSON.stringify(`${next.origin}${next.pathname}`)}, ` +
+      'which is not https or is on this machine; only https is followed (loopback only for a loopback server)',
+  );
 }

@@ -21,7 +21,8 @@
  *   `error_description`, `error_uri`, `status`.
  * - `unexpected_status`: a non-2xx answer without an OAuth error body (an HTML 503 page, an empty 500).
  * - `invalid_token_response`: a 2xx answer that is not a usable token response (not JSON or form, no
- *   `access_token`, a `token_type` other than Bearer, a wrongly typed field).
+ *   `access_token`, a `token_type` other than Bearer, a wrongly typed field, a token outside RFC 6750 b64token, an
+ *   `expires_in` above 10 years); the message names the field, never a token's value.
  * - `unsupported_auth_method`: the AS accepts none of `none`, `client_secret_basic`, `client_secret_post` for the
  *   credentials at hand.
  *

@@ -38,6 +38,7 @@ export { type MergeAuthorizeParamsInput, mergeAuthorizeParams } from './merge-au
 export { computeCodeChallenge, type GeneratePkceOptions, generatePkce, type Pkce } from './pkce.js';
 export {
   expiresInSeconds,
+  MAX_EXPIRES_IN_SECONDS,
   type ProcessTokenResponseOptions,
   processTokenResponse,
 } from './process-token-response.js';

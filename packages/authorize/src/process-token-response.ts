@@ -22,6 +22,20 @@ export interface ProcessTokenResponseOptions {
 const NUMERIC = /^\s*\d+(?:\.\d+)?\s*$/;
 
 /**
+ * The longest `expires_in` accepted: 10 years (315 360 000 seconds). Real access tokens live minutes to hours (the
+ * longest documented ones, e.g. GitHub's 6-month refresh tokens, stay far below); a larger number is a broken or
+ * hostile server. The cap also keeps `now + expires_in` a valid `Date` (a 1e300 stored as `expires_at` once made every
+ * later `status` die with "Invalid time value").
+ */
+export const MAX_EXPIRES_IN_SECONDS = 10 * 365 * 24 * 60 * 60;
+
+/**
+ * RFC 6750 §2.1 b64token, the grammar of a token sent in `Authorization: Bearer` (and `DPoP`, RFC 9449 §7.1): a
+ * token with CR/LF, a space or any other character outside it would break every later request's header.
+ */
+const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
+
+/**
  * Validates a token-endpoint response and returns the {@link TokenSet}. Robust to real servers: form-encoded bodies
  * (GitHub), HTTP 200 carrying `error` (GitHub), `token_type` in any case, `expires_in` absent or not a positive
  * number (expiry unknown: `expires_at` null), `expires_in` as a numeric string, `scope` as a JSON array. Checks, in
@@ -33,7 +47,9 @@ const NUMERIC = /^\s*\d+(?:\.\d+)?\s*$/;
  * 3. the body is a JSON object or form-encoded → else `invalid_token_response`;
  * 4. `access_token` a non-empty string; `token_type` a string equal to `Bearer` ignoring case (RFC 6749 §7.1: a
  *    client MUST NOT use a token whose type it does not understand);
- * 5. optional fields typed: `refresh_token`, `scope`, `id_token` strings (an empty `refresh_token` counts as none).
+ * 5. optional fields typed: `refresh_token`, `scope`, `id_token` strings (an empty `refresh_token` counts as none);
+ * 6. `access_token` and `refresh_token` match RFC 6750 §2.1 b64token; a numeric `expires_in` is finite and at most
+ *    {@link MAX_EXPIRES_IN_SECONDS} (10 years).
  *
  * No error message or field ever holds a token, a code or a secret, or the raw body.
  *
@@ -58,6 +74,8 @@ export function processTokenResponse(
   const accessToken = object.access_token;
   if (typeof accessToken !== 'string' || accessToken === '')
     throw invalid('access_token is missing or empty');
+  // RFC 6750 §2.1: the token travels as `Bearer <b64token>`; never echo its value.
+  if (!B64TOKEN.test(accessToken)) throw invalid('access_token has characters outside RFC 6750 b64token');
   const tokenType = object.token_type;
   if (typeof tokenType !== 'string') throw invalid('token_type is missing');
   // RFC 6749 §5.1: token_type is case-insensitive.
@@ -65,8 +83,13 @@ export function processTokenResponse(
     throw invalid(`token_type ${JSON.stringify(tokenType)} is not Bearer (RFC 6749 §7.1)`);
   }
   const refreshToken = optionalString(object, 'refresh_token');
+  // The refresh token travels in a form body, not a header, but one with CR/LF or spaces is no token a server issues.
+  if (refreshToken !== undefined && refreshToken !== '' && !B64TOKEN.test(refreshToken)) {
+    throw invalid('refresh_token has characters outside RFC 6750 b64token');
+  }
   const idToken = optionalString(object, 'id_token');
   const scopes = grantedScopes(object.scope, options.requestedScopes);
+  checkExpiresInCap(object.expires_in);
   const expiresIn = expiresInSeconds(object.expires_in);
   const now = (options.now ?? Date.now)();
 
@@ -89,6 +112,18 @@ export function expiresInSeconds(value: unknown): number | null {
   else if (typeof value === 'string' && NUMERIC.test(value)) seconds = Number(value);
   else return null;
   return Number.isFinite(seconds) && seconds > 0 ? seconds : null;
+}
+
+/** Refuses a numeric `expires_in` that is not finite or above {@link MAX_EXPIRES_IN_SECONDS}. */
+function checkExpiresInCap(value: unknown): void {
+  let seconds: number;
+  if (typeof value === 'number') seconds = value;
+  else if (typeof value === 'string' && NUMERIC.test(value)) seconds = Number(value);
+  else return;
+  if (Number.isFinite(seconds) && seconds <= MAX_EXPIRES_IN_SECONDS) return;
+  const shown = String(value);
+  const quoted = JSON.stringify(shown.length > 32 ? `${shown.slice(0, 32)}…` : shown);
+  throw invalid(`expires_in ${quoted} is above the cap of ${MAX_EXPIRES_IN_SECONDS} seconds (10 years)`);
 }
 
 function grantedScopes(scope: unknown, requested: readonly string[] | undefined): string[] {

@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import type { HttpResponse } from '@mcp-oauth/http';
-import { type AuthorizeErrorCode, expiresInSeconds, processTokenResponse } from '../src/index.js';
+import {
+  type AuthorizeErrorCode,
+  expiresInSeconds,
+  MAX_EXPIRES_IN_SECONDS,
+  processTokenResponse,
+} from '../src/index.js';
 import { AS, JSON_HEADERS, type Mock, mock, throwsWith } from './helpers/mock.js';
 
 const NOW = Date.parse('2026-03-01T12:00:00Z');
@@ -122,6 +127,50 @@ describe('processTokenResponse', () => {
   test('expiresInSeconds: a huge value stays finite, Infinity does not', () => {
     assert.equal(expiresInSeconds(Number.POSITIVE_INFINITY), null);
     assert.equal(expiresInSeconds('1e3'), null, 'exponent notation is not a plain numeric string');
+  });
+
+  // Issue 17 defect 4: a 1e300 expires_in was stored and every later status died with "Invalid time value".
+  for (const value of [1e300, `1${'0'.repeat(400)}`, MAX_EXPIRES_IN_SECONDS + 1]) {
+    test(`expires_in above the 10-year cap (${String(value).slice(0, 12)}) is invalid_token_response naming it`, async () => {
+      const res = await answer(200, { access_token: ACCESS, token_type: 'Bearer', expires_in: value });
+      const error = throwsWith(() => process(res), 'invalid_token_response');
+      assert.match(error.message, /expires_in "[^"]*" is above the cap of 315360000 seconds/);
+      assert.ok(error.message.length < 200, 'the untrusted value is cut short');
+    });
+  }
+
+  test('expires_in exactly at the 10-year cap is accepted', async () => {
+    const res = await answer(200, {
+      access_token: ACCESS,
+      token_type: 'Bearer',
+      expires_in: MAX_EXPIRES_IN_SECONDS,
+    });
+    assert.equal(process(res).expires_at, NOW + MAX_EXPIRES_IN_SECONDS * 1000);
+  });
+
+  // Issue 17 defect 4: a token with CR/LF was stored and then every request's Authorization header threw.
+  for (const [field, value] of [
+    ['access_token', 'AT-secret\r\nX-Injected: 1'],
+    ['access_token', 'AT secret'],
+    ['access_token', 'AT-sécret'],
+    ['access_token', '=AT'],
+    ['refresh_token', 'RT-secret\nnext'],
+    ['refresh_token', 'RT secret'],
+  ] as const) {
+    test(`${field} ${JSON.stringify(value).replace('secret', '…')} outside RFC 6750 b64token is invalid_token_response`, async () => {
+      const res = await answer(200, { access_token: ACCESS, token_type: 'Bearer', [field]: value });
+      const error = throwsWith(() => process(res), 'invalid_token_response');
+      assert.match(error.message, new RegExp(`${field} has characters outside RFC 6750 b64token`));
+      assert.doesNotMatch(error.message, /secret/, 'the token value is never in the message');
+    });
+  }
+
+  test('b64token edge cases are accepted: all allowed characters and trailing =', async () => {
+    const token = 'Az09-._~+/abc==';
+    const res = await answer(200, { access_token: token, token_type: 'Bearer', refresh_token: token });
+    const set = process(res);
+    assert.equal(set.access_token, token);
+    assert.equal(set.refresh_token, token);
   });
 
   test('scope as a JSON array is accepted; an empty refresh_token counts as none', async () => {

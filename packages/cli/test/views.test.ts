@@ -59,6 +59,15 @@ const STATUS: ServerStatus = {
   },
 };
 
+// Issue 17 defect 4: a record with expires_at 1e300 made status and login die with "Invalid time value".
+test('times: a time out of Date range is shown as invalid, not thrown', () => {
+  for (const ms of [1e300, -1e300, Number.NaN, Number.POSITIVE_INFINITY, 8.64e15 + 1]) {
+    assert.equal(isoTime(ms), 'invalid');
+    assert.match(relativeTime(ms, Date.UTC(2026, 0, 1)), /^invalid \(the stored time is out of range/);
+  }
+  assert.equal(isoTime(8.64e15), '+275760-09-13T00:00:00Z');
+});
+
 test('status --json: ISO times, every field present, provider with its reason', () => {
   const json = serverStatusJson(STATUS, true);
   assert.deepEqual(json, {

@@ -1,5 +1,6 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { TokenStoreError } from '@mcp-oauth/token-store';
 
 /**
  * A small string-keyed JSON map in one file (directory 0700, file 0600, written to a temporary file then renamed),
@@ -25,11 +26,23 @@ export class JsonFileMap<T> {
     }
   }
 
+  /**
+   * A refused write (EACCES, EROFS, ENOSPC: an unwritable home) is an `io_failed` {@link TokenStoreError} naming
+   * the file and the fix, like the credential file's; the raw `EACCES` once surfaced as the CLI's `unexpected:`.
+   */
   async #writeAll(all: Record<string, T>): Promise<void> {
-    await mkdir(dirname(this.#path), { recursive: true, mode: 0o700 });
     const tmp = `${this.#path}.${process.pid}.${Date.now()}.tmp`;
-    await writeFile(tmp, `${JSON.stringify(all, null, 2)}\n`, { mode: 0o600 });
-    await rename(tmp, this.#path);
+    try {
+      await mkdir(dirname(this.#path), { recursive: true, mode: 0o700 });
+      await writeFile(tmp, `${JSON.stringify(all, null, 2)}\n`, { mode: 0o600 });
+      await rename(tmp, this.#path);
+    } catch (error) {
+      throw new TokenStoreError(
+        'io_failed',
+        `cannot write ${JSON.stringify(this.#path)}: make its directory writable, or set MCP_OAUTH_HOME to a writable directory`,
+        { cause: error, path: this.#path },
+      );
+    }
   }
 
   async get(key: string): Promise<T | undefined> {

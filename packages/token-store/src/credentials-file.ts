@@ -34,7 +34,7 @@ export function parseCredentialsDocument(text: string): CredentialsDocument | Do
   if (typeof credentials !== 'object' || credentials === null || Array.isArray(credentials)) {
     return { problem: 'has no "credentials" object' };
   }
-  return { version: doc.version, credentials: { ...(credentials as Record<string, unknown>) } };
+  return { version: doc.version, credentials: nullPrototypeCopy(credentials as Record<string, unknown>) };
 }
 
 /** Refuses a document written by a newer mcp-oauth (its layout is unknown here, so it is never rewritten). */
@@ -50,11 +50,22 @@ export function checkDocumentVersion(doc: CredentialsDocument, path: string): vo
 
 /** The file's text for a document: pretty-printed, keys in a stable order, a final newline. */
 export function serializeCredentialsDocument(doc: CredentialsDocument): string {
-  const credentials: Record<string, unknown> = {};
+  const credentials: Record<string, unknown> = Object.create(null);
   for (const id of Object.keys(doc.credentials).sort()) credentials[id] = doc.credentials[id];
   return `${JSON.stringify({ version: CREDENTIALS_FILE_VERSION, credentials }, null, 2)}\n`;
 }
 
 export function isDocumentProblem(v: CredentialsDocument | DocumentProblem): v is DocumentProblem {
   return 'problem' in v;
+}
+
+/**
+ * The records by storage id in an object without a prototype, so that a `__proto__` key in a hand-edited or hostile
+ * file stays an ordinary (corrupt) entry: assigned into a plain `{}` it would replace the object's prototype and the
+ * entry would silently vanish on the next write.
+ */
+function nullPrototypeCopy(source: Record<string, unknown>): Record<string, unknown> {
+  const copy: Record<string, unknown> = Object.create(null);
+  for (const [id, record] of Object.entries(source)) copy[id] = record;
+  return copy;
 }

@@ -43,13 +43,30 @@ export function noBrowserUserAgent(io: {
     say.write('Open this URL in a browser, sign in, then paste here the full address the browser ends on:\n');
     io.output.write(`${url.href}\n`);
     const lines = createInterface({ input: io.input, terminal: false });
-    context.signal.addEventListener('abort', () => lines.close(), { once: true });
+    // The input is the embedder's (often process.stdin): when the login ends, whatever ends it (a paste, the
+    // loopback callback, a failure, the timeout, Ctrl-C all abort the signal), the agent closes its interface and
+    // pauses the input, or a referenced stdin keeps the embedder's process alive after the login and close().
+    // Closing waits for setImmediate: called from a 'line' handler (a paste, or a deliver that ends the login at
+    // once), a pause would be undone by the stream's own read-ahead scheduled for the same tick (Node restarts
+    // reading a paused stdin pipe whose buffer is below its high-water mark).
+    const release = () => {
+      lines.removeAllListeners('line');
+      setImmediate(() => {
+        lines.close();
+        io.input.pause();
+      });
+    };
+    if (context.signal.aborted) {
+      release();
+      return;
+    }
+    context.signal.addEventListener('abort', release, { once: true });
     lines.on('line', (line) => {
       const pasted = line.trim();
       if (pasted === '') return;
       try {
         context.deliver(parsePastedCallback(pasted, context.redirectUri));
-        lines.close();
+        release();
       } catch (error) {
         say.write(`${(error as Error).message}\n`);
       }

@@ -4,7 +4,13 @@ import type { McpOAuthConfig, ResolvedProvider } from '@mcp-oauth/config';
 import { createDiscovery, type Discovery, type DiscoveryCacheStore } from '@mcp-oauth/discovery';
 import { createHttpClient, type HttpClient } from '@mcp-oauth/http';
 import { nextRefreshAt, Refresher, type RefresherEvent, type RefreshGrant } from '@mcp-oauth/refresh';
-import type { CredentialKey, CredentialRecord, CredentialStore, StoreStatus } from '@mcp-oauth/token-store';
+import {
+  type CredentialKey,
+  type CredentialRecord,
+  type CredentialStore,
+  createCredentialStore,
+  type StoreStatus,
+} from '@mcp-oauth/token-store';
 import { createAuthorizedFetch, type FetchLike } from './authorized-fetch.js';
 import { DEFAULT_CALLBACK_TIMEOUT_MS } from './callback-server.js';
 import { ClientError } from './client-error.js';
@@ -32,9 +38,15 @@ import { type ServerContext, serverContext } from './server-context.js';
 
 export interface McpOAuthClientOptions {
   readonly config: McpOAuthConfig;
-  readonly store: CredentialStore;
   /**
-   * Directory for the discovery and dynamic-registration caches and the protocol-era memory (`discovery.json`,
+   * Where credentials live. Default: the store the config's `mcp_oauth_credentials_store` names (`auto` when
+   * unset: OS keyring, else a file), created in {@link home}, so the client never writes into another program's
+   * directory; without `home`, the default home (`MCP_OAUTH_HOME`, else `~/.mcp-oauth`). A `keyv` store needs its
+   * Keyv instance: pass the store (`config` error otherwise).
+   */
+  readonly store?: CredentialStore;
+  /**
+   * Directory for the credentials of a default {@link store}, and for the discovery and dynamic-registration caches and the protocol-era memory (`discovery.json`,
    * `registrations.json`, `protocol-eras.json`, 0600). Absent: all kept in memory for this client only.
    */
   readonly home?: string;
@@ -166,7 +178,7 @@ export class McpOAuthClient {
 
   constructor(options: McpOAuthClientOptions) {
     this.config = options.config;
-    this.store = options.store;
+    this.store = options.store ?? defaultStore(options.config, options.home);
     this.#http = options.http ?? createHttpClient();
     this.#logger = redactingLogger(options.logger ?? silentLogger, this.redactor);
     this.#env = options.env ?? process.env;
@@ -442,4 +454,17 @@ export class McpOAuthClient {
     this.refresher.close();
     await this.store.close();
   }
+}
+
+/** The store a client creates when given none: the config's kind, in the client's own `home`. */
+function defaultStore(config: McpOAuthConfig, home: string | undefined): CredentialStore {
+  const kind = config.credentialsStore ?? 'auto';
+  if (kind === 'keyv') {
+    throw new ClientError(
+      'config',
+      'mcp_oauth_credentials_store = "keyv" needs a Keyv instance: create the store with createCredentialStore({ kind: "keyv", keyv }) and pass it as the client\'s store',
+      { retryable: false },
+    );
+  }
+  return createCredentialStore({ kind, ...(home !== undefined && { home }) });
 }

@@ -67,3 +67,24 @@ test('every package has a real source file, an index, and exports with types fir
     assert.ok(existsSync(join(ROOT, `packages/${name}/src/index.ts`)), `${name}: src/index.ts`);
   }
 });
+
+test('every publishable package ships the root LICENSE, a README and public publishConfig', () => {
+  const license = read('LICENSE');
+  assert.match(license, /Apache License\s+Version 2\.0/);
+  const publishable = readdirSync(join(ROOT, 'packages')).filter((name) => {
+    const manifest = JSON.parse(read(`packages/${name}/package.json`)) as { private?: boolean };
+    return manifest.private !== true;
+  });
+  assert.ok(publishable.length >= 9, `found ${publishable.length} publishable packages`);
+  for (const name of publishable) {
+    const manifest = JSON.parse(read(`packages/${name}/package.json`)) as {
+      name: string;
+      license?: string;
+      publishConfig?: { access?: string };
+    };
+    assert.equal(manifest.license, 'Apache-2.0', `${name}: license`);
+    assert.equal(manifest.publishConfig?.access, 'public', `${name}: publishConfig.access`);
+    assert.equal(read(`packages/${name}/LICENSE`), license, `${name}/LICENSE is the root LICENSE`);
+    assert.match(read(`packages/${name}/README.md`), new RegExp(`npm install (--global )?${manifest.name}`));
+  }
+});

@@ -16,11 +16,14 @@
  * Protected-resource metadata (RFC 9728)
  * - `prm_not_found`: every candidate URL answered 404 (or another "nothing here" 4xx).
  * - `prm_invalid`: a document is not a JSON object, or a field has the wrong type (`resource` missing…).
+ * - `resource_invalid`: `resource` holds characters a URI may not (controls, spaces, non-ASCII; RFC 3986 §2), so
+ *   it is never stored or sent, even when it parses to the URL looked up.
  * - `prm_resource_mismatch`: RFC 9728 §3.3: `resource` is not the URL it was looked up for.
  * - `prm_no_authorization_servers`: no `authorization_servers`, or an empty list (MCP requires at least one).
  *
  * Authorization-server metadata (RFC 8414, OpenID Connect Discovery)
- * - `invalid_issuer`: an `authorization_servers` entry is not an issuer identifier (query, fragment, no URL).
+ * - `invalid_issuer`: an `authorization_servers` entry or a metadata `issuer` is not an issuer identifier (query,
+ *   fragment, no URL, characters a URL may not hold: controls, spaces, non-ASCII).
  * - `as_metadata_not_found`: every candidate URL answered 404.
  * - `as_metadata_invalid`: not a JSON object, or a required field is missing or has the wrong type.
  * - `as_issuer_mismatch`: RFC 8414 §3.3: `issuer` is not identical to the issuer the URL was built from.
@@ -32,6 +35,9 @@
  * - `disallowed_url_scheme`: a URL with a scheme other than http or https (`javascript:`, `data:`, `file:`…).
  * - `insecure_url`: an `http:` URL on a host that is not loopback.
  * - `invalid_url`: a URL that does not parse or carries credentials.
+ * - `endpoint_downgrade`: a document served over https from a host that is not loopback names an endpoint (or,
+ *   in protected-resource metadata, an authorization server) that is http or loopback. The message names the
+ *   field.
  *
  * Fetching a metadata document (the code of the most telling failure when no candidate gave a valid answer)
  * - `metadata_not_json`: a 2xx answer that is not JSON (an HTML page, a wrong content type, a broken body).
@@ -47,6 +53,7 @@ export type DiscoveryErrorCode =
   | 'resource_unreachable'
   | 'prm_not_found'
   | 'prm_invalid'
+  | 'resource_invalid'
   | 'prm_resource_mismatch'
   | 'prm_no_authorization_servers'
   | 'invalid_issuer'
@@ -58,6 +65,7 @@ export type DiscoveryErrorCode =
   | 'disallowed_url_scheme'
   | 'insecure_url'
   | 'invalid_url'
+  | 'endpoint_downgrade'
   | 'metadata_not_json'
   | 'metadata_too_large'
   | 'metadata_timeout'

@@ -1,5 +1,6 @@
 import { checkUrl } from './check-url.js';
 import { DiscoveryError } from './discovery-error.js';
+import { hasOnlyUriCharacters } from './rfc3986.js';
 import { show } from './show.js';
 
 /**
@@ -11,6 +12,13 @@ import { show } from './show.js';
  */
 export function parseIssuer(issuer: string): URL {
   const url = checkUrl(issuer, `The authorization server ${show(issuer)}`);
+  // RFC 3986 §2: `new URL()` drops tabs and newlines; the issuer is compared and stored as written.
+  if (!hasOnlyUriCharacters(issuer)) {
+    throw new DiscoveryError(
+      'invalid_issuer',
+      `The authorization server ${show(issuer)} is not an issuer identifier: it holds characters a URL may not`,
+    );
+  }
   // RFC 8414 §2: the issuer identifier is a URL with no query or fragment components.
   if (url.search !== '' || issuer.includes('?') || issuer.includes('#')) {
     throw new DiscoveryError(

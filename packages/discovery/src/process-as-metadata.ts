@@ -1,6 +1,8 @@
+import { checkNoDowngrade } from './check-downgrade.js';
 import { checkUrl } from './check-url.js';
 import { DiscoveryError } from './discovery-error.js';
 import type { DiscoveryWarning } from './discovery-warning.js';
+import { isVisibleAscii } from './rfc3986.js';
 import { isJsonObject, isStringArray, show } from './show.js';
 
 /**
@@ -58,12 +60,13 @@ const BOOLEANS = ['authorization_response_iss_parameter_supported', 'client_id_m
 
 /**
  * Validates authorization-server metadata fetched for `issuer`, in order: a JSON object → `issuer` identical
- * (RFC 8414 §3.3) → endpoints (http(s) only, https except loopback) → `response_types_supported` has `code` →
+ * (RFC 8414 §3.3), of visible ASCII only → endpoints (http(s) only, https except loopback, and never
+ * http or loopback when the document came from a remote https URL) → `response_types_supported` has `code` →
  * `code_challenge_methods_supported` has `S256` → types of the optional members the client reads. Pure.
  *
  * @param url The URL the document came from, for messages.
- * @throws {DiscoveryError} `as_metadata_invalid`, `as_issuer_mismatch`, `disallowed_url_scheme`, `insecure_url`,
- * `invalid_url`, `response_type_code_not_supported` or `pkce_s256_not_supported`.
+ * @throws {DiscoveryError} `as_metadata_invalid`, `as_issuer_mismatch`, `invalid_issuer`, `disallowed_url_scheme`,
+ * `insecure_url`, `endpoint_downgrade`, `invalid_url`, `response_type_code_not_supported` or `pkce_s256_not_supported`.
  * @see https://www.rfc-editor.org/rfc/rfc8414#section-3.3
  */
 export function processAuthorizationServerMetadata(
@@ -76,7 +79,7 @@ export function processAuthorizationServerMetadata(
   if (!isJsonObject(document)) throw invalid(`The ${where} is not a JSON object`);
   const warnings: DiscoveryWarning[] = [];
   checkIssuer(document, issuer, policy, where, warnings);
-  checkEndpoints(document, where);
+  checkEndpoints(document, where, documentUrl(url, issuer));
   checkResponseTypes(document, where);
   checkPkce(document, policy, where, warnings);
   checkMemberTypes(document, where);
@@ -91,6 +94,15 @@ function checkIssuer(
   warnings: DiscoveryWarning[],
 ): void {
   if (typeof document.issuer !== 'string') throw invalid(`The ${where} has no "issuer" string`);
+  // RFC 3986 §2 (RFC 8414 §2: the issuer is a URL): control characters, spaces or non-ASCII would be compared
+  // against the `iss` parameter, stored and shown; refused before any browser opens. (`{}` of Entra's templated
+  // issuer pass here; the issuer looked up passed the strict RFC 3986 check of `parseIssuer`.)
+  if (!isVisibleAscii(document.issuer)) {
+    throw new DiscoveryError(
+      'invalid_issuer',
+      `The ${where} names issuer ${show(document.issuer)}, which holds characters a URL may not (RFC 3986 §2)`,
+    );
+  }
   // RFC 8414 §3.3 / OIDC Discovery §4.3: the issuer MUST be identical (simple string comparison) to the issuer
   // the URL was built from; otherwise the data MUST NOT be used.
   if (document.issuer === issuer) return;
@@ -102,7 +114,12 @@ function checkIssuer(
   });
 }
 
-function checkEndpoints(document: Record<string, unknown>, where: string): void {
+/** The URL the document came from, parsed; the issuer when `url` is not one (a redacted or missing value). */
+function documentUrl(url: string, issuer: string): URL {
+  return URL.parse(url) ?? new URL(issuer);
+}
+
+function checkEndpoints(document: Record<string, unknown>, where: string, namedBy: URL): void {
   for (const name of ['authorization_endpoint', 'token_endpoint'] as const) {
     // RFC 8414 §2: both are REQUIRED for the authorization code grant.
     if (typeof document[name] !== 'string') throw invalid(`The ${where} has no "${name}" string`);
@@ -111,7 +128,8 @@ function checkEndpoints(document: Record<string, unknown>, where: string): void 
     const value = document[name];
     if (value === undefined) continue;
     if (typeof value !== 'string') throw invalid(`In the ${where}, "${name}" is not a string`);
-    checkUrl(value, `"${name}" in the ${where}`);
+    const what = `"${name}" in the ${where}`;
+    checkNoDowngrade(checkUrl(value, what), namedBy, what, value);
   }
 }
 

@@ -1,5 +1,7 @@
+import { checkNoDowngrade } from './check-downgrade.js';
 import { DiscoveryError } from './discovery-error.js';
 import { sameResource } from './resource-url.js';
+import { hasOnlyUriCharacters } from './rfc3986.js';
 import { isJsonObject, isStringArray, show } from './show.js';
 import type { PrmSource } from './well-known-urls.js';
 
@@ -42,11 +44,13 @@ export function acceptedResources(resourceUrl: URL, source: PrmSource): string[]
 }
 
 /**
- * Validates a protected-resource metadata document, in order: a JSON object → `resource` a string → `resource`
- * is the resource looked up (RFC 9728 §3.3) → `authorization_servers` a non-empty array of strings (MCP) →
- * `scopes_supported` and `bearer_methods_supported` arrays of strings when present. Pure.
+ * Validates a protected-resource metadata document, in order: a JSON object → `resource` a string of RFC 3986
+ * characters → `resource` is the resource looked up (RFC 9728 §3.3) → `authorization_servers` a non-empty array
+ * of strings (MCP), none of them http or loopback when the resource is remote https → `scopes_supported` and
+ * `bearer_methods_supported` arrays of strings when present. Pure.
  *
- * @throws {DiscoveryError} `prm_invalid`, `prm_resource_mismatch` or `prm_no_authorization_servers`.
+ * @throws {DiscoveryError} `prm_invalid`, `resource_invalid`, `prm_resource_mismatch`,
+ * `prm_no_authorization_servers` or `endpoint_downgrade`.
  * @see https://www.rfc-editor.org/rfc/rfc9728#section-3.3
  */
 export function processProtectedResourceMetadata(
@@ -59,6 +63,15 @@ export function processProtectedResourceMetadata(
   // RFC 9728 §2: "resource" is REQUIRED.
   if (typeof resource !== 'string') {
     throw new DiscoveryError('prm_invalid', `The ${where} has no "resource" string`);
+  }
+  // RFC 3986 §2 / RFC 8707 §2: the value is stored and sent as `resource` exactly as written, so it must be a
+  // URI as written, not merely one that parses: `new URL()` drops tabs and newlines (even inside a segment that
+  // `/../` then removes), so the comparison below alone would let them through.
+  if (!hasOnlyUriCharacters(resource)) {
+    throw new DiscoveryError(
+      'resource_invalid',
+      `The ${where} names resource ${show(resource)}, which holds characters a URI may not (RFC 3986 §2)`,
+    );
   }
   const accepted = acceptedResources(expected.resourceUrl, expected.source);
   // RFC 9728 §3.3: the resource value MUST be identical to the URL it was looked up for; otherwise the data
@@ -75,6 +88,13 @@ export function processProtectedResourceMetadata(
     throw new DiscoveryError('prm_no_authorization_servers', `The ${where} lists no "authorization_servers"`);
   }
   checkStringArray(document, 'authorization_servers', where);
+  for (const server of servers as readonly string[]) {
+    const url = URL.parse(server);
+    // Entries that are not URLs are refused later, one by one, as `invalid_issuer`.
+    if (url !== null) {
+      checkNoDowngrade(url, expected.resourceUrl, `"authorization_servers" in the ${where}`, server);
+    }
+  }
   checkStringArray(document, 'scopes_supported', where);
   checkStringArray(document, 'bearer_methods_supported', where);
   return { ...document } as ProtectedResourceMetadata;

@@ -3,6 +3,7 @@ import { describe, test } from 'node:test';
 import {
   type AsMetadataPolicy,
   isDiscoveryError,
+  parseIssuer,
   processAuthorizationServerMetadata,
 } from '@mcp-oauth/discovery';
 
@@ -111,4 +112,57 @@ describe('processAuthorizationServerMetadata (RFC 8414, OIDC Discovery, MCP)', (
     code({ ...valid, authorization_response_iss_parameter_supported: 'true' }, 'as_metadata_invalid');
     code({ ...valid, registration_endpoint: 7 }, 'as_metadata_invalid');
   });
+});
+
+describe('endpoint downgrade (issue 17, defect 3): a remote https AS may not aim requests at loopback or http', () => {
+  for (const name of [
+    'authorization_endpoint',
+    'token_endpoint',
+    'registration_endpoint',
+    'revocation_endpoint',
+    'introspection_endpoint',
+    'jwks_uri',
+  ]) {
+    for (const target of ['http://127.0.0.1:8080/x', 'http://localhost/x', 'https://localhost/x']) {
+      test(`${name} ${target}: endpoint_downgrade naming the field, value JSON-encoded`, () =>
+        assert.throws(
+          () => run({ ...valid, [name]: target }),
+          (e: unknown) =>
+            isDiscoveryError(e, 'endpoint_downgrade') &&
+            e.message.includes(`"${name}"`) &&
+            e.message.includes(JSON.stringify(target)),
+        ));
+    }
+  }
+  test('a loopback AS may name loopback http endpoints; a remote https AS another https host', () => {
+    const local = 'http://127.0.0.1:9000';
+    const doc = { ...valid, issuer: local, token_endpoint: 'http://localhost:9000/t' };
+    assert.equal(processAuthorizationServerMetadata(doc, local).metadata.issuer, local);
+    assert.equal(run({ ...valid, token_endpoint: 'https://tokens.example.net/t' }).warnings.length, 0);
+  });
+});
+
+describe('issuer characters (issue 17, defect 2)', () => {
+  test('a control character, a space or non-ASCII in "issuer": invalid_issuer, even when identical', () => {
+    for (const bad of [`${issuer}\u0007`, `${issuer}\n`, `${issuer}/a b`, `${issuer}/é`]) {
+      assert.throws(
+        () =>
+          processAuthorizationServerMetadata({ ...valid, issuer: bad }, bad, {}, 'https://as.example.com/x'),
+        (e: unknown) => isDiscoveryError(e, 'invalid_issuer') && e.message.includes(JSON.stringify(bad)),
+      );
+    }
+  });
+});
+
+test('parseIssuer: an authorization_servers entry with a control character is invalid_issuer before any request', () => {
+  for (const bad of [
+    'https://as.exa\tmple.com',
+    'https://as.example.com/x\u001b[2J/../t',
+    'https://as.example.com/é',
+  ])
+    assert.throws(
+      () => parseIssuer(bad),
+      (e: unknown) => isDiscoveryError(e, 'invalid_issuer'),
+    );
+  assert.equal(parseIssuer('https://as.example.com/t').href, 'https://as.example.com/t');
 });

@@ -52,3 +52,42 @@ describe('processProtectedResourceMetadata (RFC 9728)', () => {
     assert.equal(Object.getPrototypeOf(out), Object.prototype);
   });
 });
+
+describe('resource characters (issue 17, defect 2)', () => {
+  test('controls hidden in a segment that /../ removes: resource_invalid, though the URL compares equal', () => {
+    const hidden = 'https://mcp.example.com/x\u0007\u001b[31m/../mcp';
+    assert.equal(new URL(hidden).href, resourceUrl.href);
+    code({ ...valid, resource: hidden }, 'resource_invalid');
+  });
+  test('a tab, newline, space or non-ASCII: resource_invalid', () => {
+    for (const bad of [
+      'https://mcp.example.com/m\tcp',
+      'https://mcp.example.com/mcp\n',
+      'https://mcp.example.com/ mcp',
+    ])
+      code({ ...valid, resource: bad }, 'resource_invalid');
+    code({ ...valid, resource: 'https://mcp.example.com/é/../mcp' }, 'resource_invalid');
+  });
+});
+
+describe('authorization server downgrade (issue 17, defect 3)', () => {
+  test('a remote https resource naming a loopback or http AS: endpoint_downgrade', () => {
+    for (const as of ['http://127.0.0.1:9000', 'https://localhost', 'http://[::1]:8080']) {
+      assert.throws(
+        () => run({ ...valid, authorization_servers: [as] }),
+        (e: unknown) =>
+          isDiscoveryError(e, 'endpoint_downgrade') &&
+          e.message.includes('"authorization_servers"') &&
+          e.message.includes(JSON.stringify(as)),
+      );
+    }
+  });
+  test('a loopback resource may name a loopback AS', () => {
+    const local = new URL('http://127.0.0.1:3000/mcp');
+    const doc = { resource: local.href, authorization_servers: ['http://127.0.0.1:9000'] };
+    assert.deepEqual(
+      processProtectedResourceMetadata(doc, { resourceUrl: local, source: 'header', url: local.href }),
+      doc,
+    );
+  });
+});

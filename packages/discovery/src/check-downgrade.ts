@@ -1,0 +1,30 @@
+import { isLoopbackHost } from '@mcp-oauth/http';
+import { DiscoveryError } from './discovery-error.js';
+import { show } from './show.js';
+
+/** Whether a URL is `https:` on a host that is not loopback: the strongest class a metadata URL can have. */
+function isRemoteHttps(url: URL): boolean {
+  return url.protocol === 'https:' && !isLoopbackHost(url.hostname);
+}
+
+/**
+ * Refuses an endpoint weaker than the document that named it: a document served over https from a host that is
+ * not loopback may name only https endpoints on hosts that are not loopback. Otherwise a remote server could aim
+ * the client's POSTs (registration, code exchange with the verifier and client secret, revocation with the
+ * refresh token) at a service on the user's own machine, or send them in clear text.
+ *
+ * @param endpoint The endpoint, already checked by `checkUrl`.
+ * @param namedBy The URL of the document (or the server) that named it.
+ * @param what Names the endpoint in the message (`"token_endpoint" in the authorization-server metadata at …`).
+ * @throws {DiscoveryError} `endpoint_downgrade`.
+ * @see https://www.rfc-editor.org/rfc/rfc9700#section-2.6 (TLS for all OAuth traffic)
+ * @see https://www.rfc-editor.org/rfc/rfc8252#section-8.3 (loopback is for a client on the same machine)
+ */
+export function checkNoDowngrade(endpoint: URL, namedBy: URL, what: string, value: string): void {
+  if (!isRemoteHttps(namedBy) || isRemoteHttps(endpoint)) return;
+  throw new DiscoveryError(
+    'endpoint_downgrade',
+    `${what} is ${show(value)}, an http or loopback URL named by ${show(namedBy.origin)}, which is https and ` +
+      'not loopback; a remote server may not aim requests at this machine or at plain http',
+  );
+}

@@ -294,6 +294,12 @@ extra_authorize_params = { prompt = "select_account consent" }
         source: 'config',
         detail: 'mcp_servers.gmail.oauth.client_secret_env_var',
       },
+      client_secret: { value: null, source: 'default', detail: 'none' },
+      authorization_server_issuer: {
+        value: null,
+        source: 'default',
+        detail: 'none: discovered from the server',
+      },
       registration: {
         value: 'auto',
         source: 'default',

@@ -208,8 +208,8 @@ function resolveOAuth(
       oauth.callbackUrl !== undefined
         ? r.config('callback_url', oauth.callbackUrl)
         : config.callbackUrl !== undefined
-        ? { value: config.callbackUrl, source: 'config', detail: 'mcp_oauth_callback_url' }
-        : { value: undefined, source: 'default', detail: 'http://127.0.0.1:PORT/callback/ID' },
+          ? { value: config.callbackUrl, source: 'config', detail: 'mcp_oauth_callback_url' }
+          : { value: undefined, source: 'default', detail: 'http://127.0.0.1:PORT/callback/ID' },
     resource:
       oauth.resource !== undefined
         ? {

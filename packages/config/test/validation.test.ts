@@ -187,7 +187,9 @@ test('an inline bearer token is refused with a pointer to the env var key', () =
 test('an inline client secret is accepted (Codex writes it), but not with client_secret_env_var or without client_id', () => {
   const config = parseConfig(http('', 'client_id = "c"\nclient_secret = "fake-s3cr3t"'));
   assert.equal((config.servers[0] as HttpServerConfig).oauth.clientSecret, 'fake-s3cr3t');
-  const both = onlyIssue(http('', 'client_id = "c"\nclient_secret = "fake-s3cr3t"\nclient_secret_env_var = "X"'));
+  const both = onlyIssue(
+    http('', 'client_id = "c"\nclient_secret = "fake-s3cr3t"\nclient_secret_env_var = "X"'),
+  );
   assert.equal(both.path, 'mcp_servers.gmail.oauth.client_secret');
   assert.equal(
     both.message,

@@ -53,6 +53,12 @@ export function renderDetails(details: ServerDetailsJson, style: Style): string 
     const auth =
       details.bearer_token_env_var === null ? 'OAuth' : `bearer token from $${details.bearer_token_env_var}`;
     rows.push(['auth', auth, '']);
+    if (details.auth !== null)
+      rows.push([
+        'codex auth',
+        details.auth,
+        'mcp_servers.NAME.auth: shown, not implemented (OAuth is used)',
+      ]);
     if (details.http_headers !== null)
       rows.push(['http_headers', Object.keys(details.http_headers).join(', '), 'values hidden']);
     if (details.env_http_headers !== null) {
@@ -105,6 +111,7 @@ export function renderDetails(details: ServerDetailsJson, style: Style): string 
       style.bold('OAuth (effective value, then where it comes from)'),
       ...all.slice(rows.length),
     );
-  if (oauth?.client_secret.value != null) lines.push('', style.dim(`note: ${inlineSecretNote(details.name)}`));
+  if (oauth?.client_secret.value != null)
+    lines.push('', style.dim(`note: ${inlineSecretNote(details.name)}`));
   return `${lines.join('\n')}\n`;
 }

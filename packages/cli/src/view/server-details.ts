@@ -28,6 +28,13 @@ export interface ServerDetailsJson {
   readonly env: Record<string, string> | null;
   readonly env_vars: readonly { readonly name: string; readonly source: string | null }[];
   readonly cwd: string | null;
+  /** Codex keys kept and shown; mcp-oauth does not act on them. */
+  readonly supports_parallel_tool_calls: boolean;
+  readonly default_tools_approval_mode: string | null;
+  readonly tools: Readonly<Record<string, { readonly approval_mode: string | null }>> | null;
+  readonly experimental_environment: string | null;
+  /** Codex's `auth` (e.g. `"ema_auth"`): shown, not implemented. */
+  readonly auth: string | null;
   readonly startup_timeout_ms: number | null;
   readonly tool_timeout_ms: number | null;
   readonly enabled_tools: readonly string[] | null;
@@ -141,6 +148,19 @@ export function serverDetails(
     env: redactValues(stdio?.env),
     env_vars: (stdio?.envVars ?? []).map((v) => ({ name: v.name, source: v.source ?? null })),
     cwd: stdio?.cwd ?? null,
+    supports_parallel_tool_calls: server.supportsParallelToolCalls,
+    default_tools_approval_mode: server.defaultToolsApprovalMode ?? null,
+    tools:
+      server.tools === undefined
+        ? null
+        : Object.fromEntries(
+            Object.entries(server.tools).map(([tool, c]) => [
+              tool,
+              { approval_mode: c.approvalMode ?? null },
+            ]),
+          ),
+    experimental_environment: server.experimentalEnvironment ?? null,
+    auth: server.auth ?? null,
     startup_timeout_ms: server.startupTimeoutMs ?? null,
     tool_timeout_ms: server.toolTimeoutMs ?? null,
     enabled_tools: server.enabledTools ?? null,

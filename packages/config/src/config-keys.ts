@@ -90,10 +90,10 @@ export const CONFIG_KEYS: readonly ConfigKeyInfo[] = Object.freeze([
   ),
   top(
     'mcp_oauth_callback_url',
-    'string (URL)',
+    'string (http loopback URL with port)',
     'http://127.0.0.1:PORT/callback/ID',
     'codex',
-    'Redirect URI to use instead of the default loopback one.',
+    'Exact redirect URI for every server (wins over `mcp_oauth_callback_port`); the login listens on its port and path.',
   ),
 
   server('command', 'string', 'none', 'Program to start: makes this a stdio server.', { transport: 'stdio' }),
@@ -183,6 +183,12 @@ export const CONFIG_KEYS: readonly ConfigKeyInfo[] = Object.freeze([
     'Where Codex starts the server (Codex, experimental).',
   ),
   server('name', 'string', 'none', 'Legacy display name, accepted and ignored (Codex).'),
+  server(
+    'auth',
+    'string (e.g. "ema_auth")',
+    'none',
+    'Codex enterprise-managed auth mode; accepted and shown, not implemented.',
+  ),
 
   oauth('client_id', 'string', 'none', 'Pre-registered OAuth client id.', { origin: 'codex' }),
   oauth(
@@ -200,9 +206,27 @@ export const CONFIG_KEYS: readonly ConfigKeyInfo[] = Object.freeze([
     'none',
     'Environment variable holding the client secret (confidential clients such as Google Desktop apps).',
   ),
-  oauth('client_secret', 'refused', 'none', 'Refused: an inline secret; use `client_secret_env_var`.', {
-    refused: true,
-  }),
+  oauth(
+    'client_secret',
+    'string',
+    'none',
+    'Inline client secret, as `codex mcp add --oauth-client-secret` writes it: used like `client_secret_env_var`, never printed; prefer the env var.',
+    { origin: 'codex' },
+  ),
+  oauth(
+    'callback_url',
+    'string (http loopback URL with port)',
+    '`mcp_oauth_callback_url`',
+    'Exact redirect URI for this server; the login listens on its port and path.',
+    { origin: 'codex' },
+  ),
+  oauth(
+    'authorization_server_issuer',
+    'string (URL)',
+    'none',
+    'Expected authorization server issuer (Codex); accepted and shown, not used yet.',
+    { origin: 'codex' },
+  ),
   oauth(
     'registration',
     '"auto" | "preregistered" | "cimd" | "dcr"',

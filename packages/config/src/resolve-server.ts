@@ -37,6 +37,10 @@ export interface ResolvedOAuth {
   readonly clientId: Sourced<string | undefined>;
   /** The environment variable's name only: the secret itself is read at use time and never kept here. */
   readonly clientSecretEnvVar: Sourced<string | undefined>;
+  /** Whether `oauth.client_secret` is written inline in the file (the value itself is on `server.oauth` only). */
+  readonly clientSecretInline: Sourced<boolean>;
+  /** Codex's `oauth.authorization_server_issuer`: shown, not used. */
+  readonly authorizationServerIssuer: Sourced<string | undefined>;
   readonly registration: Sourced<RegistrationMode>;
   readonly clientMetadataUrl: Sourced<string | undefined>;
   readonly callbackPort: Sourced<number | undefined>;
@@ -178,6 +182,14 @@ function resolveOAuth(
       undefined,
       'none: a public client without a secret',
     ),
+    clientSecretInline:
+      oauth.clientSecret !== undefined
+        ? r.config('client_secret', true)
+        : { value: false, source: 'default', detail: 'none' },
+    authorizationServerIssuer:
+      oauth.authorizationServerIssuer !== undefined
+        ? r.config('authorization_server_issuer', oauth.authorizationServerIssuer)
+        : { value: undefined, source: 'default', detail: 'none: discovered from the server' },
     registration: r.value(
       'registration',
       oauth.registration,
@@ -193,9 +205,11 @@ function resolveOAuth(
           ? { value: config.callbackPort, source: 'config', detail: 'mcp_oauth_callback_port' }
           : { value: undefined, source: 'default', detail: 'chosen by the OS at login' },
     callbackUrl:
-      config.callbackUrl !== undefined
-        ? { value: config.callbackUrl, source: 'config', detail: 'mcp_oauth_callback_url' }
-        : { value: undefined, source: 'default', detail: 'http://127.0.0.1:PORT/callback/ID' },
+      oauth.callbackUrl !== undefined
+        ? r.config('callback_url', oauth.callbackUrl)
+        : config.callbackUrl !== undefined
+          ? { value: config.callbackUrl, source: 'config', detail: 'mcp_oauth_callback_url' }
+          : { value: undefined, source: 'default', detail: 'http://127.0.0.1:PORT/callback/ID' },
     resource:
       oauth.resource !== undefined
         ? {

@@ -37,7 +37,13 @@ export interface ToolConfig {
 export interface OAuthConfig {
   readonly clientId?: string;
   readonly clientSecretEnvVar?: string;
+  /** `client_secret` written inline (Codex's `--oauth-client-secret`). Never print it. */
+  readonly clientSecret?: string;
   readonly callbackPort?: number;
+  /** `callback_url`: the exact redirect URI of this server's login. */
+  readonly callbackUrl?: string;
+  /** Codex's `authorization_server_issuer`: kept and shown, not used. */
+  readonly authorizationServerIssuer?: string;
   readonly registration?: RegistrationMode;
   readonly clientMetadataUrl?: string;
   readonly provider?: ProviderId;
@@ -67,6 +73,8 @@ export interface ServerCommon {
   readonly defaultToolsApprovalMode?: 'auto' | 'prompt' | 'approve';
   readonly tools?: Readonly<Record<string, ToolConfig>>;
   readonly experimentalEnvironment?: string;
+  /** Codex's `auth` (e.g. `"ema_auth"`): kept and shown, not implemented. */
+  readonly auth?: string;
   /** Server-level keys this version does not know (reported as warnings, otherwise ignored). */
   readonly unknownKeys: readonly string[];
 }

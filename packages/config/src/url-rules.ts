@@ -72,3 +72,34 @@ export function redactUri(value: string): string {
     return '<redacted>';
   }
 }
+
+/**
+ * Checks a configured redirect URI (`oauth.callback_url`, `mcp_oauth_callback_url`): the login listens on it, so it
+ * must be a loopback `http` URL with an explicit port. RFC 8252 §7.3: loopback redirects use `http` on the loopback
+ * interface; RFC 6749 §3.1.2: the redirection endpoint URI MUST NOT include a fragment component.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc8252#section-7.3
+ */
+export function checkCallbackUrl(value: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return `must be an absolute URL such as http://127.0.0.1:8976/oauth/callback, got ${JSON.stringify(value)}`;
+  }
+  const host = url.hostname.toLowerCase();
+  if (url.protocol !== 'http:')
+    return `must use http (the login listens on it locally), got ${JSON.stringify(value)}`;
+  if (host !== '127.0.0.1' && host !== 'localhost' && host !== '[::1]')
+    return `host must be 127.0.0.1, localhost or [::1] (the login listens on it), got ${JSON.stringify(value)}`;
+  // Without a port the URL means port 80, which needs privileges and is rarely what a registration says.
+  if (url.port === '')
+    return `must name its port explicitly (e.g. http://127.0.0.1:8976/oauth/callback), got ${JSON.stringify(value)}`;
+  if (url.username !== '' || url.password !== '') return 'must not contain a user name or password';
+  if (url.search !== '' || value.includes('?'))
+    return `must not contain a query ("?…"), got ${JSON.stringify(value)}`;
+  // RFC 6749 §3.1.2: the endpoint URI MUST NOT include a fragment component.
+  if (url.hash !== '' || value.includes('#'))
+    return `must not contain a fragment ("#…") (RFC 6749 §3.1.2), got ${JSON.stringify(value)}`;
+  return undefined;
+}

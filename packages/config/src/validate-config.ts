@@ -129,13 +129,7 @@ function checkOAuth(
   const server = `mcp_servers.${formatKey(name)}`;
   let valid = true;
   for (const [key, value] of Object.entries(table)) {
-    if (key === 'client_secret') {
-      out.error(
-        [...base, key],
-        `inline client secrets are not allowed: secrets never live in the config file; put it in an environment variable and set ${server}.oauth.client_secret_env_var = "VAR_NAME"`,
-      );
-      valid = false;
-    } else if (!OAUTH_KEYS.has(key)) {
+    if (!OAUTH_KEYS.has(key)) {
       // Unknown keys in the oauth table are errors: a typo must never silently do nothing.
       const guess = closestKey(key, suggestible(OAUTH_KEYS));
       const hint =
@@ -172,6 +166,18 @@ function checkOAuth(
   if (table.registration === 'cimd' && table.client_metadata_url === undefined) {
     out.error([...base, 'registration'], `"cimd" needs ${server}.oauth.client_metadata_url`);
   }
+  if (table.client_secret !== undefined && table.client_secret_env_var !== undefined) {
+    out.error(
+      [...base, 'client_secret'],
+      `set either ${server}.oauth.client_secret (inline) or ${server}.oauth.client_secret_env_var, not both`,
+    );
+  }
+  if (table.client_secret !== undefined && table.client_id === undefined) {
+    out.error(
+      [...base, 'client_secret'],
+      `needs ${server}.oauth.client_id: a client secret belongs to a pre-registered client`,
+    );
+  }
   if (table.client_secret_env_var !== undefined && table.client_id === undefined) {
     out.error(
       [...base, 'client_secret_env_var'],
@@ -183,7 +189,10 @@ function checkOAuth(
   return {
     clientId: table.client_id as string | undefined,
     clientSecretEnvVar: table.client_secret_env_var as string | undefined,
+    clientSecret: table.client_secret as string | undefined,
     callbackPort: table.callback_port as number | undefined,
+    callbackUrl: table.callback_url as string | undefined,
+    authorizationServerIssuer: table.authorization_server_issuer as string | undefined,
     registration: table.registration as RegistrationMode | undefined,
     clientMetadataUrl: table.client_metadata_url as string | undefined,
     provider: table.provider as ProviderId | undefined,
@@ -222,9 +231,7 @@ function checkServerKeys(
       if (OAUTH_KEYS.has(key)) {
         out.error(
           [...base, key],
-          key === 'client_secret'
-            ? `inline client secrets are not allowed; put it in an environment variable and set ${server}.oauth.client_secret_env_var = "VAR_NAME"`
-            : `belongs in the oauth table: write it under [${server}.oauth] (${server}.oauth.${key})`,
+          `belongs in the oauth table: write it under [${server}.oauth] (${server}.oauth.${key})`,
         );
         valid = false;
         continue;
@@ -292,6 +299,7 @@ function commonOf(name: string, table: Table): ServerCommon {
             ]),
           ),
     experimentalEnvironment: table.experimental_environment as string | undefined,
+    auth: table.auth as string | undefined,
     unknownKeys: Object.keys(table).filter((key) => !SERVER_KEYS.has(key) && !OAUTH_KEYS.has(key)),
   });
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { checkAbsoluteUri, checkHttpsUrl, checkResourceUri } from './url-rules.js';
+import { checkAbsoluteUri, checkCallbackUrl, checkHttpsUrl, checkResourceUri } from './url-rules.js';
 
 // Per-key value schemas (zod). Cross-key rules (transport, reserved params, conflicts) live in parse-config.ts.
 
@@ -44,7 +44,7 @@ export const TOP_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
   mcp_oauth_credentials_store: oneOf(['auto', 'keyring', 'file', 'keyv'] as const),
   mcp_oauth_keyv_url: withCheck(checkAbsoluteUri),
   mcp_oauth_callback_port: port(),
-  mcp_oauth_callback_url: withCheck(checkHttpsUrl),
+  mcp_oauth_callback_url: withCheck(checkCallbackUrl),
 };
 
 /** Schemas of `[mcp_servers.NAME]` keys (except `oauth` and the refused `bearer_token`). */
@@ -82,12 +82,16 @@ export const SERVER_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
   }),
   experimental_environment: text(),
   name: z.string({ error: 'must be a string' }),
+  auth: text(),
 };
 
-/** Schemas of `[mcp_servers.NAME.oauth]` keys (except the refused `client_secret`). */
+/** Schemas of `[mcp_servers.NAME.oauth]` keys. */
 export const OAUTH_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
   client_id: text(),
+  client_secret: text(),
   client_secret_env_var: envVarName(),
+  callback_url: withCheck(checkCallbackUrl),
+  authorization_server_issuer: withCheck(checkHttpsUrl),
   callback_port: port(),
   registration: oneOf(['auto', 'preregistered', 'cimd', 'dcr'] as const),
   client_metadata_url: withCheck(checkHttpsUrl),

@@ -177,15 +177,52 @@ test('server names are [A-Za-z0-9_-]+', () => {
   assert.equal(issue.message, 'server names may contain only letters, digits, "_" and "-", got "my server"');
 });
 
-test('an inline bearer token or client secret is refused with a pointer to the env var keys', () => {
+test('an inline bearer token is refused with a pointer to the env var key', () => {
   const bearer = onlyIssue(http('bearer_token = "ghp_123"'));
   assert.equal(bearer.path, 'mcp_servers.gmail.bearer_token');
   assert.match(bearer.message, /not allowed .*set mcp_servers\.gmail\.bearer_token_env_var = "VAR_NAME"$/);
   assert.doesNotMatch(bearer.message, /ghp_123/);
-  const secret = onlyIssue(http('', 'client_id = "c"\nclient_secret = "s3cr3t"'));
-  assert.equal(secret.path, 'mcp_servers.gmail.oauth.client_secret');
-  assert.match(secret.message, /set mcp_servers\.gmail\.oauth\.client_secret_env_var = "VAR_NAME"$/);
-  assert.doesNotMatch(secret.message, /s3cr3t/);
+});
+
+test('an inline client secret is accepted (Codex writes it), but not with client_secret_env_var or without client_id', () => {
+  const config = parseConfig(http('', 'client_id = "c"\nclient_secret = "fake-s3cr3t"'));
+  assert.equal((config.servers[0] as HttpServerConfig).oauth.clientSecret, 'fake-s3cr3t');
+  const both = onlyIssue(
+    http('', 'client_id = "c"\nclient_secret = "fake-s3cr3t"\nclient_secret_env_var = "X"'),
+  );
+  assert.equal(both.path, 'mcp_servers.gmail.oauth.client_secret');
+  assert.equal(
+    both.message,
+    'set either mcp_servers.gmail.oauth.client_secret (inline) or mcp_servers.gmail.oauth.client_secret_env_var, not both',
+  );
+  const alone = onlyIssue(http('', 'client_secret = "fake-s3cr3t"'));
+  assert.match(alone.message, /^needs mcp_servers\.gmail\.oauth\.client_id/);
+  assert.doesNotMatch(both.message + alone.message, /fake-s3cr3t/);
+});
+
+test('callback URLs must be http loopback URLs with an explicit port and no query, fragment or user', () => {
+  for (const url of ['http://127.0.0.1:8976/oauth/cb', 'http://localhost:1/', 'http://[::1]:65535/x/y']) {
+    const config = parseConfig(`mcp_oauth_callback_url = "${url}"\n${http('', `callback_url = "${url}"`)}`);
+    assert.equal(config.callbackUrl, url);
+    assert.equal((config.servers[0] as HttpServerConfig).oauth.callbackUrl, url);
+  }
+  const cases: [string, RegExp][] = [
+    ['https://127.0.0.1:8976/cb', /^must use http /],
+    ['http://127.0.0.2:8976/cb', /^host must be 127\.0\.0\.1, localhost or \[::1\]/],
+    ['http://example.com:8976/cb', /^host must be/],
+    ['http://127.0.0.1/cb', /^must name its port explicitly/],
+    ['http://127.0.0.1:8976/cb?x=1', /^must not contain a query/],
+    ['http://127.0.0.1:8976/cb#f', /^must not contain a fragment/],
+    ['http://u:p@127.0.0.1:8976/cb', /^must not contain a user name or password$/],
+    ['/cb', /^must be an absolute URL/],
+  ];
+  for (const [url, message] of cases) {
+    const perServer = onlyIssue(http('', `callback_url = "${url}"`));
+    assert.equal(perServer.path, 'mcp_servers.gmail.oauth.callback_url', url);
+    assert.match(perServer.message, message, url);
+    const top = onlyIssue(`mcp_oauth_callback_url = "${url}"\n`);
+    assert.equal(top.path, 'mcp_oauth_callback_url', url);
+  }
 });
 
 test('unknown keys in the oauth table are errors, with a suggestion', () => {

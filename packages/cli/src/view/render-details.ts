@@ -1,5 +1,5 @@
 import type { Style } from '../style.js';
-import type { ServerDetailsJson, SourcedJson } from './server-details.js';
+import { inlineSecretNote, type ServerDetailsJson, type SourcedJson } from './server-details.js';
 import { renderColumns } from './table.js';
 
 type Row = [label: string, value: string, source: string];
@@ -53,6 +53,12 @@ export function renderDetails(details: ServerDetailsJson, style: Style): string 
     const auth =
       details.bearer_token_env_var === null ? 'OAuth' : `bearer token from $${details.bearer_token_env_var}`;
     rows.push(['auth', auth, '']);
+    if (details.auth !== null)
+      rows.push([
+        'codex auth',
+        details.auth,
+        'mcp_servers.NAME.auth: shown, not implemented (OAuth is used)',
+      ]);
     if (details.http_headers !== null)
       rows.push(['http_headers', Object.keys(details.http_headers).join(', '), 'values hidden']);
     if (details.env_http_headers !== null) {
@@ -69,6 +75,8 @@ export function renderDetails(details: ServerDetailsJson, style: Style): string 
       sourcedRow('provider', oauth.provider),
       sourcedRow('client_id', oauth.client_id),
       sourcedRow('client_secret_env_var', oauth.client_secret_env_var),
+      sourcedRow('client_secret', oauth.client_secret),
+      sourcedRow('authorization_server_issuer', oauth.authorization_server_issuer),
       sourcedRow('registration', oauth.registration),
       sourcedRow('client_metadata_url', oauth.client_metadata_url),
       sourcedRow('callback_port', oauth.callback_port),
@@ -103,5 +111,7 @@ export function renderDetails(details: ServerDetailsJson, style: Style): string 
       style.bold('OAuth (effective value, then where it comes from)'),
       ...all.slice(rows.length),
     );
+  if (oauth?.client_secret.value != null)
+    lines.push('', style.dim(`note: ${inlineSecretNote(details.name)}`));
   return `${lines.join('\n')}\n`;
 }

@@ -28,6 +28,13 @@ export interface ServerDetailsJson {
   readonly env: Record<string, string> | null;
   readonly env_vars: readonly { readonly name: string; readonly source: string | null }[];
   readonly cwd: string | null;
+  /** Codex keys kept and shown; mcp-oauth does not act on them. */
+  readonly supports_parallel_tool_calls: boolean;
+  readonly default_tools_approval_mode: string | null;
+  readonly tools: Readonly<Record<string, { readonly approval_mode: string | null }>> | null;
+  readonly experimental_environment: string | null;
+  /** Codex's `auth` (e.g. `"ema_auth"`): shown, not implemented. */
+  readonly auth: string | null;
   readonly startup_timeout_ms: number | null;
   readonly tool_timeout_ms: number | null;
   readonly enabled_tools: readonly string[] | null;
@@ -42,6 +49,9 @@ export interface OAuthDetailsJson {
   readonly provider: SourcedJson<string>;
   readonly client_id: SourcedJson<string | null>;
   readonly client_secret_env_var: SourcedJson<string | null>;
+  /** `"(inline, hidden)"` when `oauth.client_secret` is written in the file; the secret itself is never shown. */
+  readonly client_secret: SourcedJson<string | null>;
+  readonly authorization_server_issuer: SourcedJson<string | null>;
   readonly registration: SourcedJson<string>;
   readonly client_metadata_url: SourcedJson<string | null>;
   readonly callback_port: SourcedJson<number | null>;
@@ -75,6 +85,17 @@ function sourcedTable(table: Readonly<Record<string, Sourced<string>>>): Record<
   return Object.fromEntries(Object.entries(table).map(([key, value]) => [key, sourced(value, String)]));
 }
 
+/** What `get` shows for an inline `oauth.client_secret`: that it is set, never its value. */
+export const INLINE_SECRET = '(inline, hidden)';
+
+/** The note shown with an inline client secret: where it sits and how to move it out of the file. */
+export function inlineSecretNote(server: string): string {
+  return (
+    `mcp_servers.${server}.oauth.client_secret sits in plain text in the config file: move it to an environment ` +
+    `variable, set mcp_servers.${server}.oauth.client_secret_env_var = "VAR_NAME" and delete client_secret`
+  );
+}
+
 function oauthJson(resolved: ResolvedServer): OAuthDetailsJson | null {
   const oauth = resolved.oauth;
   if (oauth === undefined) return null;
@@ -82,6 +103,8 @@ function oauthJson(resolved: ResolvedServer): OAuthDetailsJson | null {
     provider: { value: oauth.provider.id, source: oauth.provider.source, detail: oauth.provider.reason },
     client_id: sourced(oauth.clientId, orNull),
     client_secret_env_var: sourced(oauth.clientSecretEnvVar, orNull),
+    client_secret: sourced(oauth.clientSecretInline, (inline) => (inline ? INLINE_SECRET : null)),
+    authorization_server_issuer: sourced(oauth.authorizationServerIssuer, orNull),
     registration: sourced(oauth.registration, String),
     client_metadata_url: sourced(oauth.clientMetadataUrl, orNull),
     callback_port: sourced(oauth.callbackPort, orNull),
@@ -125,6 +148,19 @@ export function serverDetails(
     env: redactValues(stdio?.env),
     env_vars: (stdio?.envVars ?? []).map((v) => ({ name: v.name, source: v.source ?? null })),
     cwd: stdio?.cwd ?? null,
+    supports_parallel_tool_calls: server.supportsParallelToolCalls,
+    default_tools_approval_mode: server.defaultToolsApprovalMode ?? null,
+    tools:
+      server.tools === undefined
+        ? null
+        : Object.fromEntries(
+            Object.entries(server.tools).map(([tool, c]) => [
+              tool,
+              { approval_mode: c.approvalMode ?? null },
+            ]),
+          ),
+    experimental_environment: server.experimentalEnvironment ?? null,
+    auth: server.auth ?? null,
     startup_timeout_ms: server.startupTimeoutMs ?? null,
     tool_timeout_ms: server.toolTimeoutMs ?? null,
     enabled_tools: server.enabledTools ?? null,

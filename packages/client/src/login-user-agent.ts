@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline';
-import { isLoopbackHost } from '@mcp-oauth/http';
 import type { Readable, Writable } from 'node:stream';
+import { isLoopbackHost } from '@mcp-oauth/http';
 import { ClientError } from './client-error.js';
 import { openBrowser } from './open-browser.js';
 

@@ -24,7 +24,7 @@ import { DEFAULT_CALLBACK_TIMEOUT_MS, startCallbackServer } from './callback-ser
 import { ClientError } from './client-error.js';
 import type { Logger, SecretRedactor } from './logger.js';
 import type { LoginUserAgent } from './login-user-agent.js';
-import { discoveryPolicy, type ServerContext, serverContext } from './server-context.js';
+import { discoveryPolicy, preRegisteredSecret, type ServerContext, serverContext } from './server-context.js';
 
 /** What a login needs from the client it runs in. */
 export interface LoginDeps {
@@ -163,7 +163,7 @@ async function register(
 ): Promise<ClientRegistration> {
   const clientId = ctx.oauth.clientId.value;
   const secretVar = ctx.oauth.clientSecretEnvVar.value;
-  const clientSecret = secretVar === undefined ? undefined : deps.env[secretVar];
+  const clientSecret = preRegisteredSecret(ctx, deps.env);
   if (secretVar !== undefined && !clientSecret) {
     throw new ClientError(
       'config',

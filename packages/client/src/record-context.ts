@@ -3,7 +3,7 @@ import type { McpOAuthConfig } from '@mcp-oauth/config';
 import type { Discovery } from '@mcp-oauth/discovery';
 import type { CredentialRecord } from '@mcp-oauth/token-store';
 import { ClientError } from './client-error.js';
-import { discoveryPolicy, type ServerContext, serverContext } from './server-context.js';
+import { discoveryPolicy, preRegisteredSecret, type ServerContext, serverContext } from './server-context.js';
 
 /** What a stored credential needs to talk to its AS again (refresh, revocation). */
 export interface RecordContext {
@@ -36,12 +36,9 @@ export async function recordContext(
         `not ${JSON.stringify(record.issuer)} that issued the stored tokens: run \`mcp-oauth login ${record.server_name}\``,
     );
   }
-  const secretVar = ctx.oauth.clientSecretEnvVar.value;
   const secret =
     record.client.registration === 'pre_registered'
-      ? secretVar === undefined
-        ? undefined
-        : deps.env[secretVar]
+      ? preRegisteredSecret(ctx, deps.env)
       : (record.client.client_secret ?? undefined);
   return {
     ctx,

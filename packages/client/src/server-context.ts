@@ -54,3 +54,17 @@ export function discoveryPolicy(config: McpOAuthConfig, name: string): IssuerPol
     };
   };
 }
+
+/**
+ * The pre-registered client's secret: `oauth.client_secret` written inline (Codex 0.171 writes it), else the value
+ * of the variable `oauth.client_secret_env_var` names (config validation refuses both at once). `undefined`: a
+ * public client, or the variable is unset (the login says so).
+ */
+export function preRegisteredSecret(
+  ctx: ServerContext,
+  env: Readonly<Record<string, string | undefined>>,
+): string | undefined {
+  if (ctx.server.oauth.clientSecret !== undefined) return ctx.server.oauth.clientSecret;
+  const secretVar = ctx.oauth.clientSecretEnvVar.value;
+  return secretVar === undefined ? undefined : env[secretVar];
+}

@@ -131,4 +131,25 @@ ${oauthExtra}
         .some((e) => paramValues(e, 'grant_type')[0] === 'refresh_token'),
     );
   });
+  test('Codex 0.171 inline oauth.client_secret: the code exchange and the refresh authenticate with it', async () => {
+    const toml = googleToml('provider = "google"')
+      .replace(
+        'client_secret_env_var = "GOOGLE_SECRET"',
+        `client_secret = "${DEFAULT_GOOGLE_CLIENT.client_secret}"`,
+      )
+      .replace('URL', world.googleMcp.url);
+    const c = client(toml, {});
+    const mark = world.log.mark();
+    const result = await c.login('gmail', { userAgent: testbedAgent });
+    assert.equal(result.refreshTokenIssued, true);
+    await new Promise((r) => setTimeout(r, 2100));
+    const who = await whoami(c, 'gmail');
+    assert.deepEqual(who.aud, [DEFAULT_GOOGLE_CLIENT.client_id]);
+    assert.ok(
+      world.log
+        .entries({ server: 'google', endpoint: 'token', after: mark })
+        .some((e) => paramValues(e, 'grant_type')[0] === 'refresh_token'),
+      'refreshed with the inline secret',
+    );
+  });
 });

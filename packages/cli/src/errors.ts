@@ -53,6 +53,7 @@ const CLIENT_EXIT: Readonly<Record<ClientError['code'], ExitCode>> = {
   needs_login: EXIT.needsLogin,
   not_logged_in: EXIT.needsLogin,
   insufficient_scope: EXIT.needsLogin,
+  invalid_challenge_scope: EXIT.server,
   step_up_exhausted: EXIT.server,
   unsafe_url: EXIT.server,
   callback_timeout: EXIT.loginIncomplete,

@@ -1,4 +1,5 @@
 import { stepUpScopes } from '@mcp-oauth/authorize';
+import { suggestCommand } from '@mcp-oauth/config';
 import { parseBearerChallenge } from '@mcp-oauth/discovery';
 import { isRefreshError, type Refresher } from '@mcp-oauth/refresh';
 import type { CredentialKey, CredentialRecord } from '@mcp-oauth/token-store';
@@ -52,6 +53,25 @@ function challengeOf(res: Response): ReturnType<typeof parseBearerChallenge> | u
   }
 }
 
+/** RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E ). */
+const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
+
+/**
+ * The scopes a challenge names, refused when one is not a scope-token: it would go into a request to the
+ * authorization server and into a suggested command (SPEC-NOTES §6).
+ */
+function challengedScopes(serverName: string, scope: string | undefined): string[] {
+  const scopes = scope?.split(' ').filter(Boolean) ?? [];
+  const bad = scopes.find((s) => !SCOPE_TOKEN.test(s));
+  if (bad !== undefined) {
+    throw new ClientError(
+      'invalid_challenge_scope',
+      `${JSON.stringify(serverName)} asked for a scope that is not an RFC 6749 scope-token: ${JSON.stringify(bad)}`,
+    );
+  }
+  return scopes;
+}
+
 /**
  * A fetch that authorizes every request to one MCP server: the bearer token from the refresher (refreshed first
  * when it is about to expire), then on 401 one refresh and one retry, and on 403 `insufficient_scope` a step-up
@@ -69,7 +89,7 @@ export function createAuthorizedFetch(options: AuthorizedFetchOptions): FetchLik
   const loginCommand =
     options.loginCommand ??
     ((name: string, scopes?: readonly string[]) =>
-      `mcp-oauth login ${name}${scopes?.length ? ` --scopes ${scopes.join(',')}` : ''}`);
+      suggestCommand(['login', name, ...(scopes?.length ? ['--scopes', scopes.join(',')] : [])]));
 
   /** Sends with the bearer token of `record`; without one (no credential yet), the server's 401 starts a login. */
   const send = (url: string | URL, init: RequestInit | undefined, record: CredentialRecord | undefined) => {
@@ -176,7 +196,7 @@ export function createAuthorizedFetch(options: AuthorizedFetchOptions): FetchLik
       if (challenge?.error !== 'insufficient_scope') return res;
       await res.body?.cancel();
       const holding = held?.record.scopes ?? [];
-      const wanted = stepUpScopes(holding, challenge.scope?.split(' ').filter(Boolean) ?? []);
+      const wanted = stepUpScopes(holding, challengedScopes(options.serverName, challenge.scope));
       const missing = wanted.filter((s) => !holding.includes(s));
       if (!options.stepUp) {
         throw new ClientError(

@@ -7,6 +7,8 @@
  * - `browser_failed`: the system browser could not be started.
  * - `needs_login` / `not_logged_in`: the server's credentials cannot be used without a login.
  * - `insufficient_scope`: the server wants more scopes and interaction is not allowed.
+ * - `invalid_challenge_scope`: a server's `insufficient_scope` challenge names a scope that is not an RFC 6749
+ *   scope-token (a control character, space, `"` or `\\`); it is neither sent nor suggested.
  * - `step_up_exhausted`: the server kept asking for scopes after the allowed re-authorizations.
  * - `server_unsupported`: the server does not use OAuth (or is not an HTTP server).
  * - `config`: the server is not configured for this operation.
@@ -21,6 +23,7 @@ export type ClientErrorCode =
   | 'needs_login'
   | 'not_logged_in'
   | 'insufficient_scope'
+  | 'invalid_challenge_scope'
   | 'step_up_exhausted'
   | 'server_unsupported'
   | 'config';

@@ -16,6 +16,7 @@ import {
   extraTokenParamsFor,
   type McpOAuthConfig,
   type ResolvedProvider,
+  suggestCommand,
 } from '@mcp-oauth/config';
 import type { Discovery, DiscoveryResult, WwwAuthenticateInput } from '@mcp-oauth/discovery';
 import type { HttpClient } from '@mcp-oauth/http';
@@ -248,7 +249,7 @@ async function exchange(
       await deps.registrations.delete(found.issuer);
       throw new ClientError(
         'needs_login',
-        `the authorization server no longer knows this client (invalid_client); its registration was reset: run \`mcp-oauth login ${ctx.name}\` again`,
+        `the authorization server no longer knows this client (invalid_client); its registration was reset: run \`${suggestCommand(['login', ctx.name])}\` again`,
         { cause: error },
       );
     }

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { memoryRegistrationCache, type RegistrationCache } from '@mcp-oauth/authorize';
 import type { McpOAuthConfig, ResolvedProvider } from '@mcp-oauth/config';
+import { suggestCommand } from '@mcp-oauth/config';
 import { createDiscovery, type Discovery, type DiscoveryCacheStore } from '@mcp-oauth/discovery';
 import { createHttpClient, type HttpClient } from '@mcp-oauth/http';
 import { nextRefreshAt, Refresher, type RefresherEvent, type RefreshGrant } from '@mcp-oauth/refresh';
@@ -198,7 +199,12 @@ export class McpOAuthClient {
       ttlMs: options.protocolEraTtlMs ?? DEFAULT_ERA_TTL_MS,
       now: this.#now,
     });
-    this.refresher = new Refresher({ store: this.store, grant: this.#grant(), now: this.#now });
+    this.refresher = new Refresher({
+      store: this.store,
+      grant: this.#grant(),
+      now: this.#now,
+      loginCommand: (name) => suggestCommand(['login', name]),
+    });
     this.refresher.on((event: RefresherEvent) =>
       this.#logger.debug(`refresh: ${event.type}`, { server: event.key.serverName }),
     );
@@ -278,7 +284,7 @@ export class McpOAuthClient {
     if (!found) {
       throw new ClientError(
         'not_logged_in',
-        `${JSON.stringify(name)} is not logged in: run \`mcp-oauth login ${name}\``,
+        `${JSON.stringify(name)} is not logged in: run \`${suggestCommand(['login', name])}\``,
       );
     }
     return found.key;

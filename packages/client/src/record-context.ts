@@ -1,5 +1,6 @@
 import type { AuthorizationServerMetadata, OAuthClient } from '@mcp-oauth/authorize';
 import type { McpOAuthConfig } from '@mcp-oauth/config';
+import { suggestCommand } from '@mcp-oauth/config';
 import type { Discovery } from '@mcp-oauth/discovery';
 import type { CredentialRecord } from '@mcp-oauth/token-store';
 import { ClientError } from './client-error.js';
@@ -33,7 +34,7 @@ export async function recordContext(
     throw new ClientError(
       'needs_login',
       `${JSON.stringify(record.server_name)} now uses the authorization server ${JSON.stringify(found.issuer)}, ` +
-        `not ${JSON.stringify(record.issuer)} that issued the stored tokens: run \`mcp-oauth login ${record.server_name}\``,
+        `not ${JSON.stringify(record.issuer)} that issued the stored tokens: run \`${suggestCommand(['login', record.server_name])}\``,
     );
   }
   const secret =

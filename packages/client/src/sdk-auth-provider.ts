@@ -1,3 +1,4 @@
+import { suggestCommand } from '@mcp-oauth/config';
 import type { OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
 import type {
   OAuthClientInformationMixed,
@@ -95,7 +96,7 @@ export function createSdkAuthProvider(
       if (!options.userAgent) {
         throw new ClientError(
           'needs_login',
-          `${JSON.stringify(name)} needs a login: run \`mcp-oauth login ${name}\``,
+          `${JSON.stringify(name)} needs a login: run \`${suggestCommand(['login', name])}\``,
         );
       }
       await client.login(name, { userAgent: options.userAgent });

@@ -37,6 +37,7 @@ export {
   type Sourced,
   type ValueSource,
 } from './resolve-server.js';
+export { quoteArgForShell, suggestCommand } from './shell-quote.js';
 export type {
   CredentialsStoreMode,
   EnvVarRef,

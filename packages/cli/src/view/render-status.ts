@@ -1,3 +1,4 @@
+import { suggestCommand } from '@mcp-oauth/config';
 import type { Style } from '../style.js';
 import type { ServerStatusJson, StatusJson } from './server-status.js';
 import { renderColumns } from './table.js';
@@ -26,7 +27,7 @@ function rows(server: ServerStatusJson, now: number): string[][] {
   const out: string[][] = [['url', server.url ?? '-']];
   if (server.state === 'bearer_token') return out;
   if (server.state === 'not_logged_in') {
-    out.push(['login', `mcp-oauth login ${server.name}`]);
+    out.push(['login', suggestCommand(['login', server.name])]);
   } else {
     out.push(
       ['issuer', server.issuer ?? '-'],
@@ -37,7 +38,10 @@ function rows(server: ServerStatusJson, now: number): string[][] {
       ['next refresh', when(server.next_refresh_at, now)],
     );
     if (server.needs_login_reason !== null)
-      out.push(['login needed', `${server.needs_login_reason}: run mcp-oauth login ${server.name}`]);
+      out.push([
+        'login needed',
+        `${server.needs_login_reason}: run ${suggestCommand(['login', server.name])}`,
+      ]);
     out.push(['registration', server.registration ?? '-']);
   }
   if (server.provider !== null)

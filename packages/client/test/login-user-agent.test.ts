@@ -72,7 +72,12 @@ test('headless: follows redirects to the redirect URI and delivers it; a page st
 
 test('headless (issue 17, defect 3): a remote AS redirecting to loopback or http is not followed', async () => {
   const requested: string[] = [];
-  for (const location of ['http://127.0.0.1:6379/x', 'https://localhost/x', 'http://evil.example/x', 'file:///etc/passwd']) {
+  for (const location of [
+    'http://127.0.0.1:6379/x',
+    'https://localhost/x',
+    'http://evil.example/x',
+    'file:///etc/passwd',
+  ]) {
     const fakeFetch = (async (url: URL) => {
       requested.push(url.href);
       return new Response(null, { status: 302, headers: { location } });
@@ -92,11 +97,18 @@ test('headless: a loopback AS may redirect over loopback http', async () => {
       status: 302,
       headers: { location: 'http://localhost:9000/consent' },
     }),
-    'http://localhost:9000/consent': new Response(null, { status: 302, headers: { location: `${REDIRECT}?code=c` } }),
+    'http://localhost:9000/consent': new Response(null, {
+      status: 302,
+      headers: { location: `${REDIRECT}?code=c` },
+    }),
   };
   const fakeFetch = (async (url: URL) => hops[url.href] ?? new Response('', { status: 200 })) as typeof fetch;
   const delivered: URL[] = [];
-  const ctx = { redirectUri: REDIRECT, deliver: (u: URL) => delivered.push(u), signal: new AbortController().signal };
+  const ctx = {
+    redirectUri: REDIRECT,
+    deliver: (u: URL) => delivered.push(u),
+    signal: new AbortController().signal,
+  };
   await headlessUserAgent(fakeFetch)(new URL('http://127.0.0.1:9000/authorize'), ctx);
   assert.equal(delivered[0]?.href, `${REDIRECT}?code=c`);
 });

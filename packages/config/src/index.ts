@@ -38,6 +38,11 @@ export {
   type ValueSource,
 } from './resolve-server.js';
 export { quoteArgForShell, suggestCommand } from './shell-quote.js';
+export {
+  DEFAULT_TERMINAL_TEXT_LIMIT,
+  escapeForTerminal,
+  type TerminalTextOptions,
+} from './terminal-text.js';
 export type {
   CredentialsStoreMode,
   EnvVarRef,

@@ -13,6 +13,15 @@ export {
 } from './authorize-error.js';
 export { type AuthorizationUrlInput, buildAuthorizationUrl } from './build-authorization-url.js';
 export {
+  assertionAlgsSupported,
+  buildClientAssertion,
+  type ClientAssertionKey,
+  type ClientAssertionOptions,
+  JWT_BEARER_ASSERTION_TYPE,
+  MAX_ASSERTION_LIFETIME_SECONDS,
+} from './client-assertion.js';
+export {
+  authenticateClient,
   CLIENT_AUTH_METHODS,
   type ClientAuthentication,
   type ClientAuthMethod,
@@ -20,6 +29,13 @@ export {
   type OAuthClient,
   selectClientAuthMethod,
 } from './client-authentication.js';
+export {
+  type ClientCredentialsGrant,
+  clientCredentialsGrantRequest,
+  processClientCredentialsResponse,
+  type RequestClientCredentialsOptions,
+  requestClientCredentialsToken,
+} from './client-credentials-grant.js';
 export {
   type ClientRegistration,
   memoryRegistrationCache,

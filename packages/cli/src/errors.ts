@@ -61,6 +61,13 @@ const CLIENT_EXIT: Readonly<Record<ClientError['code'], ExitCode>> = {
   browser_failed: EXIT.loginIncomplete,
   invalid_paste: EXIT.loginIncomplete,
   login_cancelled: EXIT.cancelled,
+  client_secret_unset: EXIT.config,
+  private_key_unset: EXIT.config,
+  private_key_unreadable: EXIT.config,
+  private_key_invalid: EXIT.config,
+  grant_not_supported: EXIT.config,
+  invalid_client: EXIT.server,
+  unauthorized_client: EXIT.server,
 };
 
 /** A `fetch` that could not reach its server (undici's `TypeError: fetch failed`). */

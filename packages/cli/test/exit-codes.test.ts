@@ -43,6 +43,13 @@ test('client errors: config 3, login needed 4, server 5, login not completed 6, 
     browser_failed: 6,
     invalid_paste: 6,
     login_cancelled: 130,
+    client_secret_unset: 3,
+    private_key_unset: 3,
+    private_key_unreadable: 3,
+    private_key_invalid: 3,
+    grant_not_supported: 3,
+    invalid_client: 5,
+    unauthorized_client: 5,
   };
   for (const [code, exit] of Object.entries(expected)) {
     assert.equal(exitCodeFor(new ClientError(code as ClientErrorCode, 'x')), exit, code);

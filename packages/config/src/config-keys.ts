@@ -190,6 +190,12 @@ export const CONFIG_KEYS: readonly ConfigKeyInfo[] = Object.freeze([
     'Codex enterprise-managed auth mode; accepted and shown, not implemented.',
   ),
 
+  oauth(
+    'grant',
+    '"authorization_code" | "client_credentials"',
+    '"authorization_code"',
+    'How tokens are obtained: a browser login, or the client-credentials grant (machine clients; no login step).',
+  ),
   oauth('client_id', 'string', 'none', 'Pre-registered OAuth client id.', { origin: 'codex' }),
   oauth(
     'callback_port',
@@ -270,6 +276,25 @@ export const CONFIG_KEYS: readonly ConfigKeyInfo[] = Object.freeze([
     'false',
     'Escape hatch: accept AS metadata whose `issuer` differs from the discovery URL (Entra `/common`).',
   ),
+  oauth(
+    'private_key_file',
+    'string (path)',
+    'none',
+    '`private_key_jwt` key file (PEM or JWK; relative to the config file), for `grant = "client_credentials"`.',
+  ),
+  oauth(
+    'private_key_env_var',
+    'string (env var name)',
+    'none',
+    'Environment variable holding the `private_key_jwt` key itself (PEM or JWK JSON).',
+  ),
+  oauth(
+    'client_assertion_alg',
+    '"ES256" | "RS256" | "PS256" | "EdDSA" | … (asymmetric JWS)',
+    "the key's",
+    'Signing algorithm of the client assertions; must be one the AS lists.',
+  ),
+  oauth('client_assertion_kid', 'string', "the JWK's `kid`", '`kid` header of the client assertions.'),
 ]);
 
 /** The keys of one table, by name. */

@@ -37,25 +37,29 @@ export {
   type Sourced,
   type ValueSource,
 } from './resolve-server.js';
+export { formatKey, formatKeyPath } from './key-path.js';
 export { quoteArgForShell, suggestCommand } from './shell-quote.js';
 export {
   DEFAULT_TERMINAL_TEXT_LIMIT,
   escapeForTerminal,
   type TerminalTextOptions,
 } from './terminal-text.js';
-export type {
-  CredentialsStoreMode,
-  EnvVarRef,
-  HttpServerConfig,
-  McpOAuthConfig,
-  OAuthConfig,
-  ProviderId,
-  RegistrationMode,
-  ResourcePolicy,
-  ServerCommon,
-  ServerConfig,
-  StdioServerConfig,
-  ToolConfig,
+export {
+  CLIENT_ASSERTION_ALGS,
+  type ClientAssertionAlg,
+  type CredentialsStoreMode,
+  type EnvVarRef,
+  type HttpServerConfig,
+  type McpOAuthConfig,
+  type OAuthConfig,
+  type OAuthGrant,
+  type ProviderId,
+  type RegistrationMode,
+  type ResourcePolicy,
+  type ServerCommon,
+  type ServerConfig,
+  type StdioServerConfig,
+  type ToolConfig,
 } from './types.js';
 export { checkHttpsUrl, checkResourceUri, isLoopbackHost, redactUri } from './url-rules.js';
 export { type ValidateConfigOptions, validateConfig } from './validate-config.js';

@@ -7,6 +7,28 @@ export type CredentialsStoreMode = 'auto' | 'keyring' | 'file' | 'keyv';
  * set, else a Client ID Metadata Document when the AS supports it and `client_metadata_url` is set, else DCR. */
 export type RegistrationMode = 'auto' | 'preregistered' | 'cimd' | 'dcr';
 
+/**
+ * How a server's tokens are obtained: `authorization_code` (a browser login, the default) or `client_credentials`
+ * (RFC 6749 §4.4: the client's own credentials, no user; the MCP `oauth-client-credentials` extension).
+ */
+export type OAuthGrant = 'authorization_code' | 'client_credentials';
+
+/** JWS algorithms a `private_key_jwt` client assertion may be signed with (asymmetric only; RFC 7518, RFC 8037). */
+export const CLIENT_ASSERTION_ALGS = [
+  'ES256',
+  'ES384',
+  'ES512',
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'EdDSA',
+  'Ed25519',
+] as const;
+export type ClientAssertionAlg = (typeof CLIENT_ASSERTION_ALGS)[number];
+
 /** Provider profile names. */
 export type ProviderId = 'google' | 'entra' | 'auth0' | 'atlassian' | 'github' | 'keycloak' | 'generic';
 
@@ -35,6 +57,8 @@ export interface ToolConfig {
 /** The `[mcp_servers.NAME.oauth]` table as written. An absent value means "not configured": the resolved view
  * (`resolveServer`) fills it from a provider profile or a default and says which. */
 export interface OAuthConfig {
+  /** `grant`: how tokens are obtained. Absent: `authorization_code`. */
+  readonly grant?: OAuthGrant;
   readonly clientId?: string;
   readonly clientSecretEnvVar?: string;
   /** `client_secret` written inline (Codex's `--oauth-client-secret`). Never print it. */
@@ -54,6 +78,17 @@ export interface OAuthConfig {
   readonly extraTokenParams?: Readonly<Record<string, string>>;
   readonly allowMissingPkceMetadata?: boolean;
   readonly allowIssuerMismatch?: boolean;
+  /**
+   * `private_key_file`: a PEM (PKCS#8, SEC1 or PKCS#1) or JWK file holding the `private_key_jwt` key, as written
+   * (relative paths are resolved against the config file's directory at use time).
+   */
+  readonly privateKeyFile?: string;
+  /** `private_key_env_var`: the environment variable holding the key itself (PEM or JWK JSON). */
+  readonly privateKeyEnvVar?: string;
+  /** `client_assertion_alg`: the JWS algorithm of the assertions; default from the key (its `alg`, or its type). */
+  readonly clientAssertionAlg?: ClientAssertionAlg;
+  /** `client_assertion_kid`: the `kid` header; default the JWK's `kid`, else none. */
+  readonly clientAssertionKid?: string;
 }
 
 /** Keys shared by both transports (Codex's meaning). Timeouts are normalised to milliseconds. */

@@ -12,11 +12,13 @@ import {
   reservedParamMessage,
 } from './reserved-params.js';
 import type {
+  ClientAssertionAlg,
   CredentialsStoreMode,
   EnvVarRef,
   HttpServerConfig,
   McpOAuthConfig,
   OAuthConfig,
+  OAuthGrant,
   ProviderId,
   RegistrationMode,
   ResourcePolicy,
@@ -184,6 +186,7 @@ function checkOAuth(
       `needs ${server}.oauth.client_id: a client secret belongs to a pre-registered client`,
     );
   }
+  checkGrant(table, base, server, out);
   if (!valid) return {};
   const resourceValue = table.resource ?? oauthResource;
   return {
@@ -209,7 +212,69 @@ function checkOAuth(
       table.extra_token_params === undefined ? undefined : stringRecord(table.extra_token_params),
     allowMissingPkceMetadata: table.allow_missing_pkce_metadata as boolean | undefined,
     allowIssuerMismatch: table.allow_issuer_mismatch as boolean | undefined,
+    grant: table.grant as OAuthGrant | undefined,
+    privateKeyFile: table.private_key_file as string | undefined,
+    privateKeyEnvVar: table.private_key_env_var as string | undefined,
+    clientAssertionAlg: table.client_assertion_alg as ClientAssertionAlg | undefined,
+    clientAssertionKid: table.client_assertion_kid as string | undefined,
   };
+}
+
+/** The credentials a client-credentials client can authenticate with; exactly one must be set. */
+const CLIENT_CREDENTIALS = [
+  'client_secret_env_var',
+  'client_secret',
+  'private_key_file',
+  'private_key_env_var',
+] as const;
+
+/**
+ * Cross-key rules of `grant`: a client-credentials client is pre-registered (`client_id`) and authenticates with
+ * exactly one secret or private key (RFC 6749 §4.4.2: the client MUST authenticate); the private-key settings
+ * belong to `grant = "client_credentials"`.
+ */
+function checkGrant(table: Table, base: Path, server: string, out: Collector): void {
+  const clientCredentials = table.grant === 'client_credentials';
+  const set = CLIENT_CREDENTIALS.filter((key) => table[key] !== undefined);
+  if (clientCredentials) {
+    if (table.client_id === undefined) {
+      out.error(
+        [...base, 'grant'],
+        `"client_credentials" needs ${server}.oauth.client_id: the client is registered at the authorization server beforehand`,
+      );
+    }
+    if (set.length === 0) {
+      out.error(
+        [...base, 'grant'],
+        `"client_credentials" needs the client's credentials: set ${server}.oauth.client_secret_env_var or ${server}.oauth.private_key_file (or private_key_env_var)`,
+      );
+    }
+    if (set.length > 1) {
+      out.error(
+        [...base, set[1] as string],
+        `set only one of ${set.map((key) => `${server}.oauth.${key}`).join(', ')}: the client authenticates one way`,
+      );
+    }
+    for (const key of ['registration', 'client_metadata_url', 'callback_port', 'callback_url'] as const) {
+      if (table[key] !== undefined) {
+        out.error([...base, key], `has no use with grant = "client_credentials" (no browser login): remove it`);
+      }
+    }
+    return;
+  }
+  for (const key of [
+    'private_key_file',
+    'private_key_env_var',
+    'client_assertion_alg',
+    'client_assertion_kid',
+  ] as const) {
+    if (table[key] !== undefined) {
+      out.error(
+        [...base, key],
+        `is used with grant = "client_credentials" only: set ${server}.oauth.grant = "client_credentials", or remove it`,
+      );
+    }
+  }
 }
 
 function dropUndefined<T extends object>(value: T): T {

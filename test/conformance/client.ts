@@ -36,7 +36,7 @@ async function run(serverUrl: string): Promise<void> {
   const scenario = process.env.MCP_CONFORMANCE_SCENARIO ?? '';
   const protocolVersion = process.env.MCP_CONFORMANCE_PROTOCOL_VERSION ?? '2025-11-25';
   const context = parseContext(process.env.MCP_CONFORMANCE_CONTEXT);
-  const { toml, env } = scenarioConfig(serverUrl, context);
+  const { toml, env } = scenarioConfig(serverUrl, context, scenario);
   const client = new McpOAuthClient({
     config: parseConfig(toml),
     store: new MemoryStore(),

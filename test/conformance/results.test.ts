@@ -11,6 +11,7 @@ import {
   failureOf,
   judge,
   parseExpectedFailures,
+  parseRequiredUnscored,
   type RequirementSet,
   readResults,
   runFails,
@@ -114,6 +115,32 @@ describe('judge', () => {
       '2026-07-28': { known: 'a written reason' },
     });
     assert.equal(runFails(judged), false);
+  });
+
+  test('a required not-scored scenario that fails fails the run; passing, it stays "not scored"', () => {
+    const required = new Map([['auth/dpop', 'extension implemented here']]);
+    const failing = judge({ ...set, scored: ['passing'] }, results, {}, { outcome: true }, required);
+    assert.deepEqual(
+      failing.map((j) => [j.scenario, j.verdict]),
+      [
+        ['passing', 'pass'],
+        ['auth/dpop', 'fail'],
+      ],
+    );
+    assert.equal(runFails(failing), true);
+    const fixed = results.map((r) => (r.scenario === 'auth/dpop' ? result('auth/dpop', [ok('d')]) : r));
+    const passing = judge({ ...set, scored: ['passing'] }, fixed, {}, { outcome: true }, required);
+    assert.equal(passing.find((j) => j.scenario === 'auth/dpop')?.verdict, 'unscored-pass');
+    assert.equal(runFails(passing), false);
+  });
+
+  test('required-unscored.json: every entry has a written reason, and the file lists the client-credentials pair', () => {
+    assert.throws(() => parseRequiredUnscored('{"auth/x": ""}'), /needs a written reason/);
+    const file = parseRequiredUnscored(
+      readFileSync(new URL('./required-unscored.json', import.meta.url), 'utf8'),
+    );
+    assert.ok(file.has('auth/client-credentials-basic'));
+    assert.ok(file.has('auth/client-credentials-jwt'));
   });
 
   test('an expected failure the set does not name is stale (a renamed or dropped scenario)', () => {

@@ -14,6 +14,7 @@ import {
   type JudgedScenario,
   judge,
   parseExpectedFailures,
+  parseRequiredUnscored,
   readResults,
   runFails,
 } from './results.js';
@@ -52,6 +53,10 @@ async function main(): Promise<number> {
     values.client === undefined
       ? parseExpectedFailures(readFileSync(join(HERE, 'expected-failures.json'), 'utf8'))
       : {};
+  const required =
+    values.client === undefined
+      ? parseRequiredUnscored(readFileSync(join(HERE, 'required-unscored.json'), 'utf8'))
+      : new Map<string, string>();
   say(`conformance suite ${SUITE_VERSION} on ${home.node}; client: ${command}`);
   const judged: JudgedScenario[] = [];
   for (const revision of values.revisions.split(',')) {
@@ -68,7 +73,14 @@ async function main(): Promise<number> {
     say(
       `--requirements ${revision}: suite exit ${run.exitCode} in ${(run.ms / 1000).toFixed(1)} s (log: ${run.logFile})`,
     );
-    judged.push(...judge(set, readResults(outDir), expected, { outcome: values.client === undefined }));
+    judged.push(
+      ...judge(set, readResults(outDir), expected, { outcome: values.client === undefined }, required),
+    );
+    for (const scenario of required.keys()) {
+      if (!set.scored.includes(scenario) && !set.notScored.some((n) => n.scenario === scenario)) {
+        throw new Error(`required-unscored.json names ${scenario}, which --requirements ${revision} does not run`);
+      }
+    }
   }
   say('');
   say(textTable(judged));

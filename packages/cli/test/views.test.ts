@@ -43,6 +43,7 @@ const STATUS: ServerStatus = {
   name: 'gmail',
   url: 'https://gmailmcp.googleapis.com/mcp/v1',
   state: 'logged_in',
+  grant: 'authorization_code',
   issuer: 'https://accounts.google.com',
   resource: null,
   scopes: ['https://www.googleapis.com/auth/gmail.readonly'],

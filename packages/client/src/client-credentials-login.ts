@@ -144,7 +144,7 @@ async function requestToken(
 }
 
 /** RFC 6749 §5.2 `invalid_client` / `unauthorized_client` as errors that say what to fix; others unchanged. */
-export function refusal(ctx: ServerContext, issuer: string, client: OAuthClient, error: unknown): unknown {
+function refusal(ctx: ServerContext, issuer: string, client: OAuthClient, error: unknown): unknown {
   if (!isAuthorizeError(error, 'oauth_error')) return error;
   const base = `mcp_servers.${formatKey(ctx.name)}.oauth`;
   const said = error.error_description ? ` (${JSON.stringify(error.error_description.slice(0, 200))})` : '';

@@ -2,12 +2,15 @@ import { extraTokenParamsFor, type McpOAuthConfig } from '@mcp-oauth/config';
 import type { Discovery } from '@mcp-oauth/discovery';
 import type { HttpClient } from '@mcp-oauth/http';
 import { createRefreshGrant, type RefreshGrant } from '@mcp-oauth/refresh';
-import type { CredentialRecord } from '@mcp-oauth/token-store';
+import type { CredentialRecord, Reacquire } from '@mcp-oauth/token-store';
+import { reacquireClientCredentials } from './reacquire-client-credentials.js';
 import type { SecretRedactor } from './logger.js';
 import { type RecordContext, recordContext } from './record-context.js';
 
 /**
- * The client's refresh grant: `createRefreshGrant` with, per stored credential, its AS metadata (discovery, cached:
+ * The client's refresh grant, dispatching per record: a refresh token → the refresh-token grant; none, but a
+ * `reacquire` grant → that grant's re-acquirer (`client_credentials`: a new client-credentials request). The
+ * refresh-token grant is `createRefreshGrant` with, per stored credential, its AS metadata (discovery, cached:
  * no request when warm), its client secret (DCR secret from the record, a pre-registered one from its env var), the
  * profile's `scope`-on-refresh rule (Entra), extra token params and token-endpoint headers. New tokens are
  * registered with the redactor before anything can log them.
@@ -25,6 +28,8 @@ export function refreshGrantFor(deps: {
     let found = contexts.get(record);
     if (!found) {
       found = recordContext(deps, record);
+      // A failed lookup (an unset secret, an unreadable key) is not kept: the next renewal reads the config again.
+      found.catch(() => contexts.delete(record));
       contexts.set(record, found);
     }
     return found;
@@ -41,8 +46,18 @@ export function refreshGrantFor(deps: {
         Object.entries((await context(record)).ctx.oauth.tokenEndpointHeaders).map(([k, v]) => [k, v.value]),
       ),
   });
+  const reacquirers: Readonly<Record<Reacquire['grant'], RefreshGrant | undefined>> = {
+    client_credentials: reacquireClientCredentials({ ...deps, context }),
+    // id_jag and workload_identity: added with enterprise-managed authorization.
+    id_jag: undefined,
+    workload_identity: undefined,
+  };
   return async (record, signal) => {
-    const tokens = await grant(record, signal);
+    // A refresh token wins; without one, the record's `reacquire` grant asks again (client credentials). Neither:
+    // the refresh grant says `needs_login` (refresh_token_missing).
+    const reacquire = record.refresh_token ? undefined : record.reacquire?.grant;
+    const renew = (reacquire === undefined ? undefined : reacquirers[reacquire]) ?? grant;
+    const tokens = await renew(record, signal);
     deps.redactor.add(tokens.access_token, tokens.refresh_token);
     return tokens;
   };

@@ -25,7 +25,11 @@ function renderResult(name: string, result: LoginResult, style: Style, now: numb
     ['registration', result.registration],
   ];
   const lines = renderColumns(rows, (cell, column) => (column === 0 ? style.dim(cell) : cell), '  ');
-  return `${style.green('Logged in')} to ${style.bold(name)}.\n${lines.join('\n')}\n`;
+  const headline =
+    result.grant === 'client_credentials'
+      ? `${style.green('Fetched a token')} for ${style.bold(name)} with the client-credentials grant (no browser; it is renewed by a new request before it expires).`
+      : `${style.green('Logged in')} to ${style.bold(name)}.`;
+  return `${headline}\n${lines.join('\n')}\n`;
 }
 
 /** `mcp-oauth login NAME [--scopes A,B] [--no-browser | --headless] [--callback-port N] [--timeout SECONDS]`. */
@@ -42,6 +46,10 @@ export const loginCommand: Command = {
     'on stdout; open it anywhere, sign in, and paste the address the browser ends on (http://127.0.0.1:…/callback/…)',
     'on stdin (a browser on this machine reaching the listener works too). While waiting, a line on stderr shows the',
     'time left. Ctrl-C stops the listener, stores nothing and exits with 130.',
+    '',
+    'For a server with oauth.grant = "client_credentials" (a machine client) no browser is involved: login fetches',
+    'a token with the client\'s own secret or private key and says so; the browser options are ignored. Such a',
+    'server needs no login at all: tools and call fetch a token on first use.',
   ].join('\n'),
   positionals: ['NAME'],
   options: {
@@ -75,7 +83,7 @@ export const loginCommand: Command = {
           .finally(agent.done),
       );
       context.io.stdout.write(renderResult(name, result, context.out, Date.now()));
-      if (!result.refreshTokenIssued) {
+      if (!result.refreshTokenIssued && result.grant !== 'client_credentials') {
         context.warn(
           'no refresh token was issued: the session ends when this access token expires. For Google set ' +
             'oauth.provider = "google" (adds access_type=offline and prompt=consent); other servers may need the ' +

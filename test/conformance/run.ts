@@ -78,7 +78,9 @@ async function main(): Promise<number> {
     );
     for (const scenario of required.keys()) {
       if (!set.scored.includes(scenario) && !set.notScored.some((n) => n.scenario === scenario)) {
-        throw new Error(`required-unscored.json names ${scenario}, which --requirements ${revision} does not run`);
+        throw new Error(
+          `required-unscored.json names ${scenario}, which --requirements ${revision} does not run`,
+        );
       }
     }
   }

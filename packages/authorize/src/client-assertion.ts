@@ -64,7 +64,9 @@ export async function buildClientAssertion(
   options: ClientAssertionOptions = {},
 ): Promise<string> {
   if (typeof clientId !== 'string' || clientId === '') {
-    throw new AuthorizeError('invalid_parameter', 'clientId must be a non-empty string', { param: 'clientId' });
+    throw new AuthorizeError('invalid_parameter', 'clientId must be a non-empty string', {
+      param: 'clientId',
+    });
   }
   checkAlgorithm(as, key.alg);
   const lifetime = options.lifetimeSeconds ?? 60;

@@ -93,7 +93,11 @@ async function keyText(
   }
 }
 
-async function fromJwk(text: string, source: ClientAssertionKeySource, where: string): Promise<ClientAssertionKey> {
+async function fromJwk(
+  text: string,
+  source: ClientAssertionKeySource,
+  where: string,
+): Promise<ClientAssertionKey> {
   let jwk: JWK;
   try {
     jwk = JSON.parse(text) as JWK;
@@ -103,20 +107,29 @@ async function fromJwk(text: string, source: ClientAssertionKeySource, where: st
   if (jwk === null || typeof jwk !== 'object' || typeof jwk.kty !== 'string') {
     throw invalid(`${where} is not a JWK (no "kty")`);
   }
-  if (typeof jwk.d !== 'string') throw invalid(`${where} is a public JWK: the private key (with "d") is needed`);
+  if (typeof jwk.d !== 'string')
+    throw invalid(`${where} is a public JWK: the private key (with "d") is needed`);
   const alg = source.alg ?? jwk.alg ?? algOf(jwk, where);
   let key: CryptoKey | Uint8Array;
   try {
     key = await importJWK(jwk, alg);
   } catch (error) {
-    throw invalid(`${where} cannot be used with ${JSON.stringify(alg)}: set oauth.client_assertion_alg to the key's algorithm`, error);
+    throw invalid(
+      `${where} cannot be used with ${JSON.stringify(alg)}: set oauth.client_assertion_alg to the key's algorithm`,
+      error,
+    );
   }
-  if (key instanceof Uint8Array) throw invalid(`${where} is a symmetric key: private_key_jwt needs a private key`);
+  if (key instanceof Uint8Array)
+    throw invalid(`${where} is a symmetric key: private_key_jwt needs a private key`);
   const kid = source.kid ?? jwk.kid;
   return { key, alg, ...(kid === undefined ? {} : { kid }) };
 }
 
-async function fromPem(text: string, source: ClientAssertionKeySource, where: string): Promise<ClientAssertionKey> {
+async function fromPem(
+  text: string,
+  source: ClientAssertionKeySource,
+  where: string,
+): Promise<ClientAssertionKey> {
   let key: KeyObject;
   try {
     key = createPrivateKey({ key: text, format: 'pem' });

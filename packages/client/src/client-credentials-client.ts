@@ -28,7 +28,11 @@ export async function clientCredentialsClient(
     throw new ClientError('config', `${base}.client_id is needed for grant = "client_credentials"`);
   }
   if (ctx.oauth.privateKeyFile.value !== undefined || ctx.oauth.privateKeyEnvVar.value !== undefined) {
-    const assertionKey = await loadClientAssertionKey(keySourceOf(ctx, deps.configPath), deps.env, deps.redactor);
+    const assertionKey = await loadClientAssertionKey(
+      keySourceOf(ctx, deps.configPath),
+      deps.env,
+      deps.redactor,
+    );
     return { clientId, assertionKey };
   }
   const secret = preRegisteredSecret(ctx, deps.env);

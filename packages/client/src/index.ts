@@ -6,13 +6,13 @@ export {
   escapeHtml,
   startCallbackServer,
 } from './callback-server.js';
-export { ClientError, type ClientErrorCode, isClientError } from './client-error.js';
-export { type Logger, redactingLogger, SecretRedactor, silentLogger } from './logger.js';
 export {
   type ClientAssertionKeySource,
   loadClientAssertionKey,
 } from './client-assertion-key.js';
 export type { ClientCredentialsLoginOptions } from './client-credentials-login.js';
+export { ClientError, type ClientErrorCode, isClientError } from './client-error.js';
+export { type Logger, redactingLogger, SecretRedactor, silentLogger } from './logger.js';
 export type { LoginOptions, LoginProgress, LoginResult } from './login.js';
 export {
   headlessUserAgent,

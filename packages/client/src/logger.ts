@@ -44,7 +44,10 @@ export class SecretRedactor {
     out = out.replace(new RegExp(`("(?:${names})"\\s*:\\s*")[^"]*(")`, 'gi'), `$1${REDACTED}$2`);
     out = out.replace(/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/g, `$1 ${REDACTED}`);
     // A PEM private key (PKCS#8, SEC1, PKCS#1), whole: private_key_jwt keys are secrets like client secrets.
-    out = out.replace(/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)/g, REDACTED);
+    out = out.replace(
+      /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)/g,
+      REDACTED,
+    );
     return out;
   }
 

@@ -4,7 +4,13 @@ import type { McpOAuthConfig, OAuthGrant, ResolvedProvider } from '@mcp-oauth/co
 import { suggestCommand } from '@mcp-oauth/config';
 import { createDiscovery, type Discovery, type DiscoveryCacheStore } from '@mcp-oauth/discovery';
 import { createHttpClient, type HttpClient } from '@mcp-oauth/http';
-import { nextRefreshAt, Refresher, type RefresherEvent, type RefreshGrant, renewable } from '@mcp-oauth/refresh';
+import {
+  nextRefreshAt,
+  Refresher,
+  type RefresherEvent,
+  type RefreshGrant,
+  renewable,
+} from '@mcp-oauth/refresh';
 import {
   type CredentialKey,
   type CredentialRecord,
@@ -14,8 +20,8 @@ import {
 } from '@mcp-oauth/token-store';
 import { createAuthorizedFetch, type FetchLike } from './authorized-fetch.js';
 import { DEFAULT_CALLBACK_TIMEOUT_MS } from './callback-server.js';
-import { ClientError } from './client-error.js';
 import { type ClientCredentialsLoginOptions, clientCredentialsLogin } from './client-credentials-login.js';
+import { ClientError } from './client-error.js';
 import {
   createEraMemory,
   DEFAULT_ERA_TTL_MS,
@@ -249,7 +255,10 @@ export class McpOAuthClient {
    * user agent and callback options are ignored). The server's remembered protocol era is forgotten: a
    * `server/discover` answer may hold for one authorization context only.
    */
-  async login(name: string, options: LoginOptions | ClientCredentialsLoginOptions = {}): Promise<LoginResult> {
+  async login(
+    name: string,
+    options: LoginOptions | ClientCredentialsLoginOptions = {},
+  ): Promise<LoginResult> {
     let result: LoginResult;
     if (this.grant(name) === 'client_credentials') {
       result = await clientCredentialsLogin(this.#deps(), name, options);

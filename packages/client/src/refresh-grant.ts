@@ -3,8 +3,8 @@ import type { Discovery } from '@mcp-oauth/discovery';
 import type { HttpClient } from '@mcp-oauth/http';
 import { createRefreshGrant, type RefreshGrant } from '@mcp-oauth/refresh';
 import type { CredentialRecord, Reacquire } from '@mcp-oauth/token-store';
-import { reacquireClientCredentials } from './reacquire-client-credentials.js';
 import type { SecretRedactor } from './logger.js';
+import { reacquireClientCredentials } from './reacquire-client-credentials.js';
 import { type RecordContext, recordContext } from './record-context.js';
 
 /**

@@ -11,6 +11,7 @@ export { type AddServerOptions, addServerToText, removeServerFromText } from './
 export { renderServer, type ServerTable, type TomlValue } from './edit/render-server.js';
 export { addServer, removeServer, updateConfigFile, writeFileAtomic } from './edit/update-config-file.js';
 export { ConfigError, type ConfigErrorCode, type ConfigIssue, formatIssue } from './errors.js';
+export { formatKey, formatKeyPath } from './key-path.js';
 export { emptyConfig, type LoadConfigOptions, loadConfig } from './load-config.js';
 export { type ParseConfigOptions, parseConfig } from './parse-config.js';
 export {
@@ -37,7 +38,6 @@ export {
   type Sourced,
   type ValueSource,
 } from './resolve-server.js';
-export { formatKey, formatKeyPath } from './key-path.js';
 export { quoteArgForShell, suggestCommand } from './shell-quote.js';
 export {
   DEFAULT_TERMINAL_TEXT_LIMIT,

@@ -257,7 +257,10 @@ function checkGrant(table: Table, base: Path, server: string, out: Collector): v
     }
     for (const key of ['registration', 'client_metadata_url', 'callback_port', 'callback_url'] as const) {
       if (table[key] !== undefined) {
-        out.error([...base, key], `has no use with grant = "client_credentials" (no browser login): remove it`);
+        out.error(
+          [...base, key],
+          `has no use with grant = "client_credentials" (no browser login): remove it`,
+        );
       }
     }
     return;

@@ -48,7 +48,7 @@ export const loginCommand: Command = {
     'time left. Ctrl-C stops the listener, stores nothing and exits with 130.',
     '',
     'For a server with oauth.grant = "client_credentials" (a machine client) no browser is involved: login fetches',
-    'a token with the client\'s own secret or private key and says so; the browser options are ignored. Such a',
+    "a token with the client's own secret or private key and says so; the browser options are ignored. Such a",
     'server needs no login at all: tools and call fetch a token on first use.',
   ].join('\n'),
   positionals: ['NAME'],

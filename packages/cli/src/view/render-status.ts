@@ -38,7 +38,11 @@ function rows(server: ServerStatusJson, now: number): string[][] {
       ['expires', server.expires_at === null ? 'unknown (refreshed on a 401)' : when(server.expires_at, now)],
       [
         'refresh token',
-        server.refresh_token ? 'yes' : machine ? 'no (a new client-credentials request renews the token)' : 'no',
+        server.refresh_token
+          ? 'yes'
+          : machine
+            ? 'no (a new client-credentials request renews the token)'
+            : 'no',
       ],
       ['next refresh', when(server.next_refresh_at, now)],
     );

@@ -9,7 +9,8 @@ import { preRegisteredSecret, type ServerContext } from './server-context.js';
  * The OAuth client of a `grant = "client_credentials"` server, read fresh from the config and the environment each
  * time (secrets and keys are never stored with the credential): `client_id`, and either the private key of
  * `private_key_file` / `private_key_env_var` (`private_key_jwt`) or the secret of `client_secret_env_var` /
- * `client_secret` (`client_secret_basic`, else `client_secret_post`, as the AS metadata allows).
+ * `client_secret` (`token_endpoint_auth_method` when set, else `client_secret_basic` when the AS lists it or lists
+ * nothing, else `client_secret_post`).
  *
  * @throws {ClientError} `config` (no client id), `client_secret_unset`, and the key errors of
  *   {@link loadClientAssertionKey}.
@@ -46,5 +47,6 @@ export async function clientCredentialsClient(
     );
   }
   deps.redactor?.add(secret);
-  return { clientId, clientSecret: secret };
+  const method = ctx.oauth.tokenEndpointAuthMethod.value;
+  return { clientId, clientSecret: secret, ...(method === undefined ? {} : { authMethod: method }) };
 }

@@ -295,6 +295,12 @@ export const CONFIG_KEYS: readonly ConfigKeyInfo[] = Object.freeze([
     'Signing algorithm of the client assertions; must be one the AS lists.',
   ),
   oauth('client_assertion_kid', 'string', "the JWK's `kid`", '`kid` header of the client assertions.'),
+  oauth(
+    'token_endpoint_auth_method',
+    '"client_secret_basic" | "client_secret_post" | "private_key_jwt"',
+    'from the credential and the AS metadata',
+    'Client authentication of a client-credentials client, as registered at the AS.',
+  ),
 ]);
 
 /** The keys of one table, by name. */

@@ -8,6 +8,7 @@ import type {
   CredentialsStoreMode,
   HttpServerConfig,
   McpOAuthConfig,
+  OAuthConfig,
   OAuthGrant,
   ProviderId,
   RegistrationMode,
@@ -44,6 +45,7 @@ export interface ResolvedOAuth {
   readonly privateKeyEnvVar: Sourced<string | undefined>;
   readonly clientAssertionAlg: Sourced<ClientAssertionAlg | undefined>;
   readonly clientAssertionKid: Sourced<string | undefined>;
+  readonly tokenEndpointAuthMethod: Sourced<OAuthConfig['tokenEndpointAuthMethod']>;
   readonly clientId: Sourced<string | undefined>;
   /** The environment variable's name only: the secret itself is read at use time and never kept here. */
   readonly clientSecretEnvVar: Sourced<string | undefined>;
@@ -200,6 +202,13 @@ function resolveOAuth(
       undefined,
       undefined,
       "the JWK's kid, else none",
+    ),
+    tokenEndpointAuthMethod: r.value(
+      'token_endpoint_auth_method',
+      oauth.tokenEndpointAuthMethod,
+      undefined,
+      undefined,
+      'a key: private_key_jwt; a secret: client_secret_basic when the AS lists it, else client_secret_post',
     ),
     clientId: r.value(
       'client_id',

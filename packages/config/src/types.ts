@@ -89,6 +89,12 @@ export interface OAuthConfig {
   readonly clientAssertionAlg?: ClientAssertionAlg;
   /** `client_assertion_kid`: the `kid` header; default the JWK's `kid`, else none. */
   readonly clientAssertionKid?: string;
+  /**
+   * `token_endpoint_auth_method` of a client-credentials client, as registered at the AS (RFC 7591 §2). Default: a
+   * key → `private_key_jwt`; a secret → `client_secret_basic` when the AS lists it (or nothing), else
+   * `client_secret_post`.
+   */
+  readonly tokenEndpointAuthMethod?: 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt';
 }
 
 /** Keys shared by both transports (Codex's meaning). Timeouts are normalised to milliseconds. */

@@ -217,6 +217,7 @@ function checkOAuth(
     privateKeyEnvVar: table.private_key_env_var as string | undefined,
     clientAssertionAlg: table.client_assertion_alg as ClientAssertionAlg | undefined,
     clientAssertionKid: table.client_assertion_kid as string | undefined,
+    tokenEndpointAuthMethod: table.token_endpoint_auth_method as OAuthConfig['tokenEndpointAuthMethod'],
   };
 }
 
@@ -255,6 +256,16 @@ function checkGrant(table: Table, base: Path, server: string, out: Collector): v
         `set only one of ${set.map((key) => `${server}.oauth.${key}`).join(', ')}: the client authenticates one way`,
       );
     }
+    const method = table.token_endpoint_auth_method;
+    const keyed = table.private_key_file !== undefined || table.private_key_env_var !== undefined;
+    if (method !== undefined && set.length > 0 && (method === 'private_key_jwt') !== keyed) {
+      out.error(
+        [...base, 'token_endpoint_auth_method'],
+        method === 'private_key_jwt'
+          ? `"private_key_jwt" needs ${server}.oauth.private_key_file or private_key_env_var`
+          : `${JSON.stringify(method)} authenticates with a client secret: set ${server}.oauth.client_secret_env_var instead of a private key`,
+      );
+    }
     for (const key of ['registration', 'client_metadata_url', 'callback_port', 'callback_url'] as const) {
       if (table[key] !== undefined) {
         out.error(
@@ -270,6 +281,7 @@ function checkGrant(table: Table, base: Path, server: string, out: Collector): v
     'private_key_env_var',
     'client_assertion_alg',
     'client_assertion_kid',
+    'token_endpoint_auth_method',
   ] as const) {
     if (table[key] !== undefined) {
       out.error(

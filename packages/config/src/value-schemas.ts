@@ -120,4 +120,9 @@ export const OAUTH_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
   private_key_env_var: envVarName(),
   client_assertion_alg: oneOf(CLIENT_ASSERTION_ALGS),
   client_assertion_kid: text(),
+  token_endpoint_auth_method: oneOf([
+    'client_secret_basic',
+    'client_secret_post',
+    'private_key_jwt',
+  ] as const),
 };

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { isClientError, McpOAuthClient } from '@mcp-oauth/client';
+import { createSdkAuthProvider, isClientError, McpOAuthClient } from '@mcp-oauth/client';
 import { parseConfig } from '@mcp-oauth/config';
 import {
   type McpServer,
@@ -19,6 +19,8 @@ import {
   startStandardAs,
 } from '@mcp-oauth/testbed';
 import { createCredentialStore, MemoryStore } from '@mcp-oauth/token-store';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { exportJWK, exportPKCS8, generateKeyPair } from 'jose';
 import type { CcWorkerCommand } from './support/cc-worker.js';
 
@@ -159,6 +161,31 @@ describe('client credentials against oidc-provider and the strict MCP server', (
     assert.equal(result.grant, 'client_credentials');
     assert.equal(result.refreshTokenIssued, false);
     assert.ok(result.scopes.includes('mcp:tools'));
+    await c.close();
+  });
+
+  test('the SDK adapter: no user agent; the first connect fetches a client-credentials token, no UnauthorizedError', async () => {
+    const c = client('client_id = "svc-basic"\nclient_secret_env_var = "SVC_SECRET"', { SVC_SECRET: SECRET });
+    const mark = log.mark();
+    const sdk = new Client({ name: 'sdk-app', version: '0' });
+    const authProvider = createSdkAuthProvider(c, 'svc');
+    await sdk.connect(new StreamableHTTPClientTransport(new URL(mcp.url), { authProvider }));
+    try {
+      const result = await sdk.callTool({ name: 'whoami', arguments: {} });
+      const who = JSON.parse((result.content as Array<{ text: string }>)[0]?.text ?? '{}') as {
+        aud: string[];
+      };
+      assert.deepEqual(who.aud, [mcp.url]);
+    } finally {
+      await sdk.close();
+    }
+    assert.equal(log.count({ server: 'as', endpoint: 'token', after: mark }), 1);
+    const unauthorized = log
+      .entries({ server: 'mcp', endpoint: 'mcp', after: mark })
+      .filter((e) => e.status === 401);
+    // The one anonymous 401 is discovery's probe (RFC 9728 via the challenge); no token was ever refused, and the
+    // SDK connected on its first attempt (no UnauthorizedError to retry).
+    assert.ok(unauthorized.every((e) => e.headers.authorization === undefined));
     await c.close();
   });
 

@@ -206,6 +206,7 @@ async function runVector(vector: Vector): Promise<void> {
       },
       needs_login: null,
       updated_at: sentAt,
+      dpop: null,
     };
     const grant = createRefreshGrant({
       http,

@@ -22,4 +22,6 @@ export interface AuthorizationServerMetadata {
   readonly authorization_response_iss_parameter_supported?: boolean | undefined;
   readonly revocation_endpoint?: string | undefined;
   readonly code_challenge_methods_supported?: readonly string[] | undefined;
+  /** RFC 9449 §5.1: the JWS algorithms the AS accepts in DPoP proofs; present means the AS supports DPoP. */
+  readonly dpop_signing_alg_values_supported?: readonly string[] | undefined;
 }

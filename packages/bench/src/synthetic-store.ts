@@ -66,6 +66,7 @@ export class SyntheticStore implements CredentialStore {
       },
       needs_login: null,
       updated_at: storedAt,
+      dpop: null,
     };
   }
 

@@ -283,5 +283,6 @@ function toRecord(
     },
     needs_login: null,
     updated_at: now,
+    dpop: null,
   };
 }

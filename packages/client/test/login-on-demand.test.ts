@@ -29,6 +29,7 @@ function recordFor(key: CredentialKey, accessToken: string, refreshToken: string
     client: { client_id: 'c', registration: 'dynamic', client_secret: null, client_secret_expires_at: null },
     needs_login: null,
     updated_at: Date.now(),
+    dpop: null,
   };
 }
 

@@ -25,6 +25,7 @@ function record(fields: Partial<CredentialRecord>): CredentialRecord {
     client: { client_id: 'c', registration: 'dynamic', client_secret: null, client_secret_expires_at: null },
     needs_login: null,
     updated_at: NOW,
+    dpop: null,
     ...fields,
   };
 }

@@ -73,6 +73,7 @@ export function record(overrides: Partial<CredentialRecord> = {}): CredentialRec
     },
     needs_login: null,
     updated_at: 0,
+    dpop: null,
     ...overrides,
   };
 }

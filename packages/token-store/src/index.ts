@@ -10,7 +10,10 @@ export {
   type ClientRegistration,
   CREDENTIAL_RECORD_VERSION,
   type CredentialRecord,
+  type DpopBinding,
   type NeedsLogin,
+  PRIVATE_JWK_MEMBERS,
+  type PrivateJwk,
   type RegistrationKind,
   recordSecrets,
 } from './credential-record.js';

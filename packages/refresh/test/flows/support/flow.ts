@@ -68,6 +68,7 @@ export function credentialRecord(
     },
     needs_login: null,
     updated_at: Date.now(),
+    dpop: null,
   };
 }
 

@@ -11,8 +11,10 @@ import {
   failureOf,
   judge,
   parseExpectedFailures,
+  REQUIRED_EXTENSIONS,
   type RequirementSet,
   readResults,
+  requireExtensions,
   runFails,
   type ScenarioResult,
 } from './results.js';
@@ -124,6 +126,33 @@ describe('judge', () => {
       judged.filter((j) => j.verdict === 'stale').map((j) => j.scenario),
       ['gone'],
     );
+    assert.equal(runFails(judged), true);
+  });
+});
+
+describe('requireExtensions', () => {
+  test('the DPoP extensions become scored: a DPoP regression fails the run', () => {
+    assert.ok(REQUIRED_EXTENSIONS.includes('auth/dpop') && REQUIRED_EXTENSIONS.includes('auth/dpop-nonce'));
+    const set: RequirementSet = {
+      revision: '2025-11-25',
+      scored: ['passing'],
+      notScored: [
+        { scenario: 'auth/dpop', reason: 'extension' },
+        { scenario: 'auth/wif-jwt-bearer', reason: 'extension' },
+      ],
+    };
+    const required = requireExtensions(set);
+    assert.deepEqual(required.scored, ['passing', 'auth/dpop']);
+    assert.deepEqual(
+      required.notScored.map((n) => n.scenario),
+      ['auth/wif-jwt-bearer'],
+    );
+    const judged = judge(
+      required,
+      [result('passing', [ok('a')]), result('auth/dpop', [{ id: 'd', status: 'FAILURE' }])],
+      {},
+    );
+    assert.equal(judged.find((j) => j.scenario === 'auth/dpop')?.verdict, 'fail');
     assert.equal(runFails(judged), true);
   });
 });

@@ -155,6 +155,22 @@ export interface RequirementSet {
   readonly notScored: readonly { readonly scenario: string; readonly reason: string }[];
 }
 
+/**
+ * Extension scenarios the suite runs without scoring that this project requires anyway: a regression fails the
+ * run like a scored scenario's. See docs/conformance.md.
+ */
+export const REQUIRED_EXTENSIONS: readonly string[] = ['auth/dpop', 'auth/dpop-nonce'];
+
+/** `set` with the {@link REQUIRED_EXTENSIONS} it lists as not scored moved to the scored scenarios. */
+export function requireExtensions(set: RequirementSet, required = REQUIRED_EXTENSIONS): RequirementSet {
+  const promoted = set.notScored.filter((n) => required.includes(n.scenario)).map((n) => n.scenario);
+  return {
+    ...set,
+    scored: [...set.scored, ...promoted.filter((s) => !set.scored.includes(s))],
+    notScored: set.notScored.filter((n) => !required.includes(n.scenario)),
+  };
+}
+
 /** Judges one revision's results: every scored and not-scored scenario of the set, plus stray expected entries. */
 export function judge(
   set: RequirementSet,

@@ -3,6 +3,7 @@ import { memoryRegistrationCache, type RegistrationCache } from '@mcp-oauth/auth
 import type { McpOAuthConfig, ResolvedProvider } from '@mcp-oauth/config';
 import { suggestCommand } from '@mcp-oauth/config';
 import { createDiscovery, type Discovery, type DiscoveryCacheStore } from '@mcp-oauth/discovery';
+import type { DpopProver } from '@mcp-oauth/dpop';
 import { createHttpClient, type HttpClient } from '@mcp-oauth/http';
 import { nextRefreshAt, Refresher, type RefresherEvent, type RefreshGrant } from '@mcp-oauth/refresh';
 import {
@@ -10,11 +11,13 @@ import {
   type CredentialRecord,
   type CredentialStore,
   createCredentialStore,
+  recordSecrets,
   type StoreStatus,
 } from '@mcp-oauth/token-store';
 import { createAuthorizedFetch, type FetchLike } from './authorized-fetch.js';
 import { DEFAULT_CALLBACK_TIMEOUT_MS } from './callback-server.js';
 import { ClientError } from './client-error.js';
+import { DpopProvers } from './dpop-binding.js';
 import {
   createEraMemory,
   DEFAULT_ERA_TTL_MS,
@@ -176,6 +179,8 @@ export class McpOAuthClient {
   readonly #logger: Logger;
   readonly #env: Readonly<Record<string, string | undefined>>;
   readonly #now: () => number;
+  /** DPoP provers of the stored keys and the servers' nonces (RFC 9449), shared by every session of this client. */
+  readonly #dpop = new DpopProvers();
 
   constructor(options: McpOAuthClientOptions) {
     this.config = options.config;
@@ -221,6 +226,7 @@ export class McpOAuthClient {
       logger: this.#logger,
       env: this.#env,
       now: this.#now,
+      dpop: this.#dpop,
     };
   }
 
@@ -232,6 +238,7 @@ export class McpOAuthClient {
       env: this.#env,
       now: this.#now,
       redactor: this.redactor,
+      dpop: this.#dpop,
     });
   }
 
@@ -270,12 +277,7 @@ export class McpOAuthClient {
       const record = await this.store.get(key);
       if (record && (!best || record.updated_at > best.record.updated_at)) best = { key, record };
     }
-    if (best)
-      this.redactor.add(
-        best.record.access_token,
-        best.record.refresh_token,
-        best.record.client.client_secret,
-      );
+    if (best) this.redactor.add(...recordSecrets(best.record));
     return best;
   }
 
@@ -355,6 +357,14 @@ export class McpOAuthClient {
     return { removed: true, revoked };
   }
 
+  /**
+   * The DPoP prover of a stored credential (RFC 9449), or undefined for a bearer credential. Throws `needs_login`
+   * when a DPoP-bound credential lost its key. For integrations that attach tokens themselves (the SDK adapter).
+   */
+  dpopProver(record: CredentialRecord): DpopProver | undefined {
+    return this.#dpop.forRecord(record);
+  }
+
   /** A fetch that authorizes every request to server `name` (refresh, 401 retry, step-up when allowed). */
   fetchFor(name: string, options: ConnectOptions = {}): FetchLike {
     const { stepUp, login } = options;
@@ -379,9 +389,9 @@ export class McpOAuthClient {
       serverName: name,
       key,
       forgetKey,
-      onCredential: (record) =>
-        this.redactor.add(record.access_token, record.refresh_token, record.client.client_secret),
+      onCredential: (record) => this.redactor.add(...recordSecrets(record)),
       refresher: this.refresher,
+      dpop: (record) => this.#dpop.forRecord(record),
       logger: this.#logger,
       ...(stepUp
         ? {

@@ -1,15 +1,27 @@
 import { extraTokenParamsFor, type McpOAuthConfig } from '@mcp-oauth/config';
 import type { Discovery } from '@mcp-oauth/discovery';
+import { isDpopError } from '@mcp-oauth/dpop';
 import type { HttpClient } from '@mcp-oauth/http';
-import { createRefreshGrant, type RefreshGrant } from '@mcp-oauth/refresh';
+import { createRefreshGrant, RefreshError, type RefreshGrant } from '@mcp-oauth/refresh';
 import type { CredentialRecord } from '@mcp-oauth/token-store';
+import type { DpopProvers } from './dpop-binding.js';
 import type { SecretRedactor } from './logger.js';
 import { type RecordContext, recordContext } from './record-context.js';
+
+/** A refresh that cannot prove possession of the credential's DPoP key: a login is needed, said plainly. */
+function dpopKeyLost(serverName: string, cause: unknown): RefreshError {
+  return new RefreshError(
+    'needs_login',
+    `the DPoP key of ${JSON.stringify(serverName)}'s credential is missing or unreadable; log in again`,
+    { reason: 'dpop_key_lost', cause },
+  );
+}
 
 /**
  * The client's refresh grant: `createRefreshGrant` with, per stored credential, its AS metadata (discovery, cached:
  * no request when warm), its client secret (DCR secret from the record, a pre-registered one from its env var), the
- * profile's `scope`-on-refresh rule (Entra), extra token params and token-endpoint headers. New tokens are
+ * profile's `scope`-on-refresh rule (Entra), extra token params, token-endpoint headers, and the DPoP prover of the
+ * credential's stored key. New tokens are
  * registered with the redactor before anything can log them.
  */
 export function refreshGrantFor(deps: {
@@ -19,6 +31,7 @@ export function refreshGrantFor(deps: {
   env: Readonly<Record<string, string | undefined>>;
   now: () => number;
   redactor: SecretRedactor;
+  dpop: DpopProvers;
 }): RefreshGrant {
   const contexts = new WeakMap<CredentialRecord, Promise<RecordContext>>();
   const context = (record: CredentialRecord) => {
@@ -40,9 +53,25 @@ export function refreshGrantFor(deps: {
       Object.fromEntries(
         Object.entries((await context(record)).ctx.oauth.tokenEndpointHeaders).map(([k, v]) => [k, v.value]),
       ),
+    // RFC 9449 §5: the refresh of a DPoP credential proves possession of its stored key (another process's login
+    // made it; the store shares it); a public client's refresh token is bound to it.
+    dpop: (record) => {
+      try {
+        return deps.dpop.forRecord(record);
+      } catch (error) {
+        throw dpopKeyLost(record.server_name, error);
+      }
+    },
   });
   return async (record, signal) => {
-    const tokens = await grant(record, signal);
+    let tokens: Awaited<ReturnType<RefreshGrant>>;
+    try {
+      tokens = await grant(record, signal);
+    } catch (error) {
+      // A stored key that cannot be read (damaged, hand-edited): no proof, no refresh; a login makes a new key.
+      if (isDpopError(error) && error.code !== 'invalid_url') throw dpopKeyLost(record.server_name, error);
+      throw error;
+    }
     deps.redactor.add(tokens.access_token, tokens.refresh_token);
     return tokens;
   };

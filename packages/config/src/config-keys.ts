@@ -270,6 +270,12 @@ export const CONFIG_KEYS: readonly ConfigKeyInfo[] = Object.freeze([
     'false',
     'Escape hatch: accept AS metadata whose `issuer` differs from the discovery URL (Entra `/common`).',
   ),
+  oauth(
+    'dpop',
+    '"auto" | true | false',
+    '"auto"',
+    'DPoP (RFC 9449) sender-constrained tokens: `auto` when the AS lists `dpop_signing_alg_values_supported`.',
+  ),
 ]);
 
 /** The keys of one table, by name. */

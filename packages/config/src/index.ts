@@ -45,6 +45,7 @@ export {
 } from './terminal-text.js';
 export type {
   CredentialsStoreMode,
+  DpopMode,
   EnvVarRef,
   HttpServerConfig,
   McpOAuthConfig,

@@ -7,6 +7,13 @@ export type CredentialsStoreMode = 'auto' | 'keyring' | 'file' | 'keyv';
  * set, else a Client ID Metadata Document when the AS supports it and `client_metadata_url` is set, else DCR. */
 export type RegistrationMode = 'auto' | 'preregistered' | 'cimd' | 'dcr';
 
+/**
+ * `oauth.dpop`: DPoP (RFC 9449) sender-constrained tokens. `auto` (default): on when the authorization server lists
+ * `dpop_signing_alg_values_supported`; `true`: always (a server without DPoP support is still sent proofs, which it
+ * ignores); `false`: never (bearer tokens only).
+ */
+export type DpopMode = 'auto' | boolean;
+
 /** Provider profile names. */
 export type ProviderId = 'google' | 'entra' | 'auth0' | 'atlassian' | 'github' | 'keycloak' | 'generic';
 
@@ -54,6 +61,7 @@ export interface OAuthConfig {
   readonly extraTokenParams?: Readonly<Record<string, string>>;
   readonly allowMissingPkceMetadata?: boolean;
   readonly allowIssuerMismatch?: boolean;
+  readonly dpop?: DpopMode;
 }
 
 /** Keys shared by both transports (Codex's meaning). Timeouts are normalised to milliseconds. */

@@ -13,6 +13,7 @@ import {
 } from './reserved-params.js';
 import type {
   CredentialsStoreMode,
+  DpopMode,
   EnvVarRef,
   HttpServerConfig,
   McpOAuthConfig,
@@ -209,6 +210,7 @@ function checkOAuth(
       table.extra_token_params === undefined ? undefined : stringRecord(table.extra_token_params),
     allowMissingPkceMetadata: table.allow_missing_pkce_metadata as boolean | undefined,
     allowIssuerMismatch: table.allow_issuer_mismatch as boolean | undefined,
+    dpop: table.dpop as DpopMode | undefined,
   };
 }
 

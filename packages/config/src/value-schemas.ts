@@ -114,4 +114,5 @@ export const OAUTH_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
   extra_token_params: stringTable(),
   allow_missing_pkce_metadata: bool(),
   allow_issuer_mismatch: bool(),
+  dpop: z.union([z.literal('auto'), z.boolean()], { error: 'must be "auto", true or false' }),
 };

@@ -1,10 +1,12 @@
 // DPoP (RFC 9449) end to end against the testbed: oidc-provider with features.dPoP (with and without required
 // nonces) and the testbed MCP server checking bound tokens (cnf.jkt) and proofs.
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { type LoginUserAgent, McpOAuthClient } from '@mcp-oauth/client';
 import { parseConfig } from '@mcp-oauth/config';
 import { createDpopProver, generateDpopKey } from '@mcp-oauth/dpop';
@@ -22,6 +24,18 @@ import { type CredentialStore, FileStore, MemoryStore } from '@mcp-oauth/token-s
 const agent: LoginUserAgent = async (url) => {
   await headlessUserAgent().authorize(url.href, { deliver: true });
 };
+
+const WORKER = fileURLToPath(new URL('../fixtures/dpop-call-worker.ts', import.meta.url));
+
+/** Runs one worker process (TypeScript through the inherited NODE_OPTIONS) and returns its output line. */
+function runWorker(args: { home: string; url: string; text: string }): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, [WORKER, JSON.stringify(args)], { timeout: 120_000 }, (error, stdout) => {
+      if (error && stdout === '') reject(new Error(`worker failed: ${error.message}`));
+      else resolve(stdout.trim());
+    });
+  });
+}
 
 const LIST = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list', params: {} });
 const MCP_HEADERS = {
@@ -76,8 +90,9 @@ describe('DPoP without nonces', () => {
     assert.equal(found?.record.dpop?.alg, 'ES256');
     const [token] = world.log.entries({ server: 'as', endpoint: 'token', after: mark });
     assert.ok(token?.headers.dpop, 'the code exchange carried a proof');
+    const loggedIn = world.log.mark();
     assert.deepEqual(await echo(client, 'hi'), [{ type: 'text', text: 'hi' }]);
-    const calls = world.log.entries({ server: 'mcp', endpoint: 'mcp', after: mark });
+    const calls = world.log.entries({ server: 'mcp', endpoint: 'mcp', method: 'POST', after: loggedIn });
     assert.ok(calls.length >= 2);
     for (const call of calls) {
       assert.match(call.headers.authorization ?? '', /^DPoP /);
@@ -164,11 +179,11 @@ describe('DPoP with required nonces', () => {
     const tokens = world.log.entries({ server: 'as', endpoint: 'token', after: mark });
     assert.equal(tokens.length, 2, 'one use_dpop_nonce answer, one retry');
     assert.deepEqual(await echo(client, 'n'), [{ type: 'text', text: 'n' }]);
-    const first = world.log.entries({ server: 'mcp', endpoint: 'mcp', after: mark });
+    const first = world.log.entries({ server: 'mcp', endpoint: 'mcp', method: 'POST', after: mark });
     assert.equal(first.filter((c) => c.detail.auth === 'use_dpop_nonce').length, 1, 'one RS nonce demand');
     const again = world.log.mark();
     assert.deepEqual(await echo(client, 'm'), [{ type: 'text', text: 'm' }]);
-    const later = world.log.entries({ server: 'mcp', endpoint: 'mcp', after: again });
+    const later = world.log.entries({ server: 'mcp', endpoint: 'mcp', method: 'POST', after: again });
     assert.ok(
       later.every((c) => c.detail.auth === 'ok'),
       'the remembered nonce is sent at once',
@@ -186,7 +201,7 @@ describe('DPoP with required nonces', () => {
       const mark = world.log.mark();
       const result = await session.callTool({ name: 'echo', arguments: { text: 'after' } });
       assert.deepEqual(result.content, [{ type: 'text', text: 'after' }]);
-      const calls = world.log.entries({ server: 'mcp', endpoint: 'mcp', after: mark });
+      const calls = world.log.entries({ server: 'mcp', endpoint: 'mcp', method: 'POST', after: mark });
       assert.deepEqual(
         calls.map((c) => c.detail.auth),
         ['use_dpop_nonce', 'ok'],
@@ -210,28 +225,30 @@ describe('DPoP credential shared through a file store', () => {
     await rm(home, { recursive: true, force: true });
   });
 
-  test('four clients, one expired DPoP token: one refresh with the stored key, all calls succeed', async () => {
+  test('four processes, one expired DPoP token: one refresh with the stored key, every call succeeds', async () => {
     const first = clientFor(world, new FileStore({ home }));
     await first.login('dpop', { userAgent: agent });
     const found = await first.credential('dpop');
     assert.ok(found?.record.refresh_token && found.record.dpop);
     await first.store.set(found.key, { ...found.record, expires_at: Date.now() - 1000 });
     await first.close();
-    const clients = Array.from({ length: 4 }, () => clientFor(world, new FileStore({ home })));
     const mark = world.log.mark();
-    const results = await Promise.all(clients.map((c, i) => echo(c, `c${i}`)));
+    const outputs = await Promise.all(
+      [0, 1, 2, 3].map((i) => runWorker({ home, url: world.mcp.url, text: `p${i}` })),
+    );
     assert.deepEqual(
-      results,
-      clients.map((_, i) => [{ type: 'text', text: `c${i}` }]),
+      outputs,
+      [0, 1, 2, 3].map((i) => JSON.stringify([{ type: 'text', text: `p${i}` }])),
     );
     const refreshes = world.log
       .entries({ server: 'as', endpoint: 'token', after: mark })
       .filter((e) => paramValues(e, 'grant_type')[0] === 'refresh_token' && e.status === 200);
     assert.equal(refreshes.length, 1, 'exactly one successful refresh');
     assert.ok(refreshes[0]?.headers.dpop, 'the refresh proved possession of the stored key');
-    const after = await clients[0]?.credential('dpop');
+    const reader = clientFor(world, new FileStore({ home }));
+    const after = await reader.credential('dpop');
     assert.equal(after?.record.dpop?.jkt, found.record.dpop.jkt, 'the key stays with the credential');
     assert.notEqual(after?.record.refresh_token, found.record.refresh_token, 'the refresh token rotated');
-    await Promise.all(clients.map((c) => c.close()));
+    await reader.close();
   });
 });

@@ -42,7 +42,7 @@ export async function newDpopKey(
 
 /** Whether the stored token must be presented with the DPoP scheme and a proof (RFC 9449 §7.1). */
 export function isDpopBound(record: CredentialRecord): boolean {
-  return record.token_type.toLowerCase() === 'dpop';
+  return typeof record.token_type === 'string' && record.token_type.toLowerCase() === 'dpop';
 }
 
 /**

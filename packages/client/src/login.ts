@@ -77,6 +77,8 @@ export interface LoginResult {
   readonly scopes: readonly string[];
   readonly expiresAt: number | null;
   readonly refreshTokenIssued: boolean;
+  /** `Bearer`, or `DPoP` when the tokens are bound to the credential's new DPoP key (RFC 9449). */
+  readonly tokenType: TokenSet['token_type'];
   readonly provider: ResolvedProvider;
   readonly registration: ClientRegistration['registration'];
 }
@@ -138,6 +140,7 @@ export async function login(deps: LoginDeps, name: string, options: LoginOptions
       scopes: tokens.scopes,
       expiresAt: tokens.expires_at,
       refreshTokenIssued: tokens.refresh_token !== undefined,
+      tokenType: tokens.token_type,
       provider: ctx.oauth.provider,
       registration: registration.registration,
     };

@@ -88,6 +88,10 @@ export interface ServerStatus {
   /** Absolute expiry (ms), null when unknown or not logged in. */
   readonly expiresAt: number | null;
   readonly refreshToken: boolean;
+  /** `Bearer` or `DPoP` (RFC 9449: bound to the key in `dpopAlg`); null when not logged in. */
+  readonly tokenType: string | null;
+  /** The algorithm of the credential's DPoP key, null for a bearer credential (the key itself is never shown). */
+  readonly dpopAlg: string | null;
   /**
    * When the access token is refreshed (ms): this client's scheduled time when it has one, else the latest time the
    * scheduler of a running client would pick (`nextRefreshAt` with no jitter; a token is also refreshed on use
@@ -316,6 +320,8 @@ export class McpOAuthClient {
       scopes: record?.scopes ?? [],
       expiresAt: record?.expires_at ?? null,
       refreshToken: Boolean(record?.refresh_token),
+      tokenType: record?.token_type ?? null,
+      dpopAlg: record?.dpop?.alg ?? null,
       nextRefreshAt:
         found && state === 'logged_in' && found.record.refresh_token && found.record.expires_at !== null
           ? (this.refresher.state(found.key)?.nextRefreshAt ??

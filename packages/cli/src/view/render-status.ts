@@ -35,6 +35,7 @@ function rows(server: ServerStatusJson, now: number): string[][] {
       ['scopes', server.scopes.length === 0 ? '-' : server.scopes.join(' ')],
       ['expires', server.expires_at === null ? 'unknown (refreshed on a 401)' : when(server.expires_at, now)],
       ['refresh token', server.refresh_token ? 'yes' : 'no'],
+      ...(server.dpop_alg === null ? [] : [['token type', `DPoP (bound to an ${server.dpop_alg} key)`]]),
       ['next refresh', when(server.next_refresh_at, now)],
     );
     if (server.needs_login_reason !== null)

@@ -7,7 +7,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { type LoginUserAgent, McpOAuthClient } from '@mcp-oauth/client';
+import {
+  createSdkAuthProvider,
+  createSdkFetch,
+  type LoginUserAgent,
+  McpOAuthClient,
+} from '@mcp-oauth/client';
 import { parseConfig } from '@mcp-oauth/config';
 import { createDpopProver, generateDpopKey } from '@mcp-oauth/dpop';
 import {
@@ -20,6 +25,8 @@ import {
   startStandardAs,
 } from '@mcp-oauth/testbed';
 import { type CredentialStore, FileStore, MemoryStore } from '@mcp-oauth/token-store';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 
 const agent: LoginUserAgent = async (url) => {
   await headlessUserAgent().authorize(url.href, { deliver: true });
@@ -208,6 +215,52 @@ describe('DPoP with required nonces', () => {
       );
     } finally {
       await session.close();
+      await client.close();
+    }
+  });
+});
+
+describe('DPoP through the SDK adapter and fetchFor', () => {
+  let world: DpopWorld;
+  before(async () => {
+    world = await startDpopWorld(true);
+  });
+  after(() => world.close());
+
+  test('the SDK transport with createSdkAuthProvider + createSdkFetch presents DPoP, nonce demand included', async () => {
+    const client = clientFor(world);
+    await client.login('dpop', { userAgent: agent });
+    const sdk = new Client({ name: 'sdk-app', version: '0' });
+    const transport = new StreamableHTTPClientTransport(new URL(world.mcp.url), {
+      authProvider: createSdkAuthProvider(client, 'dpop'),
+      fetch: createSdkFetch(client, 'dpop'),
+    });
+    const mark = world.log.mark();
+    await sdk.connect(transport);
+    try {
+      const result = await sdk.callTool({ name: 'echo', arguments: { text: 'sdk' } });
+      assert.deepEqual(result.content, [{ type: 'text', text: 'sdk' }]);
+    } finally {
+      await sdk.close();
+      await client.close();
+    }
+    const calls = world.log.entries({ server: 'mcp', endpoint: 'mcp', method: 'POST', after: mark });
+    assert.ok(calls.every((c) => /^DPoP /.test(c.headers.authorization ?? '')));
+    assert.equal(calls.at(-1)?.detail.auth, 'ok');
+  });
+
+  test('fetchFor with a transport of your own: DPoP on every request', async () => {
+    const client = clientFor(world);
+    await client.login('dpop', { userAgent: agent });
+    const sdk = new Client({ name: 'own-transport', version: '0' });
+    await sdk.connect(
+      new StreamableHTTPClientTransport(new URL(world.mcp.url), { fetch: client.fetchFor('dpop') }),
+    );
+    try {
+      const result = await sdk.callTool({ name: 'echo', arguments: { text: 'own' } });
+      assert.deepEqual(result.content, [{ type: 'text', text: 'own' }]);
+    } finally {
+      await sdk.close();
       await client.close();
     }
   });

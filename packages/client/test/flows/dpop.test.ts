@@ -170,6 +170,33 @@ describe('DPoP without nonces', () => {
     await client.close();
     await other.close();
   });
+
+  test('an expired DPoP credential whose stored key is damaged: the refresh is not sent, a login is asked for', async () => {
+    const store = new MemoryStore();
+    const client = clientFor(world, store);
+    await client.login('dpop', { userAgent: agent });
+    const found = await client.credential('dpop');
+    assert.ok(found?.record.dpop);
+    await store.set(found.key, {
+      ...found.record,
+      expires_at: Date.now() - 1000,
+      dpop: { ...found.record.dpop, jkt: 'not-the-thumbprint-of-this-key' },
+    });
+    const other = clientFor(world, store);
+    const mark = world.log.mark();
+    await assert.rejects(echo(other, 'x'), (error: Error & { code?: string }) => {
+      assert.equal(error.code, 'needs_login');
+      return true;
+    });
+    assert.equal(
+      world.log.entries({ server: 'as', endpoint: 'token', after: mark }).length,
+      0,
+      'no refresh sent',
+    );
+    assert.equal((await other.status('dpop')).needsLoginReason, 'dpop_key_lost');
+    await client.close();
+    await other.close();
+  });
 });
 
 describe('DPoP with required nonces', () => {

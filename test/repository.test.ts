@@ -75,7 +75,7 @@ test('every publishable package ships the root LICENSE, a README and public publ
     const manifest = JSON.parse(read(`packages/${name}/package.json`)) as { private?: boolean };
     return manifest.private !== true;
   });
-  assert.ok(publishable.length >= 9, `found ${publishable.length} publishable packages`);
+  assert.ok(publishable.length >= 10, `found ${publishable.length} publishable packages`);
   for (const name of publishable) {
     const manifest = JSON.parse(read(`packages/${name}/package.json`)) as {
       name: string;

@@ -207,6 +207,7 @@ async function runVector(vector: Vector): Promise<void> {
       reacquire: null,
       needs_login: null,
       updated_at: sentAt,
+      dpop: null,
     };
     const grant = createRefreshGrant({
       http,

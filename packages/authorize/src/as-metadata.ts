@@ -29,4 +29,6 @@ export interface AuthorizationServerMetadata {
    * sent (discovery does not type-check it): anything but an array of strings counts as absent.
    */
   readonly token_endpoint_auth_signing_alg_values_supported?: unknown;
+  /** RFC 9449 §5.1: the JWS algorithms the AS accepts in DPoP proofs; present means the AS supports DPoP. */
+  readonly dpop_signing_alg_values_supported?: readonly string[] | undefined;
 }

@@ -98,5 +98,6 @@ export async function exchangeAuthorizationCode(
     resource: pending.resource,
     requestedScopes: pending.scopes,
     now: () => sentAt,
+    dpopProofSent: requestOptions.dpop !== undefined,
   });
 }

@@ -89,6 +89,7 @@ export {
 } from './start-authorization.js';
 export { constantTimeEqual, type GenerateStateOptions, generateState } from './state.js';
 export {
+  isUseDpopNonce,
   type TokenEndpointMetadata,
   type TokenRequestOptions,
   tokenEndpointRequest,

@@ -16,6 +16,11 @@ export interface ProcessTokenResponseOptions {
    * the request was sent for a conservative expiry.
    */
   now?: (() => number) | undefined;
+  /**
+   * Whether the request carried a DPoP proof (`TokenRequestOptions.dpop`). Only then is a `token_type` of `DPoP`
+   * accepted (RFC 9449 §5); `Bearer` is accepted either way (the AS may decline to bind). Default false.
+   */
+  dpopProofSent?: boolean | undefined;
 }
 
 /** `expires_in` as a number of seconds: an integer, a decimal, or a string of digits (some servers send "3600"). */
@@ -46,7 +51,8 @@ const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
  * 2. a non-2xx status → `unexpected_status`;
  * 3. the body is a JSON object or form-encoded → else `invalid_token_response`;
  * 4. `access_token` a non-empty string; `token_type` a string equal to `Bearer` ignoring case (RFC 6749 §7.1: a
- *    client MUST NOT use a token whose type it does not understand);
+ *    client MUST NOT use a token whose type it does not understand), or `DPoP` when a DPoP proof was sent
+ *    (RFC 9449 §5);
  * 5. optional fields typed: `refresh_token`, `scope`, `id_token` strings (an empty `refresh_token` counts as none);
  * 6. `access_token` and `refresh_token` match RFC 6750 §2.1 b64token; a numeric `expires_in` is finite and at most
  *    {@link MAX_EXPIRES_IN_SECONDS} (10 years).
@@ -78,10 +84,7 @@ export function processTokenResponse(
   if (!B64TOKEN.test(accessToken)) throw invalid('access_token has characters outside RFC 6750 b64token');
   const tokenType = object.token_type;
   if (typeof tokenType !== 'string') throw invalid('token_type is missing');
-  // RFC 6749 §5.1: token_type is case-insensitive.
-  if (tokenType.toLowerCase() !== 'bearer') {
-    throw invalid(`token_type ${JSON.stringify(tokenType)} is not Bearer (RFC 6749 §7.1)`);
-  }
+  const type = tokenTypeOf(tokenType, options.dpopProofSent === true);
   const refreshToken = optionalString(object, 'refresh_token');
   // The refresh token travels in a form body, not a header, but one with CR/LF or spaces is no token a server issues.
   if (refreshToken !== undefined && refreshToken !== '' && !B64TOKEN.test(refreshToken)) {
@@ -95,7 +98,7 @@ export function processTokenResponse(
 
   return {
     access_token: accessToken,
-    token_type: 'Bearer',
+    token_type: type,
     expires_at: expiresIn === null ? null : now + Math.round(expiresIn * 1000),
     ...(refreshToken !== undefined && refreshToken !== '' && { refresh_token: refreshToken }),
     scopes,
@@ -103,6 +106,23 @@ export function processTokenResponse(
     ...(options.resource !== undefined && { resource: options.resource }),
     ...(idToken !== undefined && idToken !== '' && { id_token: idToken }),
   };
+}
+
+/**
+ * The normalised `token_type` (RFC 6749 §5.1: case-insensitive): `Bearer`, or `DPoP` only after a proof was sent.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc9449#section-5
+ */
+function tokenTypeOf(tokenType: string, dpopProofSent: boolean): TokenSet['token_type'] {
+  const lower = tokenType.toLowerCase();
+  if (lower === 'bearer') return 'Bearer';
+  // RFC 9449 §5: token_type DPoP tells the client the token is bound; without a proof it cannot be bound to us.
+  if (lower === 'dpop' && dpopProofSent) return 'DPoP';
+  if (lower === 'dpop') {
+    throw invalid('token_type "DPoP" answers a request that carried no DPoP proof (RFC 9449 §5)');
+  }
+  const shown = JSON.stringify(tokenType.length > 32 ? `${tokenType.slice(0, 32)}…` : tokenType);
+  throw invalid(`token_type ${shown} is neither Bearer nor DPoP (RFC 6749 §7.1)`);
 }
 
 /** Seconds until expiry, or null when unknown (absent, not numeric, zero or negative). */

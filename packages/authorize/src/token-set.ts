@@ -7,8 +7,11 @@
  */
 export interface TokenSet {
   readonly access_token: string;
-  /** Always `Bearer` (any case accepted on the wire, normalised here; other types are refused). */
-  readonly token_type: 'Bearer';
+  /**
+   * `Bearer`, or `DPoP` for a token bound to the DPoP key of the request (RFC 9449 §5; accepted only when a proof
+   * was sent). Any case accepted on the wire, normalised here; other types are refused.
+   */
+  readonly token_type: 'Bearer' | 'DPoP';
   /**
    * When the access token expires, in milliseconds since the epoch: the clock at the response plus `expires_in`.
    * `null` when the AS sent no usable `expires_in`: expiry unknown, the token is used until a 401.

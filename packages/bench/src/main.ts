@@ -4,6 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseBenchArgs, USAGE } from './bench-options.js';
 import { runColdLogin } from './cold-login.js';
+import { runDpopCost } from './dpop-cost.js';
 import { describeMachine } from './machine.js';
 import { runRefreshStorm } from './refresh-storm.js';
 import { type BenchRun, renderReport } from './report.js';
@@ -64,6 +65,9 @@ async function main(argv: readonly string[]): Promise<number> {
       sizes: options.quick ? [1000, 10_000] : [1000, 10_000, 100_000],
       progress,
     });
+  }
+  if (options.only.includes('dpop')) {
+    run.dpopCost = await runDpopCost({ rounds: options.rounds, quick: options.quick, progress });
   }
   run.durationMs = performance.now() - start;
   const { markdown, verdicts } = renderReport(run);

@@ -1,5 +1,6 @@
 import type { BenchOptions } from './bench-options.js';
 import type { ColdLoginResult, LayoutResult, LoginSample, LoginSide } from './cold-login.js';
+import type { DpopCostResult } from './dpop-cost.js';
 import { type Verdict, verdictLabel } from './goals.js';
 import type { Machine } from './machine.js';
 import { ms, table, times } from './markdown.js';
@@ -20,6 +21,7 @@ export interface BenchRun {
   readonly toolCall?: ToolCallResult;
   readonly refreshStorm?: RefreshStormResult;
   readonly schedulerScale?: SchedulerScaleResult;
+  readonly dpopCost?: DpopCostResult;
 }
 
 /** A report section: its Markdown and the goal verdicts it decided. */
@@ -479,6 +481,39 @@ function schedulerScaleSection(result: SchedulerScaleResult): Section {
   return { markdown, verdicts };
 }
 
+/** Benchmark `dpop`: the cost of one proof, and a DPoP tool call against a bearer one. */
+function dpopSection(result: DpopCostResult): Section {
+  const proofUs = med(result.proofUs);
+  const dpop = med(result.callMs.dpop);
+  const bearer = med(result.callMs.bearer);
+  return {
+    verdicts: [],
+    markdown: [
+      '## DPoP: the cost of a proof per request',
+      '',
+      `DPoP (RFC 9449) adds one signed proof to every request. Measured in this process: ${result.proofsPerRound} ES256 ` +
+        `proofs with \`ath\` per round (what each MCP request sends), and ${result.callsPerRound} \`tools/call\` per ` +
+        'side per round in open sessions of `McpOAuthClient` against the testbed MCP server, which verifies every ' +
+        'proof (signature, htm, htu, iat, jti replay, ath, `cnf.jkt`); the bearer side uses `oauth.dpop = false` ' +
+        `against the same servers. Median of ${rounds(result.rounds)}, sides alternated.`,
+      '',
+      table(
+        ['measure', 'DPoP', 'bearer', 'DPoP / bearer'],
+        [
+          ['one proof (sign, client side)', `${proofUs.toFixed(0)} µs`, '—', '—'],
+          [
+            'one tool call (client and server)',
+            `${ms(dpop)} ms`,
+            `${ms(bearer)} ms`,
+            times(speedup(bearer, dpop)),
+          ],
+        ],
+      ),
+      '',
+    ].join('\n'),
+  };
+}
+
 /** The whole report, `docs/benchmarks.md`, and the verdicts it states. */
 export function renderReport(run: BenchRun): { markdown: string; verdicts: Verdict[] } {
   const sections: Section[] = [];
@@ -486,6 +521,7 @@ export function renderReport(run: BenchRun): { markdown: string; verdicts: Verdi
   if (run.toolCall) sections.push(toolCallSection(run.toolCall, run.versions));
   if (run.refreshStorm) sections.push(refreshStormSection(run.refreshStorm));
   if (run.schedulerScale) sections.push(schedulerScaleSection(run.schedulerScale));
+  if (run.dpopCost) sections.push(dpopSection(run.dpopCost));
   const verdicts = sections.flatMap((s) => s.verdicts);
   const m = run.machine;
   const markdown = [
@@ -541,7 +577,7 @@ export function renderReport(run: BenchRun): { markdown: string; verdicts: Verdi
     '```sh',
     'pnpm bench                      # every benchmark, 7 rounds (storms and scale: 3); writes docs/benchmarks.md',
     'pnpm bench --quick              # smoke mode for CI: 1 round, small sizes; writes .tmp/benchmarks-quick.md',
-    'pnpm bench --only tool-call     # a subset: cold-login, tool-call, refresh-storm, scheduler-scale',
+    'pnpm bench --only tool-call     # a subset: cold-login, tool-call, refresh-storm, scheduler-scale, dpop',
     'pnpm bench --rounds 11 --out .tmp/b.md',
     '```',
     '',

@@ -67,6 +67,7 @@ export class SyntheticStore implements CredentialStore {
       reacquire: null,
       needs_login: null,
       updated_at: storedAt,
+      dpop: null,
     };
   }
 

@@ -49,6 +49,8 @@ const STATUS: ServerStatus = {
   scopes: ['https://www.googleapis.com/auth/gmail.readonly'],
   expiresAt: Date.UTC(2026, 0, 1, 1),
   refreshToken: true,
+  tokenType: 'Bearer',
+  dpopAlg: null,
   nextRefreshAt: Date.UTC(2026, 0, 1, 0, 54),
   needsLoginReason: null,
   registration: 'pre_registered',
@@ -82,6 +84,8 @@ test('status --json: ISO times, every field present, provider with its reason', 
     scopes: ['https://www.googleapis.com/auth/gmail.readonly'],
     expires_at: '2026-01-01T01:00:00Z',
     refresh_token: true,
+    token_type: 'Bearer',
+    dpop_alg: null,
     next_refresh_at: '2026-01-01T00:54:00Z',
     needs_login_reason: null,
     registration: 'pre_registered',
@@ -123,4 +127,12 @@ test('status text: state, expiry and next refresh relative to now, the provider 
       '',
     ].join('\n'),
   );
+});
+
+test('status: a DPoP credential shows its token type and key algorithm, never the key', () => {
+  const json = serverStatusJson({ ...STATUS, tokenType: 'DPoP', dpopAlg: 'ES256' }, true);
+  assert.equal(json.token_type, 'DPoP');
+  assert.equal(json.dpop_alg, 'ES256');
+  const text = renderStatus(statusJson('/h/config.toml', STATUS.store, [json]), plain, Date.UTC(2026, 0, 1));
+  assert.match(text, /token type\s+DPoP \(bound to an ES256 key\)/);
 });

@@ -1,9 +1,12 @@
 import { stepUpScopes } from '@mcp-oauth/authorize';
 import { suggestCommand } from '@mcp-oauth/config';
 import { parseBearerChallenge } from '@mcp-oauth/discovery';
+import type { DpopProver } from '@mcp-oauth/dpop';
 import { isRefreshError, type Refresher } from '@mcp-oauth/refresh';
 import type { CredentialKey, CredentialRecord } from '@mcp-oauth/token-store';
 import { ClientError, isClientError } from './client-error.js';
+import { isDpopBound, keyErrorToLogin } from './dpop-binding.js';
+import { fetchWithDpop } from './dpop-fetch.js';
 import type { Logger } from './logger.js';
 
 /** The fetch signature the MCP SDK transports accept. */
@@ -35,6 +38,11 @@ export interface AuthorizedFetchOptions {
    * `needs_login` after a refused refresh, as errors naming the command to run.
    */
   readonly login?: (challenge: string, refused: boolean) => Promise<void>;
+  /**
+   * The DPoP prover of a credential (its stored key), or undefined for a bearer credential; throws when a
+   * DPoP-bound credential lost its key. Absent: every token is sent as a bearer token.
+   */
+  readonly dpop?: (record: CredentialRecord) => DpopProver | undefined;
   /** How many step-ups one request may trigger. Default 2. */
   readonly maxStepUps?: number;
   readonly fetch?: FetchLike;
@@ -79,7 +87,7 @@ function challengedScopes(serverName: string, scope: string | undefined): string
  * the command to run. With `login`, a 401 that no stored credential answers (none stored, or refused after a
  * refresh) runs a login and one retry, as the SDK's auth flow does; the request goes out without a token until
  * then, so a server that needs no authorization needs no login. The token goes in the `Authorization` header only,
- * never in the URL.
+ * never in the URL; a DPoP-bound token goes with the `DPoP` scheme and a fresh proof on every request.
  *
  * @see https://modelcontextprotocol.io/specification/2026-07-28/basic/authorization (token usage, step-up)
  */
@@ -91,11 +99,27 @@ export function createAuthorizedFetch(options: AuthorizedFetchOptions): FetchLik
     ((name: string, scopes?: readonly string[]) =>
       suggestCommand(['login', name, ...(scopes?.length ? ['--scopes', scopes.join(',')] : [])]));
 
-  /** Sends with the bearer token of `record`; without one (no credential yet), the server's 401 starts a login. */
+  /**
+   * Sends with the token of `record`: `Bearer`, or for a DPoP-bound token `DPoP` plus a fresh proof (RFC 9449 §7.1,
+   * one nonce retry: `fetchWithDpop`). Without a record (no credential yet), the server's 401 starts a login.
+   */
   const send = (url: string | URL, init: RequestInit | undefined, record: CredentialRecord | undefined) => {
+    const prover = record && isDpopBound(record) ? proverOf(record) : undefined;
+    if (record && prover) {
+      return fetchWithDpop(base, prover, options.serverName, url, init, record.access_token);
+    }
     const headers = new Headers(init?.headers);
     if (record) headers.set('authorization', `Bearer ${record.access_token}`);
     return base(url, { ...init, headers });
+  };
+
+  const proverOf = (record: CredentialRecord): DpopProver | undefined => {
+    if (!options.dpop) return undefined;
+    try {
+      return options.dpop(record);
+    } catch (error) {
+      throw keyErrorToLogin(options.serverName, error);
+    }
   };
 
   /** The key's valid credential; a key whose credential is gone or needs a login is looked up once more. */

@@ -37,4 +37,4 @@ export {
   SDK_REQUEST_TIMEOUT_MS,
 } from './mcp-session.js';
 export { assertBrowsableUrl, openBrowser } from './open-browser.js';
-export { createSdkAuthProvider, type SdkAuthProviderOptions } from './sdk-auth-provider.js';
+export { createSdkAuthProvider, createSdkFetch, type SdkAuthProviderOptions } from './sdk-auth-provider.js';

@@ -21,9 +21,10 @@ import {
 } from '@mcp-oauth/config';
 import type { Discovery, DiscoveryResult, WwwAuthenticateInput } from '@mcp-oauth/discovery';
 import type { HttpClient } from '@mcp-oauth/http';
-import type { CredentialKey, CredentialRecord, CredentialStore } from '@mcp-oauth/token-store';
+import type { CredentialKey, CredentialRecord, CredentialStore, DpopBinding } from '@mcp-oauth/token-store';
 import { DEFAULT_CALLBACK_TIMEOUT_MS, startCallbackServer } from './callback-server.js';
 import { ClientError } from './client-error.js';
+import { type DpopProvers, newDpopKey, wantsDpop } from './dpop-binding.js';
 import type { Logger, SecretRedactor } from './logger.js';
 import type { LoginUserAgent } from './login-user-agent.js';
 import { discoveryPolicy, preRegisteredSecret, type ServerContext, serverContext } from './server-context.js';
@@ -39,6 +40,8 @@ export interface LoginDeps {
   readonly logger: Logger;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly now: () => number;
+  /** The client's DPoP provers (and nonce memory). */
+  readonly dpop: DpopProvers;
 }
 
 /** Progress of a login, for a terminal line or an embedder's UI. */
@@ -77,6 +80,8 @@ export interface LoginResult {
   readonly scopes: readonly string[];
   readonly expiresAt: number | null;
   readonly refreshTokenIssued: boolean;
+  /** `Bearer`, or `DPoP` when the tokens are bound to the credential's new DPoP key (RFC 9449). */
+  readonly tokenType: TokenSet['token_type'];
   readonly provider: ResolvedProvider;
   readonly registration: ClientRegistration['registration'];
 }
@@ -84,7 +89,8 @@ export interface LoginResult {
 /**
  * A complete browser login, as a list of steps: discover → register → build the authorization URL (PKCE, state,
  * exactly one `resource`, scopes, extra params) → user agent → loopback callback (state, iss) → code exchange (same
- * `resource`) → store (absolute `expires_at`, issuer, resource, scopes).
+ * `resource`, a DPoP proof when the server uses DPoP) → store (absolute `expires_at`, issuer, resource, scopes, the
+ * DPoP key).
  */
 export async function login(deps: LoginDeps, name: string, options: LoginOptions): Promise<LoginResult> {
   const found = await discover(deps, serverContext(deps.config, name), options);
@@ -120,9 +126,10 @@ export async function login(deps: LoginDeps, name: string, options: LoginOptions
     const callbackUrl = await presentAndWait(url, callback, options);
     options.onProgress?.({ type: 'exchanging' });
     deps.redactor.add(callbackUrl.searchParams.get('code'));
-    const tokens = await exchange(deps, ctx, found, registration, pending, callbackUrl, options.signal);
+    const dpop = await dpopKeyFor(deps, ctx, found);
+    const tokens = await exchange(deps, ctx, found, registration, pending, callbackUrl, options.signal, dpop);
     const key: CredentialKey = { serverName: name, serverUrl: ctx.server.url, issuer: found.issuer };
-    await deps.store.set(key, toRecord(key, tokens, registration, deps.now()));
+    await deps.store.set(key, toRecord(key, tokens, registration, deps.now(), dpop));
     deps.logger.info('login complete', {
       server: name,
       issuer: found.issuer,
@@ -137,6 +144,7 @@ export async function login(deps: LoginDeps, name: string, options: LoginOptions
       scopes: tokens.scopes,
       expiresAt: tokens.expires_at,
       refreshTokenIssued: tokens.refresh_token !== undefined,
+      tokenType: tokens.token_type,
       provider: ctx.oauth.provider,
       registration: registration.registration,
     };
@@ -224,6 +232,23 @@ async function presentAndWait(
   }
 }
 
+/**
+ * A new DPoP key for this credential when the server uses DPoP (`oauth.dpop`, or `auto` and the AS lists
+ * `dpop_signing_alg_values_supported`), else null. Its private members are secrets from now on.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc9449#section-5
+ */
+async function dpopKeyFor(
+  deps: LoginDeps,
+  ctx: ServerContext,
+  found: DiscoveryResult,
+): Promise<DpopBinding | null> {
+  if (!wantsDpop(ctx, found.authorizationServerMetadata)) return null;
+  const key = await newDpopKey(found.authorizationServerMetadata);
+  deps.redactor.add(key.private_jwk.d);
+  return key;
+}
+
 async function exchange(
   deps: LoginDeps,
   ctx: ServerContext,
@@ -232,6 +257,7 @@ async function exchange(
   pending: Parameters<typeof exchangeAuthorizationCode>[3],
   callbackUrl: URL,
   signal: AbortSignal | undefined,
+  dpop: DpopBinding | null,
 ): Promise<TokenSet> {
   const headers = Object.fromEntries(
     Object.entries(ctx.oauth.tokenEndpointHeaders).map(([k, v]) => [k, v.value]),
@@ -243,7 +269,13 @@ async function exchange(
       registrationClient(registration),
       pending,
       callbackUrl,
-      { extraParams: extraTokenParamsFor(ctx.oauth), headers, now: deps.now, ...(signal ? { signal } : {}) },
+      {
+        extraParams: extraTokenParamsFor(ctx.oauth),
+        headers,
+        now: deps.now,
+        ...(dpop === null ? {} : { dpop: deps.dpop.forKey(dpop) }),
+        ...(signal ? { signal } : {}),
+      },
     );
     deps.redactor.add(tokens.access_token, tokens.refresh_token, tokens.id_token);
     return tokens;
@@ -266,6 +298,7 @@ function toRecord(
   tokens: TokenSet,
   registration: ClientRegistration,
   now: number,
+  dpop: DpopBinding | null,
 ): CredentialRecord {
   return {
     version: 1,
@@ -288,5 +321,7 @@ function toRecord(
     reacquire: null,
     needs_login: null,
     updated_at: now,
+    // Kept even when the AS answered Bearer: a public client's refresh token may still be bound to it (RFC 9449 §5).
+    dpop,
   };
 }

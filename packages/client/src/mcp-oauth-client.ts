@@ -3,6 +3,7 @@ import { memoryRegistrationCache, type RegistrationCache } from '@mcp-oauth/auth
 import type { McpOAuthConfig, OAuthGrant, ResolvedProvider } from '@mcp-oauth/config';
 import { suggestCommand } from '@mcp-oauth/config';
 import { createDiscovery, type Discovery, type DiscoveryCacheStore } from '@mcp-oauth/discovery';
+import type { DpopProver } from '@mcp-oauth/dpop';
 import { createHttpClient, type HttpClient } from '@mcp-oauth/http';
 import {
   nextRefreshAt,
@@ -16,12 +17,14 @@ import {
   type CredentialRecord,
   type CredentialStore,
   createCredentialStore,
+  recordSecrets,
   type StoreStatus,
 } from '@mcp-oauth/token-store';
 import { createAuthorizedFetch, type FetchLike } from './authorized-fetch.js';
 import { DEFAULT_CALLBACK_TIMEOUT_MS } from './callback-server.js';
 import { type ClientCredentialsLoginOptions, clientCredentialsLogin } from './client-credentials-login.js';
 import { ClientError } from './client-error.js';
+import { DpopProvers } from './dpop-binding.js';
 import {
   createEraMemory,
   DEFAULT_ERA_TTL_MS,
@@ -97,6 +100,10 @@ export interface ServerStatus {
   /** Absolute expiry (ms), null when unknown or not logged in. */
   readonly expiresAt: number | null;
   readonly refreshToken: boolean;
+  /** `Bearer` or `DPoP` (RFC 9449: bound to the key in `dpopAlg`); null when not logged in. */
+  readonly tokenType: string | null;
+  /** The algorithm of the credential's DPoP key, null for a bearer credential (the key itself is never shown). */
+  readonly dpopAlg: string | null;
   /**
    * When the access token is refreshed (ms): this client's scheduled time when it has one, else the latest time the
    * scheduler of a running client would pick (`nextRefreshAt` with no jitter; a token is also refreshed on use
@@ -190,6 +197,8 @@ export class McpOAuthClient {
   readonly #logger: Logger;
   readonly #env: Readonly<Record<string, string | undefined>>;
   readonly #now: () => number;
+  /** DPoP provers of the stored keys and the servers' nonces (RFC 9449), shared by every session of this client. */
+  readonly #dpop = new DpopProvers();
 
   constructor(options: McpOAuthClientOptions) {
     this.config = options.config;
@@ -235,6 +244,7 @@ export class McpOAuthClient {
       logger: this.#logger,
       env: this.#env,
       now: this.#now,
+      dpop: this.#dpop,
     };
   }
 
@@ -246,6 +256,7 @@ export class McpOAuthClient {
       env: this.#env,
       now: this.#now,
       redactor: this.redactor,
+      dpop: this.#dpop,
     });
   }
 
@@ -305,12 +316,7 @@ export class McpOAuthClient {
       const record = await this.store.get(key);
       if (record && (!best || record.updated_at > best.record.updated_at)) best = { key, record };
     }
-    if (best)
-      this.redactor.add(
-        best.record.access_token,
-        best.record.refresh_token,
-        best.record.client.client_secret,
-      );
+    if (best) this.redactor.add(...recordSecrets(best.record));
     return best;
   }
 
@@ -350,6 +356,8 @@ export class McpOAuthClient {
       scopes: record?.scopes ?? [],
       expiresAt: record?.expires_at ?? null,
       refreshToken: Boolean(record?.refresh_token),
+      tokenType: record?.token_type ?? null,
+      dpopAlg: record?.dpop?.alg ?? null,
       nextRefreshAt:
         found && state === 'logged_in' && renewable(found.record) && found.record.expires_at !== null
           ? (this.refresher.state(found.key)?.nextRefreshAt ??
@@ -391,6 +399,14 @@ export class McpOAuthClient {
     return { removed: true, revoked };
   }
 
+  /**
+   * The DPoP prover of a stored credential (RFC 9449), or undefined for a bearer credential. Throws `needs_login`
+   * when a DPoP-bound credential lost its key. For integrations that attach tokens themselves (the SDK adapter).
+   */
+  dpopProver(record: CredentialRecord): DpopProver | undefined {
+    return this.#dpop.forRecord(record);
+  }
+
   /** A fetch that authorizes every request to server `name` (refresh, 401 retry, step-up when allowed). */
   fetchFor(name: string, options: ConnectOptions = {}): FetchLike {
     const { stepUp } = options;
@@ -417,9 +433,9 @@ export class McpOAuthClient {
       serverName: name,
       key,
       forgetKey,
-      onCredential: (record) =>
-        this.redactor.add(record.access_token, record.refresh_token, record.client.client_secret),
+      onCredential: (record) => this.redactor.add(...recordSecrets(record)),
       refresher: this.refresher,
+      dpop: (record) => this.#dpop.forRecord(record),
       logger: this.#logger,
       ...(stepUp
         ? {

@@ -1,18 +1,30 @@
 import { extraTokenParamsFor, type McpOAuthConfig } from '@mcp-oauth/config';
 import type { Discovery } from '@mcp-oauth/discovery';
+import { isDpopError } from '@mcp-oauth/dpop';
 import type { HttpClient } from '@mcp-oauth/http';
-import { createRefreshGrant, type RefreshGrant } from '@mcp-oauth/refresh';
+import { createRefreshGrant, RefreshError, type RefreshGrant } from '@mcp-oauth/refresh';
 import type { CredentialRecord, Reacquire } from '@mcp-oauth/token-store';
+import type { DpopProvers } from './dpop-binding.js';
 import type { SecretRedactor } from './logger.js';
 import { reacquireClientCredentials } from './reacquire-client-credentials.js';
 import { type RecordContext, recordContext } from './record-context.js';
+
+/** A refresh that cannot prove possession of the credential's DPoP key: a login is needed, said plainly. */
+function dpopKeyLost(serverName: string, cause: unknown): RefreshError {
+  return new RefreshError(
+    'needs_login',
+    `the DPoP key of ${JSON.stringify(serverName)}'s credential is missing or unreadable; log in again`,
+    { reason: 'dpop_key_lost', cause },
+  );
+}
 
 /**
  * The client's refresh grant, dispatching per record: a refresh token → the refresh-token grant; none, but a
  * `reacquire` grant → that grant's re-acquirer (`client_credentials`: a new client-credentials request). The
  * refresh-token grant is `createRefreshGrant` with, per stored credential, its AS metadata (discovery, cached:
  * no request when warm), its client secret (DCR secret from the record, a pre-registered one from its env var), the
- * profile's `scope`-on-refresh rule (Entra), extra token params and token-endpoint headers. New tokens are
+ * profile's `scope`-on-refresh rule (Entra), extra token params, token-endpoint headers, and the DPoP prover of the
+ * credential's stored key. New tokens are
  * registered with the redactor before anything can log them.
  */
 export function refreshGrantFor(deps: {
@@ -22,6 +34,7 @@ export function refreshGrantFor(deps: {
   env: Readonly<Record<string, string | undefined>>;
   now: () => number;
   redactor: SecretRedactor;
+  dpop: DpopProvers;
 }): RefreshGrant {
   const contexts = new WeakMap<CredentialRecord, Promise<RecordContext>>();
   const context = (record: CredentialRecord) => {
@@ -45,6 +58,15 @@ export function refreshGrantFor(deps: {
       Object.fromEntries(
         Object.entries((await context(record)).ctx.oauth.tokenEndpointHeaders).map(([k, v]) => [k, v.value]),
       ),
+    // RFC 9449 §5: the refresh of a DPoP credential proves possession of its stored key (another process's login
+    // made it; the store shares it); a public client's refresh token is bound to it.
+    dpop: (record) => {
+      try {
+        return deps.dpop.forRecord(record);
+      } catch (error) {
+        throw dpopKeyLost(record.server_name, error);
+      }
+    },
   });
   const reacquirers: Readonly<Record<Reacquire['grant'], RefreshGrant | undefined>> = {
     client_credentials: reacquireClientCredentials({ ...deps, context }),
@@ -57,7 +79,14 @@ export function refreshGrantFor(deps: {
     // the refresh grant says `needs_login` (refresh_token_missing).
     const reacquire = record.refresh_token ? undefined : record.reacquire?.grant;
     const renew = (reacquire === undefined ? undefined : reacquirers[reacquire]) ?? grant;
-    const tokens = await renew(record, signal);
+    let tokens: Awaited<ReturnType<RefreshGrant>>;
+    try {
+      tokens = await renew(record, signal);
+    } catch (error) {
+      // A stored key that cannot be read (damaged, hand-edited): no proof, no refresh; a login makes a new key.
+      if (isDpopError(error) && error.code !== 'invalid_url') throw dpopKeyLost(record.server_name, error);
+      throw error;
+    }
     deps.redactor.add(tokens.access_token, tokens.refresh_token);
     return tokens;
   };

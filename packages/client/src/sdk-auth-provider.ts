@@ -5,7 +5,10 @@ import type {
   OAuthClientMetadata,
   OAuthTokens,
 } from '@modelcontextprotocol/sdk/shared/auth.js';
+import type { FetchLike } from './authorized-fetch.js';
 import { ClientError } from './client-error.js';
+import { isDpopBound } from './dpop-binding.js';
+import { fetchWithDpop } from './dpop-fetch.js';
 import type { LoginUserAgent } from './login-user-agent.js';
 import type { McpOAuthClient } from './mcp-oauth-client.js';
 
@@ -127,5 +130,28 @@ export function createSdkAuthProvider(
     async invalidateCredentials() {
       // Credentials are never wiped on the SDK's say-so: a dead grant is marked needs-login by the refresher.
     },
+  };
+}
+
+/**
+ * The `fetch` to give the SDK transport next to {@link createSdkAuthProvider} when the server uses DPoP (RFC 9449):
+ * the SDK 1.32 transport knows only `Authorization: Bearer`, so a request carrying the stored DPoP-bound token is
+ * re-sent as `Authorization: DPoP <token>` with a fresh proof (and one `use_dpop_nonce` retry). Requests with any
+ * other token, or none, pass through unchanged.
+ *
+ * ```ts
+ * new StreamableHTTPClientTransport(url, { authProvider, fetch: createSdkFetch(client, name) })
+ * ```
+ */
+export function createSdkFetch(client: McpOAuthClient, name: string, base: FetchLike = fetch): FetchLike {
+  return async (url, init) => {
+    const authorization = new Headers(init?.headers).get('authorization') ?? '';
+    const token = /^Bearer\s+(\S+)$/i.exec(authorization)?.[1];
+    if (token === undefined) return base(url, init);
+    const found = await client.credential(name);
+    if (!found || found.record.access_token !== token || !isDpopBound(found.record)) return base(url, init);
+    const prover = client.dpopProver(found.record);
+    if (!prover) return base(url, init);
+    return fetchWithDpop(base, prover, name, url, init, token);
   };
 }

@@ -50,6 +50,7 @@ test('a client without a store keeps credentials in its own home, not in MCP_OAU
       reacquire: null,
       needs_login: null,
       updated_at: 0,
+      dpop: null,
     });
     await client.close();
     assert.ok(existsSync(join(home, 'credentials.json')));

@@ -30,6 +30,7 @@ function recordFor(key: CredentialKey, accessToken: string, refreshToken: string
     reacquire: null,
     needs_login: null,
     updated_at: Date.now(),
+    dpop: null,
   };
 }
 

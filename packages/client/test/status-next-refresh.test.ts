@@ -26,6 +26,7 @@ function record(fields: Partial<CredentialRecord>): CredentialRecord {
     reacquire: null,
     needs_login: null,
     updated_at: NOW,
+    dpop: null,
     ...fields,
   };
 }

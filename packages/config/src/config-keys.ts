@@ -301,6 +301,12 @@ export const CONFIG_KEYS: readonly ConfigKeyInfo[] = Object.freeze([
     'from the credential and the AS metadata',
     'Client authentication of a client-credentials client, as registered at the AS.',
   ),
+  oauth(
+    'dpop',
+    '"auto" | true | false',
+    '"auto"',
+    'DPoP (RFC 9449) sender-constrained tokens: `auto` when the AS lists `dpop_signing_alg_values_supported`.',
+  ),
 ]);
 
 /** The keys of one table, by name. */

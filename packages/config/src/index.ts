@@ -47,6 +47,7 @@ export {
 export {
   CLIENT_ASSERTION_ALGS,
   type ClientAssertionAlg,
+  type DpopMode,
   type CredentialsStoreMode,
   type EnvVarRef,
   type HttpServerConfig,

@@ -6,6 +6,7 @@ import { PROVIDER_PROFILES, type ProviderProfile } from './provider-profiles.js'
 import type {
   ClientAssertionAlg,
   CredentialsStoreMode,
+  DpopMode,
   HttpServerConfig,
   McpOAuthConfig,
   OAuthConfig,
@@ -67,6 +68,8 @@ export interface ResolvedOAuth {
   readonly sendScopeOnRefresh: Sourced<boolean>;
   readonly allowMissingPkceMetadata: Sourced<boolean>;
   readonly allowIssuerMismatch: Sourced<boolean>;
+  /** `oauth.dpop`: DPoP for this server's tokens (`auto`: when the AS supports it). */
+  readonly dpop: Sourced<DpopMode>;
 }
 
 /** A server with its effective settings. `oauth` is present for streamable HTTP servers only. */
@@ -314,6 +317,13 @@ function resolveOAuth(
       undefined,
       false,
       'off: the metadata issuer must equal the discovery issuer',
+    ),
+    dpop: r.value(
+      'dpop',
+      oauth.dpop,
+      undefined,
+      'auto',
+      'auto: DPoP when the authorization server lists dpop_signing_alg_values_supported',
     ),
   };
 }

@@ -28,6 +28,11 @@ export const CLIENT_ASSERTION_ALGS = [
   'Ed25519',
 ] as const;
 export type ClientAssertionAlg = (typeof CLIENT_ASSERTION_ALGS)[number];
+ * `oauth.dpop`: DPoP (RFC 9449) sender-constrained tokens. `auto` (default): on when the authorization server lists
+ * `dpop_signing_alg_values_supported`; `true`: always (a server without DPoP support is still sent proofs, which it
+ * ignores); `false`: never (bearer tokens only).
+ */
+export type DpopMode = 'auto' | boolean;
 
 /** Provider profile names. */
 export type ProviderId = 'google' | 'entra' | 'auth0' | 'atlassian' | 'github' | 'keycloak' | 'generic';
@@ -95,6 +100,7 @@ export interface OAuthConfig {
    * `client_secret_post`.
    */
   readonly tokenEndpointAuthMethod?: 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt';
+  readonly dpop?: DpopMode;
 }
 
 /** Keys shared by both transports (Codex's meaning). Timeouts are normalised to milliseconds. */

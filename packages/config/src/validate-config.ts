@@ -14,6 +14,7 @@ import {
 import type {
   ClientAssertionAlg,
   CredentialsStoreMode,
+  DpopMode,
   EnvVarRef,
   HttpServerConfig,
   McpOAuthConfig,
@@ -218,6 +219,7 @@ function checkOAuth(
     clientAssertionAlg: table.client_assertion_alg as ClientAssertionAlg | undefined,
     clientAssertionKid: table.client_assertion_kid as string | undefined,
     tokenEndpointAuthMethod: table.token_endpoint_auth_method as OAuthConfig['tokenEndpointAuthMethod'],
+    dpop: table.dpop as DpopMode | undefined,
   };
 }
 

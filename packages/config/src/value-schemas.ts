@@ -125,4 +125,5 @@ export const OAUTH_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
     'client_secret_post',
     'private_key_jwt',
   ] as const),
+  dpop: z.union([z.literal('auto'), z.boolean()], { error: 'must be "auto", true or false' }),
 };

@@ -11,6 +11,7 @@ import {
   parseConfig,
   RESERVED_AUTHORIZE_PARAMS,
   RESERVED_TOKEN_PARAMS,
+  resolveServer,
 } from '@mcp-oauth/config';
 
 function configError(text: string, path = 'config.toml'): ConfigError {
@@ -345,4 +346,17 @@ test('loadConfig reads a file, reports a missing one, or loads it as empty with 
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+});
+
+test('oauth.dpop: "auto", true or false; anything else is refused with the allowed values', () => {
+  const issue = onlyIssue(http('', 'dpop = "yes"'));
+  assert.equal(issue.message, 'must be "auto", true or false');
+  for (const value of ['"auto"', 'true', 'false']) {
+    const parsed = parseConfig(http('', `dpop = ${value}`));
+    const server = parsed.servers[0] as HttpServerConfig;
+    assert.equal(server.oauth.dpop, JSON.parse(value));
+  }
+  const resolved = resolveServer(parseConfig(http('')), 'gmail');
+  assert.equal(resolved.oauth?.dpop.value, 'auto');
+  assert.equal(resolved.oauth?.dpop.source, 'default');
 });

@@ -26,6 +26,8 @@ export interface AuthorizationServerMetadata {
   readonly token_endpoint_auth_methods_supported?: readonly string[];
   readonly authorization_response_iss_parameter_supported?: boolean;
   readonly client_id_metadata_document_supported?: boolean;
+  /** RFC 9449 §5.1: the JWS algorithms the AS accepts in DPoP proofs; present means the AS supports DPoP. */
+  readonly dpop_signing_alg_values_supported?: readonly string[];
   readonly [member: string]: unknown;
 }
 
@@ -55,7 +57,12 @@ const OPTIONAL_ENDPOINTS = [
   'end_session_endpoint',
 ] as const;
 
-const STRING_ARRAYS = ['scopes_supported', 'grant_types_supported', 'token_endpoint_auth_methods_supported'];
+const STRING_ARRAYS = [
+  'scopes_supported',
+  'grant_types_supported',
+  'token_endpoint_auth_methods_supported',
+  'dpop_signing_alg_values_supported',
+];
 const BOOLEANS = ['authorization_response_iss_parameter_supported', 'client_id_metadata_document_supported'];
 
 /**

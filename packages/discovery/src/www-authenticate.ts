@@ -77,14 +77,19 @@ export function parseWwwAuthenticate(input: WwwAuthenticateInput): Challenge[] {
 }
 
 /**
- * The first Bearer challenge of `WWW-Authenticate` (scheme compared case-insensitively), or `undefined` when the
- * field is absent or has no Bearer challenge.
+ * The first Bearer challenge of `WWW-Authenticate` (scheme compared case-insensitively), else the first DPoP
+ * challenge (RFC 9449 §7.1), or `undefined` when the field is absent or has neither.
  *
  * @throws {DiscoveryError} as {@link parseWwwAuthenticate}.
  * @see https://www.rfc-editor.org/rfc/rfc6750#section-3
+ * @see https://www.rfc-editor.org/rfc/rfc9449#section-7.1
  */
 export function parseBearerChallenge(input: WwwAuthenticateInput): BearerChallenge | undefined {
-  const challenge = parseWwwAuthenticate(input).find((c) => c.schemeLower === 'bearer');
+  const challenges = parseWwwAuthenticate(input);
+  // RFC 9449 §7.1: a server that takes DPoP-bound tokens may challenge with the DPoP scheme only; its
+  // auth-params (resource_metadata, scope, error) mean what they mean in a Bearer challenge.
+  const challenge =
+    challenges.find((c) => c.schemeLower === 'bearer') ?? challenges.find((c) => c.schemeLower === 'dpop');
   return challenge === undefined ? undefined : toBearer(challenge);
 }
 

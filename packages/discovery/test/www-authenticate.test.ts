@@ -312,8 +312,18 @@ describe('parseBearerChallenge', () => {
     assert.deepEqual(bearer?.scopes, []);
   });
 
-  it('gives undefined when there is no Bearer challenge or no field', () => {
-    assert.equal(parseBearerChallenge('Basic realm="x", DPoP algs="ES256"'), undefined);
+  it('RFC 9449 §7.1: without a Bearer challenge, the DPoP challenge is read (resource_metadata, error)', () => {
+    const dpop = parseBearerChallenge(
+      'Basic realm="x", DPoP algs="ES256", resource_metadata="https://r.example/prm"',
+    );
+    assert.equal(dpop?.scheme, 'DPoP');
+    assert.equal(dpop?.resource_metadata, 'https://r.example/prm');
+    const both = parseBearerChallenge('DPoP error="use_dpop_nonce", Bearer scope="a b"');
+    assert.equal(both?.scheme, 'Bearer', 'a Bearer challenge wins');
+  });
+
+  it('gives undefined when there is no Bearer or DPoP challenge or no field', () => {
+    assert.equal(parseBearerChallenge('Basic realm="x"'), undefined);
     assert.equal(parseBearerChallenge(undefined), undefined);
   });
 

@@ -6,6 +6,7 @@ import {
   type TokenEndpointMetadata,
   tokenEndpointRequest,
 } from '@mcp-oauth/authorize';
+import type { DpopProver } from '@mcp-oauth/dpop';
 import type { HttpClient } from '@mcp-oauth/http';
 import type { CredentialRecord } from '@mcp-oauth/token-store';
 import { RefreshError } from './refresh-error.js';
@@ -45,6 +46,11 @@ export interface RefreshGrantOptions {
   readonly extraTokenParams?: PerCredential<ExtraTokenParams | undefined>;
   /** Extra headers of token requests (the GitHub profile's `Accept`). Default none. */
   readonly headers?: PerCredential<Readonly<Record<string, string>> | undefined>;
+  /**
+   * The DPoP prover of the credential's key (the record's `dpop`), when its tokens are DPoP-bound: the refresh
+   * request then carries a proof (RFC 9449 §5; a public client's refresh token is bound to the key). Default none.
+   */
+  readonly dpop?: PerCredential<DpopProver | undefined>;
   /** Clock for `expires_at`, ms since the epoch. Default `Date.now`. */
   readonly now?: () => number;
 }
@@ -100,6 +106,7 @@ export function createRefreshGrant(options: RefreshGrantOptions): RefreshGrant {
       parameters.scope = record.scopes.join(' ');
     }
     const resource = record.resource ?? undefined;
+    const dpop = await resolve(options.dpop, record);
     const sentAt = now();
     const response = await tokenEndpointRequest(
       options.http,
@@ -111,6 +118,7 @@ export function createRefreshGrant(options: RefreshGrantOptions): RefreshGrant {
         resource,
         extraParams: await resolve(options.extraTokenParams, record),
         headers: await resolve(options.headers, record),
+        dpop,
         signal,
       },
     );
@@ -118,6 +126,7 @@ export function createRefreshGrant(options: RefreshGrantOptions): RefreshGrant {
       resource,
       requestedScopes: record.scopes,
       now: () => sentAt,
+      dpopProofSent: dpop !== undefined,
     });
     return {
       access_token: tokens.access_token,

@@ -74,6 +74,7 @@ export function record(overrides: Partial<CredentialRecord> = {}): CredentialRec
     reacquire: null,
     needs_login: null,
     updated_at: 0,
+    dpop: null,
     ...overrides,
   };
 }

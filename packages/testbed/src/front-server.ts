@@ -60,7 +60,14 @@ export async function readBody(req: IncomingMessage, limit = 1024 * 1024): Promi
   return Buffer.concat(chunks).toString('utf8');
 }
 
-const LOGGED_HEADERS = ['authorization', 'content-type', 'accept', 'user-agent', 'mcp-protocol-version'];
+const LOGGED_HEADERS = [
+  'authorization',
+  'dpop',
+  'content-type',
+  'accept',
+  'user-agent',
+  'mcp-protocol-version',
+];
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));

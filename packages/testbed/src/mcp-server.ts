@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { DPOP_PROOF_ALGS, DpopChecker, type DpopServerOptions } from './dpop-check.js';
 import { noteDetail, readBody, startFrontServer } from './front-server.js';
 import { Knobs } from './knobs.js';
 import { legacyMcpHandler } from './legacy-mcp-handler.js';
@@ -56,6 +57,12 @@ export interface McpServerOptions {
    * it), in ms. Default 0 (immediately stale, the SDK server's default).
    */
   discoverTtlMs?: number;
+  /**
+   * Verify DPoP-bound tokens (RFC 9449 §7): a token with `cnf.jkt` is accepted only with the `DPoP` scheme and a
+   * valid proof of its key (signature, htm, htu, iat window, jti replay, ath, nonce when required); a bearer use of
+   * a bound token is refused. Default off: bound tokens are refused like any token presented wrongly.
+   */
+  dpop?: DpopServerOptions;
   /** Name in the request log. Default `mcp`. */
   name?: string;
   log?: RequestLog;
@@ -70,6 +77,8 @@ export interface McpServer {
   readonly protocol: McpProtocol;
   readonly log: RequestLog;
   readonly knobs: Knobs;
+  /** Replaces the DPoP nonce (with `dpop.requireNonce`): the next proofs carry a stale one. Returns the new nonce. */
+  rotateDpopNonce(): string;
   close(): Promise<void>;
 }
 
@@ -97,6 +106,7 @@ export async function startMcpServer(options: McpServerOptions): Promise<McpServ
     protocol === '2026-07-28'
       ? modernMcpHandler({ discoverTtlMs: options.discoverTtlMs ?? 0 })
       : legacyMcpHandler();
+  const dpop = options.dpop ? new DpopChecker(options.dpop) : undefined;
   const prmPaths = new Set<string>();
   if (prmLocation !== 'root') prmPaths.add(`${PRM_PREFIX}${path}`);
   if (prmLocation !== 'path-inserted') prmPaths.add(PRM_PREFIX);
@@ -123,11 +133,52 @@ export async function startMcpServer(options: McpServerOptions): Promise<McpServ
     if (options.challengeResourceMetadata ?? true)
       parts.push(`resource_metadata=${quote(resourceMetadataUrl)}`);
     for (const [k, v] of Object.entries(params)) parts.push(`${k}=${quote(v)}`);
+    const bearer = parts.length ? `Bearer ${parts.join(', ')}` : 'Bearer';
     res.writeHead(status, {
       'content-type': 'application/json',
-      'www-authenticate': parts.length ? `Bearer ${parts.join(', ')}` : 'Bearer',
+      // RFC 9449 §7.1: a server that takes DPoP tokens says so with a DPoP challenge next to the Bearer one.
+      'www-authenticate': dpop ? `${bearer}, DPoP algs="${DPOP_PROOF_ALGS.join(' ')}"` : bearer,
+      ...(dpop?.nonce ? { 'dpop-nonce': dpop.nonce } : {}),
     });
     res.end(JSON.stringify({ jsonrpc: '2.0', error: { code: -32001, message }, id: null }));
+  }
+
+  /**
+   * Why a token's presentation is refused under RFC 9449, or undefined when it is fine: a bound token (`cnf.jkt`)
+   * needs the DPoP scheme and a valid proof of its key; the DPoP scheme needs a bound token.
+   */
+  async function dpopRefusal(
+    req: IncomingMessage,
+    scheme: string | undefined,
+    token: string,
+    jkt: string | undefined,
+  ): Promise<{ error: string; description: string } | undefined> {
+    if (jkt === undefined) {
+      return scheme === 'dpop'
+        ? { error: 'invalid_token', description: 'the DPoP scheme needs a DPoP-bound token' }
+        : undefined;
+    }
+    if (!dpop)
+      return { error: 'invalid_token', description: 'this server does not accept DPoP-bound tokens' };
+    // RFC 9449 §7.2: a bound token presented as a bearer token is refused.
+    if (scheme !== 'dpop') {
+      return {
+        error: 'invalid_token',
+        description: 'a DPoP-bound token must be presented with the DPoP scheme',
+      };
+    }
+    const checked = await dpop.check(req, resource, token, jkt);
+    return checked.ok ? undefined : { error: checked.error, description: checked.description };
+  }
+
+  /** RFC 9449 §7.1, §9: a 401 with a DPoP challenge (and the nonce, when nonces are required). */
+  function dpopChallenge(res: ServerResponse, error: string, description: string) {
+    res.writeHead(401, {
+      'content-type': 'application/json',
+      'www-authenticate': `DPoP error=${quote(error)}, error_description=${quote(description)}, algs="${DPOP_PROOF_ALGS.join(' ')}"`,
+      ...(dpop?.nonce ? { 'dpop-nonce': dpop.nonce } : {}),
+    });
+    res.end(JSON.stringify({ jsonrpc: '2.0', error: { code: -32001, message: description }, id: null }));
   }
 
   async function handler(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
@@ -164,7 +215,9 @@ export async function startMcpServer(options: McpServerOptions): Promise<McpServ
     const scopeParam: Record<string, string> = options.challengeScope ? { scope: required.join(' ') } : {};
 
     const header = req.headers.authorization;
-    const token = header?.match(/^Bearer\s+(.+)$/i)?.[1];
+    const presented = header?.match(/^(Bearer|DPoP)\s+(.+)$/i);
+    const scheme = presented?.[1]?.toLowerCase();
+    const token = presented?.[2];
     if (!token) {
       if (options.challengeAnonymous === false) {
         res.writeHead(200, { 'content-type': 'application/json' });
@@ -185,6 +238,11 @@ export async function startMcpServer(options: McpServerOptions): Promise<McpServ
       );
     }
     const claims = verdict.claims;
+    const refusal = await dpopRefusal(req, scheme, token, claims.jkt);
+    if (refusal !== undefined) {
+      noteDetail(req, 'auth', refusal.error);
+      return dpopChallenge(res, refusal.error, refusal.description);
+    }
     // RFC 8707 / MCP authorization: a token is only accepted when its audience is this server.
     if (mode === 'strict' && !claims.aud.includes(resource)) {
       noteDetail(req, 'auth', 'wrong_audience');
@@ -232,6 +290,10 @@ export async function startMcpServer(options: McpServerOptions): Promise<McpServ
     protocol,
     log,
     knobs,
+    rotateDpopNonce: () => {
+      if (!dpop) throw new Error('rotateDpopNonce: the server was started without dpop');
+      return dpop.rotateNonce();
+    },
     close: async () => {
       await mcp.close();
       await front.close();

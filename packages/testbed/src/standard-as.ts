@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ClientMetadata, Configuration, KoaContextWithOIDC } from 'oidc-provider';
 import { noteBody, startFrontServer } from './front-server.js';
@@ -44,6 +45,13 @@ export interface StandardAsOptions {
   requireOfflineAccess?: boolean;
   /** Rewrites the metadata document before it is served (malformed-metadata tests). */
   transformMetadata?: (doc: Record<string, unknown>) => Record<string, unknown>;
+  /**
+   * DPoP (RFC 9449, oidc-provider's `features.dPoP`): advertise `dpop_signing_alg_values_supported`, bind tokens
+   * requested with a proof to its key (`cnf.jkt`, `token_type` DPoP; refresh tokens of public clients too), refuse
+   * replayed proofs; with `requireNonce`, answer proofs without the current nonce with 400 `use_dpop_nonce` and a
+   * `DPoP-Nonce`. Default off: no DPoP metadata, proofs ignored.
+   */
+  dpop?: { requireNonce?: boolean };
   /** Shared request log; default a new one. */
   log?: RequestLog;
 }
@@ -143,6 +151,12 @@ export async function startStandardAs(options: StandardAsOptions = {}): Promise<
     interactions: { url: (_ctx, interaction) => `${mount}/interaction/${interaction.uid}` },
     features: {
       devInteractions: { enabled: false },
+      dPoP: {
+        enabled: options.dpop !== undefined,
+        // oidc-provider derives its rotating nonces from this secret (RFC 9449 §8).
+        nonceSecret: randomBytes(32),
+        requireNonce: () => options.dpop?.requireNonce === true,
+      },
       registration: { enabled: options.registration ?? true },
       revocation: { enabled: true },
       // RFC 6749 §4.4 for machine clients (registered with grant_types ["client_credentials"]): with a `resource`

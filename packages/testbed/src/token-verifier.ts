@@ -9,6 +9,8 @@ export interface TokenClaims {
   /** Expiry, seconds since the epoch, when known. */
   exp?: number;
   clientId?: string;
+  /** RFC 9449 §6: the thumbprint of the DPoP key the token is bound to (`cnf.jkt`), when it is bound. */
+  jkt?: string;
 }
 
 export type VerifyResult =
@@ -56,6 +58,7 @@ export function jwtOrIntrospectionVerifier(options: {
               scopes: scopesOf(payload.scope),
               ...(payload.exp ? { exp: payload.exp } : {}),
               ...(typeof payload.client_id === 'string' ? { clientId: payload.client_id } : {}),
+              ...jktOf(payload.cnf),
             },
           };
         } catch (err) {
@@ -84,10 +87,17 @@ export function jwtOrIntrospectionVerifier(options: {
           scopes: scopesOf(body.scope),
           ...(typeof body.exp === 'number' ? { exp: body.exp } : {}),
           ...(typeof body.client_id === 'string' ? { clientId: body.client_id } : {}),
+          ...jktOf(body.cnf),
         },
       };
     },
   };
+}
+
+/** `{ jkt }` of a `cnf` claim (RFC 9449 §6.1 JWT, §6.2 introspection), or nothing for an unbound token. */
+function jktOf(cnf: unknown): { jkt?: string } {
+  const jkt = (cnf as { jkt?: unknown } | undefined)?.jkt;
+  return typeof jkt === 'string' ? { jkt } : {};
 }
 
 /** Google-style validation: POST the token to the AS's `tokeninfo` endpoint. `aud` there is the client id. */

@@ -38,6 +38,25 @@ export type Reacquire =
   | { readonly grant: 'id_jag'; readonly idp_issuer: string }
   | { readonly grant: 'workload_identity' };
 
+
+ * The DPoP key a credential's tokens are bound to (RFC 9449): the JWS algorithm, the private key as a JWK (public
+ * members included) and its RFC 7638 thumbprint (the `cnf.jkt` of bound tokens). A secret like the refresh token: a
+ * refresh token bound to the key is useless without it, and a refresh in another process or host needs it.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc9449#section-5
+ */
+export interface DpopBinding {
+  readonly alg: string;
+  readonly private_jwk: PrivateJwk;
+  readonly jkt: string;
+}
+
+/** A private JSON Web Key (RFC 7517) as stored: string members (`kty`, `crv`, `x`, `y`, `d`, `n`, `e`, …). */
+export type PrivateJwk = Readonly<Record<string, string>>;
+
+/** The members of a private JWK that are secret (RFC 7518 §6.2.2, §6.3.2; RFC 8037 §2). */
+export const PRIVATE_JWK_MEMBERS: readonly string[] = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k'];
+
 /**
  * One stored credential, version 1. Field names are snake_case: this is a stored format, read by other tools.
  * `expires_at` is absolute (ms since the epoch), computed when the token response arrives, or null when the
@@ -70,15 +89,32 @@ export interface CredentialRecord {
   readonly needs_login: NeedsLogin | null;
   /** When this record was last written (ms since the epoch); 0 when unknown (migrated records). */
   readonly updated_at: number;
+  /**
+   * The DPoP key the tokens are bound to, or null for bearer tokens. Optional on read (absent → null), always written.
+   * A secret: covered by {@link recordSecrets}.
+   */
+  readonly dpop: DpopBinding | null;
 }
 
-/** The secret values of a record: access token, refresh token, client secret. Used to redact error messages. */
+/**
+ * The secret values of a record: access token, refresh token, client secret, the private members of the DPoP key.
+ * Used to redact error messages.
+ */
 export function recordSecrets(record: unknown): string[] {
   if (typeof record !== 'object' || record === null) return [];
   const r = record as Record<string, unknown>;
-  const client =
-    typeof r.client === 'object' && r.client !== null ? (r.client as Record<string, unknown>) : {};
-  return [r.access_token, r.refresh_token, r.id_token, r.client_secret, client.client_secret].filter(
-    (v): v is string => typeof v === 'string' && v.length > 0,
-  );
+  const client = objectOr(r.client);
+  const jwk = objectOr(objectOr(r.dpop).private_jwk);
+  return [
+    r.access_token,
+    r.refresh_token,
+    r.id_token,
+    r.client_secret,
+    client.client_secret,
+    ...PRIVATE_JWK_MEMBERS.map((name) => jwk[name]),
+  ].filter((v): v is string => typeof v === 'string' && v.length > 0);
+}
+
+function objectOr(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
 }

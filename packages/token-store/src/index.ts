@@ -10,8 +10,11 @@ export {
   type ClientRegistration,
   CREDENTIAL_RECORD_VERSION,
   type CredentialRecord,
+  type DpopBinding,
   type NeedsLogin,
   type Reacquire,
+  PRIVATE_JWK_MEMBERS,
+  type PrivateJwk,
   type RegistrationKind,
   recordSecrets,
 } from './credential-record.js';

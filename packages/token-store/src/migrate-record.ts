@@ -3,6 +3,7 @@ import {
   type ClientRegistration,
   CREDENTIAL_RECORD_VERSION,
   type CredentialRecord,
+  type DpopBinding,
   type NeedsLogin,
   type Reacquire,
   type RegistrationKind,
@@ -97,6 +98,7 @@ export function checkRecord(
     reacquire: reacquireOf(r.reacquire, fail),
     needs_login: needsLoginOf(r.needs_login, fail),
     updated_at: time(r, 'updated_at', fail),
+    dpop: dpopOf(r.dpop, fail),
   };
 }
 
@@ -129,6 +131,7 @@ function fromVersion0(r: Record<string, unknown>, key: CredentialKey, secrets: s
     reacquire: null,
     needs_login: null,
     updated_at: 0,
+    dpop: null,
   };
 }
 
@@ -213,4 +216,27 @@ function reacquireOf(v: unknown, fail: Fail): Reacquire | null {
     default:
       return fail('reacquire.grant must be "client_credentials", "id_jag" or "workload_identity"');
   }
+}
+
+/** `dpop`: absent or null → null (records written before DPoP); else alg, a JWK of string members with `kty`, jkt. */
+function dpopOf(v: unknown, fail: Fail): DpopBinding | null {
+  if (v === undefined || v === null) return null;
+  if (typeof v !== 'object' || Array.isArray(v)) return fail('dpop must be an object or null');
+  const d = v as Record<string, unknown>;
+  const jwk = d.private_jwk;
+  if (typeof jwk !== 'object' || jwk === null || Array.isArray(jwk)) {
+    return fail('dpop.private_jwk must be an object');
+  }
+  const members = Object.entries(jwk as Record<string, unknown>);
+  // Names only in messages: a JWK member holds key material.
+  if (members.some(([, value]) => typeof value !== 'string')) {
+    return fail('dpop.private_jwk members must be strings');
+  }
+  const privateJwk = Object.fromEntries(members) as Record<string, string>;
+  if (!privateJwk.kty) return fail('dpop.private_jwk.kty must be a non-empty string');
+  return {
+    alg: text(d, 'alg', (w) => fail(`dpop.${w}`)),
+    private_jwk: privateJwk,
+    jkt: text(d, 'jkt', (w) => fail(`dpop.${w}`)),
+  };
 }

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { inspect } from 'node:util';
-import { checkRecord, isTokenStoreError, migrateRecord } from '@mcp-oauth/token-store';
-import { containsSentinel, SENTINEL, sampleKey, sampleRecord } from './support/records.js';
+import { checkRecord, isTokenStoreError, migrateRecord, recordSecrets } from '@mcp-oauth/token-store';
+import { containsSentinel, SAMPLE_DPOP, SENTINEL, sampleKey, sampleRecord } from './support/records.js';
 
 const key = sampleKey();
 
@@ -48,6 +48,7 @@ test('migrateRecord: version 0 (an unversioned token response) becomes version 1
     reacquire: null,
     needs_login: null,
     updated_at: 0,
+    dpop: null,
   });
 });
 
@@ -137,6 +138,15 @@ test('checkRecord: each malformed field is named in the message, never its value
     ['reacquire must be an object', { reacquire: 'client_credentials' }],
     ['reacquire.grant', { reacquire: { grant: 'password' } }],
     ['reacquire.idp_issuer', { reacquire: { grant: 'id_jag' } }],
+    ['dpop must be an object', { dpop: 'x' }],
+    ['dpop.private_jwk must be an object', { dpop: { ...SAMPLE_DPOP, private_jwk: SENTINEL.dpopPrivate } }],
+    [
+      'dpop.private_jwk members',
+      { dpop: { ...SAMPLE_DPOP, private_jwk: { ...SAMPLE_DPOP.private_jwk, x: 1 } } },
+    ],
+    ['dpop.private_jwk.kty', { dpop: { ...SAMPLE_DPOP, private_jwk: { d: SENTINEL.dpopPrivate } } }],
+    ['dpop.alg', { dpop: { ...SAMPLE_DPOP, alg: '' } }],
+    ['dpop.jkt', { dpop: { ...SAMPLE_DPOP, jkt: 3 } }],
   ];
   for (const [field, change] of bad) {
     let caught: unknown;
@@ -161,4 +171,13 @@ test('reacquire: absent or null reads as null (records of older writers); each k
   ]) {
     assert.deepEqual(checkRecord({ ...sampleRecord(key), reacquire }, 'invalid_record').reacquire, reacquire);
   }
+});
+
+test('dpop: absent on read is null (records written before DPoP); a key is kept; its private members are secrets', () => {
+  const { dpop: _, ...withoutDpop } = sampleRecord(key);
+  assert.equal(checkRecord(withoutDpop, 'corrupt_record').dpop, null);
+  const bound = sampleRecord(key, { dpop: SAMPLE_DPOP, token_type: 'DPoP' });
+  assert.deepEqual(migrateRecord(bound, key).dpop, SAMPLE_DPOP);
+  assert.ok(recordSecrets(bound).includes(SENTINEL.dpopPrivate), 'recordSecrets covers the private key');
+  assert.ok(!recordSecrets(bound).includes(SAMPLE_DPOP.private_jwk.x), 'public members are not secrets');
 });

@@ -21,6 +21,7 @@ function renderResult(name: string, result: LoginResult, style: Style, now: numb
     ['scopes', result.scopes.length === 0 ? '-' : result.scopes.join(' ')],
     ['expires', result.expiresAt === null ? 'unknown' : relativeTime(result.expiresAt, now)],
     ['refresh token', result.refreshTokenIssued ? 'yes' : 'no'],
+    ...(result.tokenType === 'DPoP' ? [['token type', "DPoP (bound to this machine's key)"]] : []),
     ['provider', `${result.provider.id} (${result.provider.source}: ${result.provider.reason})`],
     ['registration', result.registration],
   ];

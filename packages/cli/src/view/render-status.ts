@@ -44,6 +44,7 @@ function rows(server: ServerStatusJson, now: number): string[][] {
             ? 'no (a new client-credentials request renews the token)'
             : 'no',
       ],
+      ...(server.dpop_alg === null ? [] : [['token type', `DPoP (bound to an ${server.dpop_alg} key)`]]),
       ['next refresh', when(server.next_refresh_at, now)],
     );
     if (server.needs_login_reason !== null)

@@ -34,6 +34,10 @@ export interface ServerStatusJson {
   /** ISO 8601 UTC; null when unknown or not logged in. */
   readonly expires_at: string | null;
   readonly refresh_token: boolean;
+  /** `Bearer` or `DPoP` (RFC 9449 sender-constrained); null when not logged in. */
+  readonly token_type: string | null;
+  /** The JWS algorithm of the credential's DPoP key; null for bearer tokens. The key is never shown. */
+  readonly dpop_alg: string | null;
   /** ISO 8601 UTC: when the access token is refreshed at the latest; null without refresh token. */
   readonly next_refresh_at: string | null;
   readonly needs_login_reason: string | null;
@@ -72,6 +76,8 @@ export function serverStatusJson(status: ServerStatus, enabled: boolean): Server
     scopes: status.scopes,
     expires_at: status.expiresAt === null ? null : isoTime(status.expiresAt),
     refresh_token: status.refreshToken,
+    token_type: status.tokenType,
+    dpop_alg: status.dpopAlg,
     next_refresh_at: status.nextRefreshAt === null ? null : isoTime(status.nextRefreshAt),
     needs_login_reason: status.needsLoginReason,
     registration: status.registration,
@@ -92,6 +98,8 @@ export function stdioStatusJson(server: ServerConfig): ServerStatusJson {
     scopes: [],
     expires_at: null,
     refresh_token: false,
+    token_type: null,
+    dpop_alg: null,
     next_refresh_at: null,
     needs_login_reason: null,
     registration: null,

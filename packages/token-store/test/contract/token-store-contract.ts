@@ -15,7 +15,7 @@ import {
 } from '@mcp-oauth/token-store';
 import { fastFileWriter } from '../support/fast-writer.js';
 import { exited, LineReader, spawnTs } from '../support/node-ts.js';
-import { containsSentinel, SENTINEL, sampleKey, sampleRecord } from '../support/records.js';
+import { containsSentinel, SAMPLE_DPOP, SENTINEL, sampleKey, sampleRecord } from '../support/records.js';
 import type { StoreSpec } from '../support/store-spec.js';
 
 /** What a factory gives each test: a fresh, empty store and ways to look under it. */
@@ -75,6 +75,13 @@ export function tokenStoreContract(
     const unknownExpiry = sampleRecord(key, { expires_at: null, refresh_token: null, resource: null });
     await store.set(key, unknownExpiry);
     assert.deepEqual(await store.get(key), unknownExpiry);
+  });
+
+  run('DPoP: the key of a credential is stored and read back with it (RFC 9449)', async ({ store }) => {
+    const key = sampleKey();
+    const record = sampleRecord(key, { dpop: SAMPLE_DPOP });
+    await store.set(key, record);
+    assert.deepEqual(await store.get(key), record);
   });
 
   run('overwrite: the second set wins', async ({ store }) => {
@@ -162,6 +169,7 @@ export function tokenStoreContract(
       reacquire: null,
       needs_login: null,
       updated_at: 0,
+      dpop: null,
     });
     assert.deepEqual(await store.list(), [key]);
   });

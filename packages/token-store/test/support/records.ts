@@ -5,6 +5,7 @@ export const SENTINEL = {
   access: 'sentinel-access-3f9c1e7a',
   refresh: 'sentinel-refresh-b2d48c06',
   clientSecret: 'sentinel-client-secret-91ae5d',
+  dpopPrivate: 'sentinel-dpop-d-5c0ffee1e7',
 } as const;
 
 export const ALL_SENTINELS: readonly string[] = Object.values(SENTINEL);
@@ -37,9 +38,17 @@ export function sampleRecord(
     reacquire: null,
     needs_login: null,
     updated_at: 1_700_000_000_000,
+    dpop: null,
     ...overrides,
   };
 }
+
+/** A stored DPoP key whose private member is a sentinel (shape only: never used to sign). */
+export const SAMPLE_DPOP = {
+  alg: 'ES256',
+  private_jwk: { kty: 'EC', crv: 'P-256', x: 'x-coordinate', y: 'y-coordinate', d: SENTINEL.dpopPrivate },
+  jkt: 'thumbprint-of-the-public-key',
+} as const;
 
 /** Whether any sentinel appears in `text`. Assertions print only the boolean, never the text. */
 export function containsSentinel(text: string): boolean {

@@ -69,6 +69,7 @@ export function credentialRecord(
     reacquire: null,
     needs_login: null,
     updated_at: Date.now(),
+    dpop: null,
   };
 }
 

@@ -87,5 +87,6 @@ export async function requestClientCredentialsToken(
     resource: options.resource,
     requestedScopes: scopes ?? [],
     now: () => sentAt,
+    dpopProofSent: options.dpop !== undefined,
   });
 }

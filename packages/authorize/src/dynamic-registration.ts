@@ -1,10 +1,13 @@
 import { assertSecureUrl, type HttpClient, type HttpResponse, isLoopbackHost } from '@mcp-oauth/http';
 import type { AuthorizationServerMetadata } from './as-metadata.js';
 import { AuthorizeError } from './authorize-error.js';
-import { CLIENT_AUTH_METHODS, type ClientAuthMethod } from './client-authentication.js';
+import type { ClientAuthMethod } from './client-authentication.js';
 import type { ClientRegistration } from './client-registration.js';
 import { bodyObject, describeBody, oauthErrorFrom, statusError } from './oauth-response-body.js';
 import { uniqueScopes } from './select-scopes.js';
+
+/** The client authentication methods a registration this client made can use (it holds no private key). */
+const DCR_AUTH_METHODS: readonly ClientAuthMethod[] = ['none', 'client_secret_basic', 'client_secret_post'];
 
 /** What this client asks to be registered as. */
 export interface DynamicRegistrationInput {
@@ -121,7 +124,8 @@ function authMethod(value: unknown, secret: string | null): ClientAuthMethod {
   // RFC 7591 §2: when omitted, the default is client_secret_basic; without a secret that can only mean none.
   const method =
     value === undefined || value === null ? (secret === null ? 'none' : 'client_secret_basic') : value;
-  if (!CLIENT_AUTH_METHODS.includes(method as ClientAuthMethod)) {
+  // A dynamically registered client has no private key: `private_key_jwt` is for pre-registered machine clients.
+  if (!DCR_AUTH_METHODS.includes(method as ClientAuthMethod)) {
     throw invalid(`token_endpoint_auth_method ${JSON.stringify(method)} is not supported by this client`);
   }
   if (method !== 'none' && secret === null) {

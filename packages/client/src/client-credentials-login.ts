@@ -8,9 +8,10 @@ import {
 } from '@mcp-oauth/authorize';
 import { extraTokenParamsFor, formatKey } from '@mcp-oauth/config';
 import type { DiscoveryResult, WwwAuthenticateInput } from '@mcp-oauth/discovery';
-import type { CredentialKey, CredentialRecord } from '@mcp-oauth/token-store';
+import type { CredentialKey, CredentialRecord, DpopBinding } from '@mcp-oauth/token-store';
 import { clientCredentialsClient } from './client-credentials-client.js';
 import { ClientError } from './client-error.js';
+import { newDpopKey, wantsDpop } from './dpop-binding.js';
 import type { LoginDeps, LoginProgress, LoginResult } from './login.js';
 import { discoveryPolicy, type ServerContext, serverContext } from './server-context.js';
 
@@ -47,10 +48,11 @@ export async function clientCredentialsLogin(
     redactor: deps.redactor,
   });
   const scopes = chooseScopes(ctx, found, options);
+  const dpop = await dpopKeyFor(deps, ctx, found);
   options.onProgress?.({ type: 'exchanging' });
-  const tokens = await requestToken(deps, ctx, found, client, scopes, resource, options.signal);
+  const tokens = await requestToken(deps, ctx, found, client, scopes, resource, options.signal, dpop);
   const key: CredentialKey = { serverName: name, serverUrl: ctx.server.url, issuer: found.issuer };
-  await deps.store.set(key, toRecord(key, tokens, client, deps.now()));
+  await deps.store.set(key, toRecord(key, tokens, client, deps.now(), dpop));
   deps.logger.info('client-credentials token stored', {
     server: name,
     issuer: found.issuer,
@@ -64,6 +66,7 @@ export async function clientCredentialsLogin(
     resource: tokens.resource ?? null,
     scopes: tokens.scopes,
     expiresAt: tokens.expires_at,
+    tokenType: tokens.token_type,
     refreshTokenIssued: false,
     provider: ctx.oauth.provider,
     registration: 'pre_registered',
@@ -115,6 +118,22 @@ function chooseScopes(
   return [];
 }
 
+/**
+ * A new DPoP key for this credential when the server uses DPoP (`oauth.dpop`, or `auto` and the AS lists
+ * `dpop_signing_alg_values_supported`), else null: client-credentials tokens are sender-constrained like a browser
+ * login's (RFC 9449 §5). Its private members are secrets from now on.
+ */
+async function dpopKeyFor(
+  deps: LoginDeps,
+  ctx: ServerContext,
+  found: DiscoveryResult,
+): Promise<DpopBinding | null> {
+  if (!wantsDpop(ctx, found.authorizationServerMetadata)) return null;
+  const key = await newDpopKey(found.authorizationServerMetadata);
+  deps.redactor.add(key.private_jwk.d);
+  return key;
+}
+
 async function requestToken(
   deps: LoginDeps,
   ctx: ServerContext,
@@ -123,6 +142,7 @@ async function requestToken(
   scopes: readonly string[],
   resource: string | null,
   signal: AbortSignal | undefined,
+  dpop: DpopBinding | null,
 ): Promise<TokenSet> {
   const headers = Object.fromEntries(
     Object.entries(ctx.oauth.tokenEndpointHeaders).map(([k, v]) => [k, v.value]),
@@ -134,6 +154,7 @@ async function requestToken(
       extraParams: extraTokenParamsFor(ctx.oauth),
       headers,
       now: deps.now,
+      ...(dpop === null ? {} : { dpop: deps.dpop.forKey(dpop) }),
       ...(signal ? { signal } : {}),
     });
     deps.redactor.add(tokens.access_token);
@@ -168,7 +189,13 @@ function refusal(ctx: ServerContext, issuer: string, client: OAuthClient, error:
   return error;
 }
 
-function toRecord(key: CredentialKey, tokens: TokenSet, client: OAuthClient, now: number): CredentialRecord {
+function toRecord(
+  key: CredentialKey,
+  tokens: TokenSet,
+  client: OAuthClient,
+  now: number,
+  dpop: DpopBinding | null,
+): CredentialRecord {
   return {
     version: 1,
     server_name: key.serverName,
@@ -191,5 +218,6 @@ function toRecord(key: CredentialKey, tokens: TokenSet, client: OAuthClient, now
     reacquire: { grant: 'client_credentials' },
     needs_login: null,
     updated_at: now,
+    dpop,
   };
 }

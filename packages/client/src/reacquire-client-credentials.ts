@@ -4,6 +4,7 @@ import type { HttpClient } from '@mcp-oauth/http';
 import type { RefreshedTokens, RefreshGrant } from '@mcp-oauth/refresh';
 import { RefreshError } from '@mcp-oauth/refresh';
 import type { CredentialRecord } from '@mcp-oauth/token-store';
+import type { DpopProvers } from './dpop-binding.js';
 import type { RecordContext } from './record-context.js';
 
 /**
@@ -18,6 +19,8 @@ export function reacquireClientCredentials(deps: {
   readonly http: HttpClient;
   readonly now: () => number;
   readonly context: (record: CredentialRecord) => Promise<RecordContext>;
+  /** The credential's DPoP prover (its stored key), when its tokens are DPoP-bound (RFC 9449 §5). */
+  readonly dpop: DpopProvers;
 }): RefreshGrant {
   return async (record, signal) => {
     const { ctx, as, client } = await deps.context(record);
@@ -40,6 +43,7 @@ export function reacquireClientCredentials(deps: {
       extraParams: extraTokenParamsFor(ctx.oauth),
       headers,
       now: deps.now,
+      ...dpopOption(deps.dpop, record),
       ...(signal ? { signal } : {}),
     });
     return {
@@ -50,4 +54,10 @@ export function reacquireClientCredentials(deps: {
       scopes: tokens.scopes,
     } satisfies RefreshedTokens;
   };
+}
+
+/** The stored key's prover, or nothing for a bearer credential (`forRecord` throws when a bound key is lost). */
+function dpopOption(dpop: DpopProvers, record: CredentialRecord) {
+  const prover = dpop.forRecord(record);
+  return prover === undefined ? {} : { dpop: prover };
 }

@@ -47,8 +47,8 @@ export {
 export {
   CLIENT_ASSERTION_ALGS,
   type ClientAssertionAlg,
-  type DpopMode,
   type CredentialsStoreMode,
+  type DpopMode,
   type EnvVarRef,
   type HttpServerConfig,
   type McpOAuthConfig,

@@ -28,6 +28,8 @@ export const CLIENT_ASSERTION_ALGS = [
   'Ed25519',
 ] as const;
 export type ClientAssertionAlg = (typeof CLIENT_ASSERTION_ALGS)[number];
+
+/**
  * `oauth.dpop`: DPoP (RFC 9449) sender-constrained tokens. `auto` (default): on when the authorization server lists
  * `dpop_signing_alg_values_supported`; `true`: always (a server without DPoP support is still sent proofs, which it
  * ignores); `false`: never (bearer tokens only).

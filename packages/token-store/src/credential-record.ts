@@ -38,7 +38,7 @@ export type Reacquire =
   | { readonly grant: 'id_jag'; readonly idp_issuer: string }
   | { readonly grant: 'workload_identity' };
 
-
+/**
  * The DPoP key a credential's tokens are bound to (RFC 9449): the JWS algorithm, the private key as a JWK (public
  * members included) and its RFC 7638 thumbprint (the `cnf.jkt` of bound tokens). A secret like the refresh token: a
  * refresh token bound to the key is useless without it, and a refresh in another process or host needs it.

@@ -12,9 +12,9 @@ export {
   type CredentialRecord,
   type DpopBinding,
   type NeedsLogin,
-  type Reacquire,
   PRIVATE_JWK_MEMBERS,
   type PrivateJwk,
+  type Reacquire,
   type RegistrationKind,
   recordSecrets,
 } from './credential-record.js';

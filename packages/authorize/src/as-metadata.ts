@@ -21,5 +21,7 @@ export interface AuthorizationServerMetadata {
   /** RFC 9207 §3: the AS puts `iss` in every authorization response. */
   readonly authorization_response_iss_parameter_supported?: boolean | undefined;
   readonly revocation_endpoint?: string | undefined;
+  /** RFC 8628 §4: the device authorization endpoint; absent when the AS has no device flow. */
+  readonly device_authorization_endpoint?: string | undefined;
   readonly code_challenge_methods_supported?: readonly string[] | undefined;
 }

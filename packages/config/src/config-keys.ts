@@ -234,6 +234,12 @@ export const CONFIG_KEYS: readonly ConfigKeyInfo[] = Object.freeze([
     'How the client is registered with the authorization server.',
   ),
   oauth(
+    'grant',
+    '"authorization_code" | "device_code"',
+    '"authorization_code"',
+    'How `mcp-oauth login NAME` gets tokens when no mode is given: the browser login, or the RFC 8628 device flow (a code entered on another device).',
+  ),
+  oauth(
     'client_metadata_url',
     'string (https URL)',
     'none',

@@ -26,6 +26,7 @@ export {
   type ReservedParam,
 } from './reserved-params.js';
 export {
+  deviceAuthorizeParamsFor,
   extraAuthorizeParamsFor,
   extraTokenParamsFor,
   getServer,
@@ -49,6 +50,7 @@ export type {
   HttpServerConfig,
   McpOAuthConfig,
   OAuthConfig,
+  OAuthGrant,
   ProviderId,
   RegistrationMode,
   ResourcePolicy,

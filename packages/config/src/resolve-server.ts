@@ -7,6 +7,7 @@ import type {
   CredentialsStoreMode,
   HttpServerConfig,
   McpOAuthConfig,
+  OAuthGrant,
   ProviderId,
   RegistrationMode,
   ResourcePolicy,
@@ -42,6 +43,8 @@ export interface ResolvedOAuth {
   /** Codex's `oauth.authorization_server_issuer`: shown, not used. */
   readonly authorizationServerIssuer: Sourced<string | undefined>;
   readonly registration: Sourced<RegistrationMode>;
+  /** The login mode when none is asked for: `oauth.grant`, default `authorization_code`. */
+  readonly grant: Sourced<OAuthGrant>;
   readonly clientMetadataUrl: Sourced<string | undefined>;
   readonly callbackPort: Sourced<number | undefined>;
   readonly callbackUrl: Sourced<string | undefined>;
@@ -197,6 +200,13 @@ function resolveOAuth(
       'auto',
       'auto: pre-registered when client_id is set, else CIMD when supported and configured, else DCR',
     ),
+    grant: r.value(
+      'grant',
+      oauth.grant,
+      undefined,
+      'authorization_code',
+      'authorization_code: a browser login (or paste-back); device login on request',
+    ),
     clientMetadataUrl: r.value('client_metadata_url', oauth.clientMetadataUrl, undefined, undefined, 'none'),
     callbackPort:
       oauth.callbackPort !== undefined
@@ -336,6 +346,22 @@ export function extraAuthorizeParamsFor(
     params.audience = context.resource;
   }
   return params;
+}
+
+/**
+ * The extra parameters of an RFC 8628 device authorization request: {@link extraAuthorizeParamsFor} without the
+ * provider profile's browser-only keys (`prompt` everywhere; Google's `access_type` too), whatever set them. RFC
+ * 8628 §3.1 allows extension parameters, but these steer the browser authorization page and the device endpoints
+ * that document their parameters list none of them (docs/providers.md).
+ */
+export function deviceAuthorizeParamsFor(
+  oauth: ResolvedOAuth,
+  context: { resource?: string } = {},
+): Record<string, string> {
+  const browserOnly = new Set(PROVIDER_PROFILES[oauth.provider.id].browserOnlyAuthorizeParams);
+  return Object.fromEntries(
+    Object.entries(extraAuthorizeParamsFor(oauth, context)).filter(([key]) => !browserOnly.has(key)),
+  );
 }
 
 /** The extra token-request parameters to send, as plain strings. */

@@ -7,6 +7,12 @@ export type CredentialsStoreMode = 'auto' | 'keyring' | 'file' | 'keyv';
  * set, else a Client ID Metadata Document when the AS supports it and `client_metadata_url` is set, else DCR. */
 export type RegistrationMode = 'auto' | 'preregistered' | 'cimd' | 'dcr';
 
+/**
+ * `oauth.grant`: how a login of this server gets its tokens by default. `authorization_code` (default): the browser
+ * login (or paste-back); `device_code`: the RFC 8628 device authorization grant (a code to enter on another device).
+ */
+export type OAuthGrant = 'authorization_code' | 'device_code';
+
 /** Provider profile names. */
 export type ProviderId = 'google' | 'entra' | 'auth0' | 'atlassian' | 'github' | 'keycloak' | 'generic';
 
@@ -45,6 +51,8 @@ export interface OAuthConfig {
   /** Codex's `authorization_server_issuer`: kept and shown, not used. */
   readonly authorizationServerIssuer?: string;
   readonly registration?: RegistrationMode;
+  /** `grant`: the login mode used when the command line names none. */
+  readonly grant?: OAuthGrant;
   readonly clientMetadataUrl?: string;
   readonly provider?: ProviderId;
   readonly resource?: ResourcePolicy;

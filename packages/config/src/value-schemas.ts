@@ -94,6 +94,7 @@ export const OAUTH_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
   authorization_server_issuer: withCheck(checkHttpsUrl),
   callback_port: port(),
   registration: oneOf(['auto', 'preregistered', 'cimd', 'dcr'] as const),
+  grant: oneOf(['authorization_code', 'device_code'] as const),
   client_metadata_url: withCheck(checkHttpsUrl),
   provider: oneOf(['google', 'entra', 'auth0', 'atlassian', 'github', 'keycloak', 'generic'] as const),
   resource: z.unknown().superRefine((value, ctx) => {

@@ -89,9 +89,7 @@ export async function login(deps: LoginDeps, name: string, options: LoginOptions
   const resource = resolveResource(ctx.oauth.resource.value, found.resource) ?? null;
   options.onProgress?.({ type: 'discovered', issuer: found.issuer, resource });
   const port = options.callbackPort ?? ctx.oauth.callbackPort.value ?? deps.config.callbackPort;
-  // A stable path per server: a dynamic registration's redirect URI then stays valid across logins (the AS must
-  // accept any loopback port, RFC 8252 §7.3, but not another path). `state` is what binds a callback to a login.
-  const id = createHash('sha256').update(name).digest('base64url').slice(0, 16);
+  const id = callbackPathId(name);
   const callback = await startCallbackServer(port === undefined ? { id } : { port, id });
   try {
     const registration = await register(deps, ctx, found, callback.redirectUri, options.signal);
@@ -141,10 +139,19 @@ export async function login(deps: LoginDeps, name: string, options: LoginOptions
   }
 }
 
-async function discover(
+/**
+ * The stable callback path id of server `name`: a dynamic registration's redirect URI then stays valid across logins
+ * (the AS must accept any loopback port, RFC 8252 §7.3, but not another path). `state` binds a callback to a login.
+ */
+export function callbackPathId(name: string): string {
+  return createHash('sha256').update(name).digest('base64url').slice(0, 16);
+}
+
+/** Discovery of server `name`'s authorization server (shared by every login mode). */
+export async function discover(
   deps: LoginDeps,
   ctx: ServerContext,
-  options: LoginOptions,
+  options: Pick<LoginOptions, 'challenge' | 'signal'>,
 ): Promise<DiscoveryResult> {
   return deps.discovery.discover({
     resourceUrl: ctx.server.url,
@@ -154,13 +161,17 @@ async function discover(
   });
 }
 
-/** The client to log in with: pre-registered (secret from its env var), CIMD, or DCR (cached per issuer). */
-async function register(
+/**
+ * The client to log in with: pre-registered (secret from its env var), CIMD, or DCR (cached per issuer), with the
+ * grant types the login mode needs (default: authorization code and refresh). Shared by every login mode.
+ */
+export async function register(
   deps: LoginDeps,
   ctx: ServerContext,
   found: DiscoveryResult,
   redirectUri: string,
   signal: AbortSignal | undefined,
+  grantTypes?: readonly string[],
 ): Promise<ClientRegistration> {
   const clientId = ctx.oauth.clientId.value;
   const secretVar = ctx.oauth.clientSecretEnvVar.value;
@@ -183,6 +194,7 @@ async function register(
       ? {}
       : { clientMetadataUrl: ctx.oauth.clientMetadataUrl.value }),
     cache: deps.registrations,
+    ...(grantTypes === undefined ? {} : { grantTypes }),
     now: deps.now,
     ...(signal ? { signal } : {}),
   });
@@ -257,7 +269,8 @@ async function exchange(
   }
 }
 
-function toRecord(
+/** The stored record of a login's tokens (shared by every login mode). */
+export function toRecord(
   key: CredentialKey,
   tokens: TokenSet,
   registration: ClientRegistration,

@@ -24,6 +24,8 @@ export interface GoogleLikeAsOptions {
   log?: RequestLog;
   /** Device code lifetime in seconds. Default 1800 (30 minutes), as Google's `expires_in`. */
   deviceCodeTtl?: number;
+  /** The device authorization response's `interval`, in seconds. Default 5, as Google's. */
+  deviceInterval?: number;
 }
 
 export interface GoogleLikeAs {
@@ -393,7 +395,7 @@ export async function startGoogleLikeAs(options: GoogleLikeAsOptions = {}): Prom
       device_code: deviceCode,
       user_code: userCode,
       expires_in: deviceTtl,
-      interval: 5,
+      interval: options.deviceInterval ?? 5,
       verification_url: `${issuer}${PATHS.verify}`,
     });
   }

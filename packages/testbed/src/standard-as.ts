@@ -51,6 +51,8 @@ export interface StandardAsOptions {
   deviceFlow?: boolean;
   /** Device code lifetime in seconds. Default 600 (10 minutes). */
   deviceCodeTtl?: number;
+  /** `interval` added to device authorization responses, in seconds. Default none (clients wait 5 s). */
+  deviceInterval?: number;
   /** Rewrites the metadata document before it is served (malformed-metadata tests). */
   transformMetadata?: (doc: Record<string, unknown>) => Record<string, unknown>;
   /** Shared request log; default a new one. */
@@ -196,6 +198,13 @@ export async function startStandardAs(options: StandardAsOptions = {}): Promise<
   provider.proxy = false;
   provider.use(async (ctx: KoaContextWithOIDC, next) => {
     await next();
+    if (
+      options.deviceInterval !== undefined &&
+      ctx.oidc?.route === 'device_authorization' &&
+      ctx.status === 200
+    ) {
+      (ctx.body as Record<string, unknown>).interval = options.deviceInterval;
+    }
     const body = ctx.oidc?.body;
     if (body && typeof body === 'object') {
       const out: Record<string, string[]> = {};

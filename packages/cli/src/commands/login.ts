@@ -33,7 +33,7 @@ function renderResult(name: string, result: LoginResult, style: Style, now: numb
 /** `mcp-oauth login NAME [--scopes A,B] [--device | --no-browser | --headless] [--callback-port N] [--timeout S]`. */
 export const loginCommand: Command = {
   name: 'login',
-  summary: 'Log in to a server with OAuth (browser, paste-back or device code) and store its credentials',
+  summary: 'Log in to a server with OAuth in a browser or with a device code, and store its credentials',
   usage: [
     'login NAME [--scopes A,B] [--no-browser | --headless] [--callback-port PORT] [--timeout SECONDS]',
     'login NAME --device [--scopes A,B]',
@@ -90,9 +90,8 @@ export const loginCommand: Command = {
     const name = input.positionals[0] as string;
     const scopes = scopesOption(input.values.scopes);
     const explicit = explicitLoginMode(input, 'login');
-    // A browser-mode agent is built before the login starts, so its usage errors come first.
-    if (explicit !== undefined && explicit !== 'device')
-      loginAgent(input, context, 'login', context.io.stdout).done();
+    // The browser options are checked before the login starts, so their usage errors come first.
+    if (explicit !== 'device') loginAgent(input, context, 'login', context.io.stdout).done();
     return withClient(context, async ({ client }) => {
       const result = await interruptible(context, 'login', async (signal) => {
         const mode = explicit ?? (await defaultLoginMode(client, name, context, signal));

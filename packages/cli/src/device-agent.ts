@@ -36,10 +36,14 @@ export function deviceAgent(context: CommandContext): DeviceAgent {
         progress.start(event.expiresAt);
         return;
       case 'slow_down':
-        context.debug(`the authorization server asked to poll more slowly: every ${event.intervalSeconds} s`);
+        progress.around(() =>
+          context.debug(
+            `the authorization server asked to poll more slowly: every ${event.intervalSeconds} s`,
+          ),
+        );
         return;
       case 'polling':
-        context.debug(`polling the token endpoint (${event.secondsLeft} s left)`);
+        progress.around(() => context.debug(`polling the token endpoint (${event.secondsLeft} s left)`));
         return;
     }
   };

@@ -21,6 +21,8 @@ export interface AuthorizationServerMetadata {
   /** RFC 9207 §3: the AS puts `iss` in every authorization response. */
   readonly authorization_response_iss_parameter_supported?: boolean | undefined;
   readonly revocation_endpoint?: string | undefined;
+  /** RFC 8628 §4: the device authorization endpoint; absent when the AS has no device flow. */
+  readonly device_authorization_endpoint?: string | undefined;
   readonly code_challenge_methods_supported?: readonly string[] | undefined;
   /** RFC 8414 §2: the grants the AS supports; absent means `authorization_code` and `implicit`. */
   readonly grant_types_supported?: readonly string[] | undefined;

@@ -28,6 +28,15 @@
  * - `unsupported_signing_alg`: a `private_key_jwt` key's algorithm is not in the AS's
  *   `token_endpoint_auth_signing_alg_values_supported` (or is `none` / symmetric).
  *
+ * Device authorization grant (RFC 8628)
+ * - `device_flow_unsupported`: the AS metadata has no `device_authorization_endpoint`.
+ * - `invalid_device_authorization_response`: a 2xx device authorization answer without a usable `device_code`,
+ *   `user_code`, http(s) `verification_uri`, `expires_in` or `interval`.
+ * - `authorization_pending` / `slow_down` (retryable): the user has not approved yet; poll again (slow_down: 5 s
+ *   more between polls, RFC 8628 §3.5).
+ * - `access_denied`: the user declined the device request.
+ * - `expired_token`: the device code expired before the user approved it.
+ *
  * Client registration
  * - `registration_unavailable`: no pre-registered client, no usable Client ID Metadata Document, no registration
  *   endpoint; the message names the config to add.
@@ -54,6 +63,12 @@ export type AuthorizeErrorCode =
   | 'invalid_token_response'
   | 'unsupported_auth_method'
   | 'unsupported_signing_alg'
+  | 'device_flow_unsupported'
+  | 'invalid_device_authorization_response'
+  | 'authorization_pending'
+  | 'slow_down'
+  | 'access_denied'
+  | 'expired_token'
   | 'registration_unavailable'
   | 'registration_failed'
   | 'invalid_registration_response';

@@ -27,6 +27,11 @@ export interface ClientRegistration {
   readonly token_endpoint_auth_method: ClientAuthMethod;
   /** The redirect URIs registered (DCR) or in use. */
   readonly redirect_uris: readonly string[];
+  /**
+   * The grant types a dynamic registration holds (RFC 7591 §2 `grant_types`). Absent in registrations cached before
+   * it was recorded: read as `authorization_code` and `refresh_token`, what was always requested.
+   */
+  readonly grant_types?: readonly string[] | undefined;
 }
 
 /**

@@ -17,11 +17,19 @@ export interface DynamicRegistrationInput {
   readonly clientName?: string | undefined;
   /** Scopes the client may ask for (RFC 7591 §2 `scope`); omitted when absent or empty. */
   readonly scopes?: readonly string[] | undefined;
+  /**
+   * RFC 7591 §2 `grant_types`. Default {@link DEFAULT_GRANT_TYPES} (`authorization_code`, `refresh_token`); a device
+   * login adds `urn:ietf:params:oauth:grant-type:device_code` (RFC 8628 §3.4).
+   */
+  readonly grantTypes?: readonly string[] | undefined;
   /** RFC 7591 §2 `software_id` and `software_version`, when the embedding application wants to name itself. */
   readonly softwareId?: string | undefined;
   readonly softwareVersion?: string | undefined;
   readonly signal?: AbortSignal | undefined;
 }
+
+/** The grant types a registration asks for by default: the authorization-code grant with refresh (SEP-2207). */
+export const DEFAULT_GRANT_TYPES: readonly string[] = Object.freeze(['authorization_code', 'refresh_token']);
 
 /**
  * The RFC 7591 metadata this package registers: a native public client (MCP authorization: `application_type`
@@ -34,7 +42,7 @@ export function dynamicRegistrationMetadata(input: DynamicRegistrationInput): Re
   return {
     client_name: input.clientName ?? 'mcp-oauth',
     redirect_uris: [...input.redirectUris],
-    grant_types: ['authorization_code', 'refresh_token'],
+    grant_types: [...new Set(input.grantTypes ?? DEFAULT_GRANT_TYPES)],
     response_types: ['code'],
     token_endpoint_auth_method: 'none',
     application_type: 'native',
@@ -76,6 +84,8 @@ export async function dynamicRegistrationRequest(
 export interface ProcessRegistrationOptions {
   /** The redirect URIs sent; kept when the answer does not echo them. */
   readonly redirectUris: readonly string[];
+  /** The grant types sent; kept when the answer does not echo them. Default {@link DEFAULT_GRANT_TYPES}. */
+  readonly grantTypes?: readonly string[] | undefined;
   /** Clock. Default `Date.now`. */
   readonly now?: (() => number) | undefined;
 }
@@ -109,6 +119,10 @@ export function processDynamicRegistrationResponse(
   const clientSecret = typeof secret === 'string' && secret !== '' ? secret : null;
   const method = authMethod(object.token_endpoint_auth_method, clientSecret);
   const redirectUris = Array.isArray(object.redirect_uris) ? object.redirect_uris : options.redirectUris;
+  // RFC 7591 §3.2.1: the AS returns the registered metadata, which may differ from the request.
+  const grantTypes = Array.isArray(object.grant_types)
+    ? object.grant_types
+    : (options.grantTypes ?? DEFAULT_GRANT_TYPES);
   return {
     issuer: as.issuer,
     client_id: clientId,
@@ -117,6 +131,7 @@ export function processDynamicRegistrationResponse(
     client_secret_expires_at: secretExpiry(object.client_secret_expires_at, clientSecret),
     token_endpoint_auth_method: method,
     redirect_uris: redirectUris.filter((uri): uri is string => typeof uri === 'string'),
+    grant_types: grantTypes.filter((type): type is string => typeof type === 'string'),
   };
 }
 

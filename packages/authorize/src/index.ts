@@ -44,6 +44,18 @@ export {
   registrationClient,
 } from './client-registration.js';
 export {
+  DEFAULT_DEVICE_POLL_INTERVAL_SECONDS,
+  DEVICE_CODE_GRANT_TYPE,
+  type DeviceAuthorization,
+  type DeviceAuthorizationInput,
+  type DeviceAuthorizationMetadata,
+  deviceAuthorizationRequest,
+  type ProcessDeviceAuthorizationOptions,
+  processDeviceAuthorizationResponse,
+} from './device-authorization.js';
+export { deviceCodeGrantRequest, processDeviceCodeResponse } from './device-code-grant.js';
+export {
+  DEFAULT_GRANT_TYPES,
   type DynamicRegistrationInput,
   dynamicRegistrationMetadata,
   dynamicRegistrationRequest,

@@ -3,7 +3,11 @@ import type { AuthorizationServerMetadata } from './as-metadata.js';
 import { AuthorizeError, isAuthorizeError } from './authorize-error.js';
 import { type ClientAuthMethod, selectClientAuthMethod } from './client-authentication.js';
 import type { ClientRegistration, RegistrationCache } from './client-registration.js';
-import { dynamicRegistrationRequest, processDynamicRegistrationResponse } from './dynamic-registration.js';
+import {
+  DEFAULT_GRANT_TYPES,
+  dynamicRegistrationRequest,
+  processDynamicRegistrationResponse,
+} from './dynamic-registration.js';
 
 /**
  * Which registration path to take: `auto` follows the MCP priority; the others force one path (the config's
@@ -43,6 +47,11 @@ export interface ResolveClientRegistrationInput {
   readonly clientName?: string | undefined;
   /** DCR `scope`. */
   readonly scopes?: readonly string[] | undefined;
+  /**
+   * Grant types this login needs (DCR `grant_types`). Default `authorization_code`, `refresh_token`. A cached
+   * dynamic registration without one of them is replaced by a new registration (a device login after browser logins).
+   */
+  readonly grantTypes?: readonly string[] | undefined;
   /** Clock for secret expiry. Default `Date.now`. */
   readonly now?: (() => number) | undefined;
   readonly signal?: AbortSignal | undefined;
@@ -169,10 +178,12 @@ async function register(input: ResolveClientRegistrationInput): Promise<ClientRe
     redirectUris: input.redirectUris,
     clientName: input.clientName,
     scopes: input.scopes,
+    grantTypes: input.grantTypes,
     signal: input.signal,
   });
   const registration = processDynamicRegistrationResponse(input.as, response, {
     redirectUris: input.redirectUris,
+    grantTypes: input.grantTypes,
     now: input.now,
   });
   await input.cache?.set(input.as.issuer, registration);
@@ -184,6 +195,8 @@ function isUsable(cached: ClientRegistration, input: ResolveClientRegistrationIn
   if (cached.issuer !== input.as.issuer || cached.registration !== 'dynamic') return false;
   const now = (input.now ?? Date.now)();
   if (cached.client_secret_expires_at !== null && cached.client_secret_expires_at <= now) return false;
+  const held = cached.grant_types ?? DEFAULT_GRANT_TYPES;
+  if (!(input.grantTypes ?? DEFAULT_GRANT_TYPES).every((type) => held.includes(type))) return false;
   return input.redirectUris.every((uri) =>
     cached.redirect_uris.some((registered) => sameRedirect(uri, registered)),
   );

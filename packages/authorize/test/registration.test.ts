@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, test } from 'node:test';
 import {
   AuthorizeError,
   type ClientRegistration,
+  DEVICE_CODE_GRANT_TYPE,
   dynamicRegistrationMetadata,
   memoryRegistrationCache,
   processDynamicRegistrationResponse,
@@ -76,6 +77,7 @@ describe('processDynamicRegistrationResponse', () => {
       client_secret_expires_at: null,
       token_endpoint_auth_method: 'none',
       redirect_uris: [REDIRECT],
+      grant_types: ['authorization_code', 'refresh_token'],
     });
   });
 
@@ -271,6 +273,30 @@ describe('resolveClientRegistration: the MCP priority', () => {
       input({ cache, redirectUris: ['http://127.0.0.1:50123/callback/srv'] }),
     );
     assert.equal(reg.client_id, 'cached');
+  });
+
+  test('3. a device login asks for the device_code grant; a cached browser-only registration is replaced', async () => {
+    const cache = memoryRegistrationCache();
+    await cache.set(AS, registration());
+    const grantTypes = ['authorization_code', 'refresh_token', DEVICE_CODE_GRANT_TYPE];
+    const seen = m.reply('POST', '/register', 201, { client_id: 'device-capable' });
+    const reg = await resolveClientRegistration(input({ cache, grantTypes }));
+    assert.equal(reg.client_id, 'device-capable');
+    assert.deepEqual(JSON.parse(seen[0]?.body ?? '{}').grant_types, grantTypes);
+    assert.deepEqual(reg.grant_types, grantTypes, 'the grant types sent, when the answer does not echo them');
+    // The browser login after it reuses that registration: it covers authorization_code too.
+    const again = await resolveClientRegistration(input({ cache }));
+    assert.equal(again.client_id, 'device-capable');
+  });
+
+  test('3. a registration the AS answered without the device grant is not reused for a device login', async () => {
+    const cache = memoryRegistrationCache();
+    await cache.set(AS, registration({ grant_types: ['authorization_code'] }));
+    m.reply('POST', '/register', 201, { client_id: 'again', grant_types: ['authorization_code'] });
+    const reg = await resolveClientRegistration(
+      input({ cache, grantTypes: ['authorization_code', DEVICE_CODE_GRANT_TYPE] }),
+    );
+    assert.deepEqual(reg.grant_types, ['authorization_code'], 'the answer wins over what was asked');
   });
 
   test('4. nothing possible: registration_unavailable naming the config to add', async () => {

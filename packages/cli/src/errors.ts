@@ -60,6 +60,9 @@ const CLIENT_EXIT: Readonly<Record<ClientError['code'], ExitCode>> = {
   callback_port_in_use: EXIT.loginIncomplete,
   browser_failed: EXIT.loginIncomplete,
   invalid_paste: EXIT.loginIncomplete,
+  device_code_expired: EXIT.loginIncomplete,
+  device_flow_unsupported: EXIT.server,
+  login_denied: EXIT.loginDenied,
   login_cancelled: EXIT.cancelled,
   client_secret_unset: EXIT.config,
   private_key_unset: EXIT.config,
@@ -86,6 +89,13 @@ export function exitCodeFor(error: unknown): ExitCode {
   if (error instanceof TokenStoreError) {
     if (error.code === 'keyring_unavailable' || error.code === 'invalid_options') return EXIT.config;
     return error.code === 'lock_aborted' ? EXIT.cancelled : EXIT.store;
+  }
+  // The user said no (browser redirect `error=access_denied`, or RFC 8628 `access_denied` while polling).
+  if (
+    error instanceof AuthorizeError &&
+    (error.code === 'authorization_denied' || error.code === 'access_denied')
+  ) {
+    return EXIT.loginDenied;
   }
   if (
     error instanceof DiscoveryError ||

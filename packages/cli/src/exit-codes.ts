@@ -15,6 +15,8 @@
  * - 6 `loginIncomplete`: a login did not complete on this machine: no authorization response in time, the
  *   callback port is in use, the browser could not be started.
  * - 7 `store`: the credential store failed (file, keyring, Redis).
+ * - 8 `loginDenied`: the user declined the sign-in on the authorization page (`access_denied`: device login, or the
+ *   browser login's redirect); nothing was stored. Scripts can tell "the user said no" from a failure.
  * - 130 `cancelled`: interrupted with Ctrl-C (SIGINT) or SIGTERM; a login in progress was cleaned up.
  */
 export const EXIT = Object.freeze({
@@ -26,6 +28,7 @@ export const EXIT = Object.freeze({
   server: 5,
   loginIncomplete: 6,
   store: 7,
+  loginDenied: 8,
   cancelled: 130,
 } as const);
 

@@ -23,8 +23,9 @@ export const EXIT_CODE_HELP = [
   '    3  config error (invalid file or value, unknown server, server without OAuth)',
   '    4  login needed (not logged in, refresh token rejected, more scopes needed)',
   '    5  MCP server or authorization server error (also a tool result flagged isError)',
-  '    6  login not completed (no answer in time, callback port in use, no browser)',
+  '    6  login not completed (no answer in time, callback port in use, no browser, device code expired)',
   '    7  credential store error (file, keyring, Redis)',
+  '    8  sign-in declined on the authorization page (access_denied)',
   '  130  cancelled (Ctrl-C)',
 ];
 

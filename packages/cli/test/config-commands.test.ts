@@ -311,6 +311,11 @@ extra_authorize_params = { prompt = "select_account consent" }
         detail:
           'auto: pre-registered when client_id is set, else CIMD when supported and configured, else DCR',
       },
+      grant: {
+        value: 'authorization_code',
+        source: 'default',
+        detail: 'authorization_code: a browser login (or paste-back); device login on request',
+      },
       client_metadata_url: { value: null, source: 'default', detail: 'none' },
       callback_port: { value: null, source: 'default', detail: 'chosen by the OS at login' },
       callback_url: { value: null, source: 'default', detail: 'http://127.0.0.1:PORT/callback/ID' },

@@ -23,6 +23,7 @@ test('the exit codes are the documented numbers', () => {
       server: 5,
       loginIncomplete: 6,
       store: 7,
+      loginDenied: 8,
       cancelled: 130,
     },
   );
@@ -42,6 +43,9 @@ test('client errors: config 3, login needed 4, server 5, login not completed 6, 
     callback_port_in_use: 6,
     browser_failed: 6,
     invalid_paste: 6,
+    device_code_expired: 6,
+    device_flow_unsupported: 5,
+    login_denied: 8,
     login_cancelled: 130,
     client_secret_unset: 3,
     private_key_unset: 3,
@@ -71,9 +75,16 @@ test('store errors: a missing keyring is a config matter (3), other failures 7, 
   assert.equal(exitCodeFor(new TokenStoreError('lock_aborted', 'x')), 130);
 });
 
+test('the user declining (browser access_denied redirect, device access_denied) exits 8', () => {
+  assert.equal(exitCodeFor(new AuthorizeError('authorization_denied', 'x')), 8);
+  assert.equal(exitCodeFor(new AuthorizeError('access_denied', 'x')), 8);
+  assert.equal(exitCodeFor(new ClientError('login_denied', 'x')), 8);
+});
+
 test('protocol and transport errors are server errors (5); an aborted request is a cancellation', () => {
   assert.equal(exitCodeFor(new DiscoveryError('prm_not_found', 'x')), 5);
-  assert.equal(exitCodeFor(new AuthorizeError('authorization_denied', 'x')), 5);
+  assert.equal(exitCodeFor(new AuthorizeError('oauth_error', 'x')), 5);
+  assert.equal(exitCodeFor(new AuthorizeError('expired_token', 'x')), 5);
   assert.equal(exitCodeFor(new HttpError('timeout', 'x')), 5);
   assert.equal(exitCodeFor(new HttpError('aborted', 'x')), 130);
   assert.equal(exitCodeFor(new ProtocolError(-32602, 'unknown tool')), 5);

@@ -11,7 +11,7 @@ import type { DiscoveryResult, WwwAuthenticateInput } from '@mcp-oauth/discovery
 import type { CredentialKey, CredentialRecord, DpopBinding } from '@mcp-oauth/token-store';
 import { clientCredentialsClient } from './client-credentials-client.js';
 import { ClientError } from './client-error.js';
-import { newDpopKey, wantsDpop } from './dpop-binding.js';
+import { dpopKeyForLogin } from './dpop-binding.js';
 import type { LoginDeps, LoginProgress, LoginResult } from './login.js';
 import { discoveryPolicy, type ServerContext, serverContext } from './server-context.js';
 
@@ -48,7 +48,7 @@ export async function clientCredentialsLogin(
     redactor: deps.redactor,
   });
   const scopes = chooseScopes(ctx, found, options);
-  const dpop = await dpopKeyFor(deps, ctx, found);
+  const dpop = await dpopKeyForLogin(ctx, found.authorizationServerMetadata, deps.redactor);
   options.onProgress?.({ type: 'exchanging' });
   const tokens = await requestToken(deps, ctx, found, client, scopes, resource, options.signal, dpop);
   const key: CredentialKey = { serverName: name, serverUrl: ctx.server.url, issuer: found.issuer };
@@ -116,22 +116,6 @@ function chooseScopes(
     if (list !== undefined && list.length > 0) return list;
   }
   return [];
-}
-
-/**
- * A new DPoP key for this credential when the server uses DPoP (`oauth.dpop`, or `auto` and the AS lists
- * `dpop_signing_alg_values_supported`), else null: client-credentials tokens are sender-constrained like a browser
- * login's (RFC 9449 §5). Its private members are secrets from now on.
- */
-async function dpopKeyFor(
-  deps: LoginDeps,
-  ctx: ServerContext,
-  found: DiscoveryResult,
-): Promise<DpopBinding | null> {
-  if (!wantsDpop(ctx, found.authorizationServerMetadata)) return null;
-  const key = await newDpopKey(found.authorizationServerMetadata);
-  deps.redactor.add(key.private_jwk.d);
-  return key;
 }
 
 async function requestToken(

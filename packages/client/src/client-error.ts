@@ -10,6 +10,10 @@
  * - `invalid_challenge_scope`: a server's `insufficient_scope` challenge names a scope that is not an RFC 6749
  *   scope-token (a control character, space, `"` or `\\`); it is neither sent nor suggested.
  * - `step_up_exhausted`: the server kept asking for scopes after the allowed re-authorizations.
+ * - `device_flow_unsupported`: a device login was asked for, but the authorization server's metadata has no
+ *   `device_authorization_endpoint`; the message names the login modes that work.
+ * - `login_denied`: the user declined the device login on the authorization page (RFC 8628 `access_denied`).
+ * - `device_code_expired`: the device login's code expired before it was approved (retryable: start again).
  * - `server_unsupported`: the server does not use OAuth (or is not an HTTP server).
  * - `config`: the server is not configured for this operation.
  * - `client_secret_unset`: the variable `client_secret_env_var` names is not set (export it).
@@ -34,6 +38,9 @@ export type ClientErrorCode =
   | 'insufficient_scope'
   | 'invalid_challenge_scope'
   | 'step_up_exhausted'
+  | 'device_flow_unsupported'
+  | 'login_denied'
+  | 'device_code_expired'
   | 'server_unsupported'
   | 'config'
   | 'client_secret_unset'

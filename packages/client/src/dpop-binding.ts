@@ -40,6 +40,23 @@ export async function newDpopKey(
   return { alg: key.alg, private_jwk: key.private_jwk as Record<string, string>, jkt: key.jkt };
 }
 
+/**
+ * The DPoP key of a new credential (any login mode): a new key pair when the server uses DPoP ({@link wantsDpop}),
+ * else null. Its private members are registered with the redactor at once: they are secrets from now on.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc9449#section-5
+ */
+export async function dpopKeyForLogin(
+  ctx: ServerContext,
+  as: Pick<AuthorizationServerMetadata, 'dpop_signing_alg_values_supported'>,
+  redactor: { add(...values: (string | null | undefined)[]): void },
+): Promise<DpopBinding | null> {
+  if (!wantsDpop(ctx, as)) return null;
+  const key = await newDpopKey(as);
+  redactor.add(key.private_jwk.d);
+  return key;
+}
+
 /** Whether the stored token must be presented with the DPoP scheme and a proof (RFC 9449 §7.1). */
 export function isDpopBound(record: CredentialRecord): boolean {
   return typeof record.token_type === 'string' && record.token_type.toLowerCase() === 'dpop';

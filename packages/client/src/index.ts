@@ -12,6 +12,17 @@ export {
 } from './client-assertion-key.js';
 export type { ClientCredentialsLoginOptions } from './client-credentials-login.js';
 export { ClientError, type ClientErrorCode, isClientError } from './client-error.js';
+export {
+  DEVICE_LOGIN_GRANT_TYPES,
+  type DeviceLoginOptions,
+  type DeviceLoginProgress,
+} from './device-login.js';
+export {
+  type PollDeviceTokenOptions,
+  pollDeviceToken,
+  SLOW_DOWN_STEP_SECONDS,
+  type Sleep,
+} from './device-poll.js';
 export { type Logger, redactingLogger, SecretRedactor, silentLogger } from './logger.js';
 export type { LoginOptions, LoginProgress, LoginResult } from './login.js';
 export {

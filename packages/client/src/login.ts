@@ -24,7 +24,7 @@ import type { HttpClient } from '@mcp-oauth/http';
 import type { CredentialKey, CredentialRecord, CredentialStore, DpopBinding } from '@mcp-oauth/token-store';
 import { DEFAULT_CALLBACK_TIMEOUT_MS, startCallbackServer } from './callback-server.js';
 import { ClientError } from './client-error.js';
-import { type DpopProvers, newDpopKey, wantsDpop } from './dpop-binding.js';
+import { type DpopProvers, dpopKeyForLogin } from './dpop-binding.js';
 import type { Logger, SecretRedactor } from './logger.js';
 import type { LoginUserAgent } from './login-user-agent.js';
 import { discoveryPolicy, preRegisteredSecret, type ServerContext, serverContext } from './server-context.js';
@@ -98,9 +98,7 @@ export async function login(deps: LoginDeps, name: string, options: LoginOptions
   const resource = resolveResource(ctx.oauth.resource.value, found.resource) ?? null;
   options.onProgress?.({ type: 'discovered', issuer: found.issuer, resource });
   const port = options.callbackPort ?? ctx.oauth.callbackPort.value ?? deps.config.callbackPort;
-  // A stable path per server: a dynamic registration's redirect URI then stays valid across logins (the AS must
-  // accept any loopback port, RFC 8252 §7.3, but not another path). `state` is what binds a callback to a login.
-  const id = createHash('sha256').update(name).digest('base64url').slice(0, 16);
+  const id = callbackPathId(name);
   const callback = await startCallbackServer(port === undefined ? { id } : { port, id });
   try {
     const registration = await register(deps, ctx, found, callback.redirectUri, options.signal);
@@ -126,7 +124,7 @@ export async function login(deps: LoginDeps, name: string, options: LoginOptions
     const callbackUrl = await presentAndWait(url, callback, options);
     options.onProgress?.({ type: 'exchanging' });
     deps.redactor.add(callbackUrl.searchParams.get('code'));
-    const dpop = await dpopKeyFor(deps, ctx, found);
+    const dpop = await dpopKeyForLogin(ctx, found.authorizationServerMetadata, deps.redactor);
     const tokens = await exchange(deps, ctx, found, registration, pending, callbackUrl, options.signal, dpop);
     const key: CredentialKey = { serverName: name, serverUrl: ctx.server.url, issuer: found.issuer };
     await deps.store.set(key, toRecord(key, tokens, registration, deps.now(), dpop));
@@ -153,10 +151,19 @@ export async function login(deps: LoginDeps, name: string, options: LoginOptions
   }
 }
 
-async function discover(
+/**
+ * The stable callback path id of server `name`: a dynamic registration's redirect URI then stays valid across logins
+ * (the AS must accept any loopback port, RFC 8252 §7.3, but not another path). `state` binds a callback to a login.
+ */
+export function callbackPathId(name: string): string {
+  return createHash('sha256').update(name).digest('base64url').slice(0, 16);
+}
+
+/** Discovery of server `name`'s authorization server (shared by every login mode). */
+export async function discover(
   deps: LoginDeps,
   ctx: ServerContext,
-  options: LoginOptions,
+  options: Pick<LoginOptions, 'challenge' | 'signal'>,
 ): Promise<DiscoveryResult> {
   return deps.discovery.discover({
     resourceUrl: ctx.server.url,
@@ -166,13 +173,17 @@ async function discover(
   });
 }
 
-/** The client to log in with: pre-registered (secret from its env var), CIMD, or DCR (cached per issuer). */
-async function register(
+/**
+ * The client to log in with: pre-registered (secret from its env var), CIMD, or DCR (cached per issuer), with the
+ * grant types the login mode needs (default: authorization code and refresh). Shared by every login mode.
+ */
+export async function register(
   deps: LoginDeps,
   ctx: ServerContext,
   found: DiscoveryResult,
   redirectUri: string,
   signal: AbortSignal | undefined,
+  grantTypes?: readonly string[],
 ): Promise<ClientRegistration> {
   const clientId = ctx.oauth.clientId.value;
   const secretVar = ctx.oauth.clientSecretEnvVar.value;
@@ -195,6 +206,7 @@ async function register(
       ? {}
       : { clientMetadataUrl: ctx.oauth.clientMetadataUrl.value }),
     cache: deps.registrations,
+    ...(grantTypes === undefined ? {} : { grantTypes }),
     now: deps.now,
     ...(signal ? { signal } : {}),
   });
@@ -230,23 +242,6 @@ async function presentAndWait(
   } finally {
     done.abort();
   }
-}
-
-/**
- * A new DPoP key for this credential when the server uses DPoP (`oauth.dpop`, or `auto` and the AS lists
- * `dpop_signing_alg_values_supported`), else null. Its private members are secrets from now on.
- *
- * @see https://www.rfc-editor.org/rfc/rfc9449#section-5
- */
-async function dpopKeyFor(
-  deps: LoginDeps,
-  ctx: ServerContext,
-  found: DiscoveryResult,
-): Promise<DpopBinding | null> {
-  if (!wantsDpop(ctx, found.authorizationServerMetadata)) return null;
-  const key = await newDpopKey(found.authorizationServerMetadata);
-  deps.redactor.add(key.private_jwk.d);
-  return key;
 }
 
 async function exchange(
@@ -293,7 +288,8 @@ async function exchange(
   }
 }
 
-function toRecord(
+/** The stored record of a login's tokens (shared by every login mode). */
+export function toRecord(
   key: CredentialKey,
   tokens: TokenSet,
   registration: ClientRegistration,

@@ -24,6 +24,7 @@ import { createAuthorizedFetch, type FetchLike } from './authorized-fetch.js';
 import { DEFAULT_CALLBACK_TIMEOUT_MS } from './callback-server.js';
 import { type ClientCredentialsLoginOptions, clientCredentialsLogin } from './client-credentials-login.js';
 import { ClientError } from './client-error.js';
+import { type DeviceLoginOptions, deviceLogin } from './device-login.js';
 import { DpopProvers } from './dpop-binding.js';
 import {
   createEraMemory,
@@ -35,7 +36,7 @@ import {
 } from './era-memory.js';
 import { JsonFileMap } from './json-file-map.js';
 import { type Logger, redactingLogger, SecretRedactor, silentLogger } from './logger.js';
-import { type LoginDeps, type LoginOptions, type LoginResult, login } from './login.js';
+import { discover, type LoginDeps, type LoginOptions, type LoginResult, login } from './login.js';
 import {
   type McpProtocolChoice,
   type McpSession,
@@ -289,6 +290,33 @@ export class McpOAuthClient {
   /** How server `name` gets its tokens: `authorization_code` (browser login) or `client_credentials`. */
   grant(name: string): OAuthGrant {
     return serverContext(this.config, name).oauth.grant.value;
+  }
+
+  /**
+   * Runs a device login (RFC 8628) for server `name` and stores its credentials like {@link login}: the user enters
+   * the code shown through `onProgress` on another device. Fails with `device_flow_unsupported` (before any request
+   * but discovery) when the authorization server offers no device flow.
+   */
+  async deviceLogin(name: string, options: DeviceLoginOptions = {}): Promise<LoginResult> {
+    const result = await deviceLogin(this.#deps(), name, options);
+    await this.#forgetEra(name);
+    return result;
+  }
+
+  /**
+   * Which login modes the authorization server of `name` supports, from its (cached) discovery: the browser login
+   * always; `device` when its metadata has `device_authorization_endpoint`. For choosing a mode on a machine
+   * without a browser.
+   */
+  async loginModes(
+    name: string,
+    options: { signal?: AbortSignal } = {},
+  ): Promise<{ issuer: string; device: boolean }> {
+    const found = await discover(this.#deps(), serverContext(this.config, name), options);
+    return {
+      issuer: found.issuer,
+      device: typeof found.authorizationServerMetadata.device_authorization_endpoint === 'string',
+    };
   }
 
   /** The memory key of server `name`'s protocol era. */

@@ -190,12 +190,6 @@ export const CONFIG_KEYS: readonly ConfigKeyInfo[] = Object.freeze([
     'Codex enterprise-managed auth mode; accepted and shown, not implemented.',
   ),
 
-  oauth(
-    'grant',
-    '"authorization_code" | "client_credentials"',
-    '"authorization_code"',
-    'How tokens are obtained: a browser login, or the client-credentials grant (machine clients; no login step).',
-  ),
   oauth('client_id', 'string', 'none', 'Pre-registered OAuth client id.', { origin: 'codex' }),
   oauth(
     'callback_port',
@@ -238,6 +232,12 @@ export const CONFIG_KEYS: readonly ConfigKeyInfo[] = Object.freeze([
     '"auto" | "preregistered" | "cimd" | "dcr"',
     '"auto"',
     'How the client is registered with the authorization server.',
+  ),
+  oauth(
+    'grant',
+    '"authorization_code" | "device_code" | "client_credentials"',
+    '"authorization_code"',
+    'How tokens are obtained: the browser login, the RFC 8628 device flow (a code entered on another device; the default mode of `mcp-oauth login NAME`), or the client-credentials grant (machine clients; no login step).',
   ),
   oauth(
     'client_metadata_url',

@@ -27,6 +27,7 @@ export {
   type ReservedParam,
 } from './reserved-params.js';
 export {
+  deviceAuthorizeParamsFor,
   extraAuthorizeParamsFor,
   extraTokenParamsFor,
   getServer,

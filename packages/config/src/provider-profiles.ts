@@ -43,6 +43,11 @@ export interface ProviderProfile {
   readonly scopeHints: readonly string[];
   /** Send `scope` on refresh requests (Entra answers AADSTS90009 without it). */
   readonly sendScopeOnRefresh: boolean;
+  /**
+   * Keys of the extra authorize parameters that belong to the browser authorization request only and are left off
+   * an RFC 8628 device authorization request (the device endpoint documents no such parameter).
+   */
+  readonly browserOnlyAuthorizeParams: readonly string[];
   /** The AS metadata omits `code_challenge_methods_supported` although it supports S256. */
   readonly allowMissingPkceMetadata: boolean;
   readonly sources: readonly ProfileSource[];
@@ -58,6 +63,9 @@ const base = {
   tokenEndpointHeaders: {},
   scopeHints: [],
   sendScopeOnRefresh: false,
+  // OIDC Core §3.1.2.1: `prompt` asks the authorization endpoint's pages for a login or consent screen; a device
+  // authorization request (RFC 8628 §3.1) has no such page of its own.
+  browserOnlyAuthorizeParams: ['prompt'],
   allowMissingPkceMetadata: false,
   sources: [],
 } as const;
@@ -75,8 +83,15 @@ export const PROVIDER_PROFILES: Readonly<Record<ProviderId, ProviderProfile>> = 
     title: 'Google',
     detect: [{ origin: 'https://accounts.google.com' }],
     extraAuthorizeParams: { access_type: 'offline', prompt: 'consent' },
+    browserOnlyAuthorizeParams: ['access_type', 'prompt'],
     resource: { kind: 'auto' },
     sources: [
+      {
+        behaviour:
+          'the device endpoint takes client_id and scope only, and its token response carries a refresh token ' +
+          'without access_type=offline: access_type and prompt are left off device requests',
+        reference: 'https://developers.google.com/identity/protocols/oauth2/limited-input-device',
+      },
       {
         behaviour: 'a refresh token is issued only when the authorization request has access_type=offline',
         reference: `https://developers.google.com/identity/protocols/oauth2/native-app; ${NOTES}`,

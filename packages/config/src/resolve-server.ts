@@ -38,7 +38,10 @@ export interface ResolvedProvider {
 /** The effective OAuth settings of a streamable HTTP server. */
 export interface ResolvedOAuth {
   readonly provider: ResolvedProvider;
-  /** How tokens are obtained: a browser login (`authorization_code`) or `client_credentials`. */
+  /**
+   * How tokens are obtained: a browser login (`authorization_code`), the device login as the default login mode
+   * (`device_code`), or `client_credentials`. Default `authorization_code`.
+   */
   readonly grant: Sourced<OAuthGrant>;
   /** The `private_key_jwt` key file as written (resolve it against the config file's directory). */
   readonly privateKeyFile: Sourced<string | undefined>;
@@ -188,7 +191,7 @@ function resolveOAuth(
       oauth.grant,
       undefined,
       'authorization_code',
-      'authorization_code: a browser login',
+      'authorization_code: a browser login (or paste-back); device login on request',
     ),
     privateKeyFile: r.value('private_key_file', oauth.privateKeyFile, undefined, undefined, 'none'),
     privateKeyEnvVar: r.value('private_key_env_var', oauth.privateKeyEnvVar, undefined, undefined, 'none'),
@@ -388,6 +391,22 @@ export function extraAuthorizeParamsFor(
     params.audience = context.resource;
   }
   return params;
+}
+
+/**
+ * The extra parameters of an RFC 8628 device authorization request: {@link extraAuthorizeParamsFor} without the
+ * provider profile's browser-only keys (`prompt` everywhere; Google's `access_type` too), whatever set them. RFC
+ * 8628 §3.1 allows extension parameters, but these steer the browser authorization page and the device endpoints
+ * that document their parameters list none of them (docs/providers.md).
+ */
+export function deviceAuthorizeParamsFor(
+  oauth: ResolvedOAuth,
+  context: { resource?: string } = {},
+): Record<string, string> {
+  const browserOnly = new Set(PROVIDER_PROFILES[oauth.provider.id].browserOnlyAuthorizeParams);
+  return Object.fromEntries(
+    Object.entries(extraAuthorizeParamsFor(oauth, context)).filter(([key]) => !browserOnly.has(key)),
+  );
 }
 
 /** The extra token-request parameters to send, as plain strings. */

@@ -8,10 +8,12 @@ export type CredentialsStoreMode = 'auto' | 'keyring' | 'file' | 'keyv';
 export type RegistrationMode = 'auto' | 'preregistered' | 'cimd' | 'dcr';
 
 /**
- * How a server's tokens are obtained: `authorization_code` (a browser login, the default) or `client_credentials`
- * (RFC 6749 §4.4: the client's own credentials, no user; the MCP `oauth-client-credentials` extension).
+ * `oauth.grant`: how this server's tokens are obtained. `authorization_code` (default): the browser login (or
+ * paste-back); `device_code`: the RFC 8628 device authorization grant (a code to enter on another device);
+ * `client_credentials` (RFC 6749 §4.4): the client's own credentials, no user (the MCP `oauth-client-credentials`
+ * extension).
  */
-export type OAuthGrant = 'authorization_code' | 'client_credentials';
+export type OAuthGrant = 'authorization_code' | 'device_code' | 'client_credentials';
 
 /** JWS algorithms a `private_key_jwt` client assertion may be signed with (asymmetric only; RFC 7518, RFC 8037). */
 export const CLIENT_ASSERTION_ALGS = [

@@ -88,7 +88,6 @@ export const SERVER_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
 
 /** Schemas of `[mcp_servers.NAME.oauth]` keys. */
 export const OAUTH_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
-  grant: oneOf(['authorization_code', 'client_credentials'] as const),
   client_id: text(),
   client_secret: text(),
   client_secret_env_var: envVarName(),
@@ -96,6 +95,7 @@ export const OAUTH_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
   authorization_server_issuer: withCheck(checkHttpsUrl),
   callback_port: port(),
   registration: oneOf(['auto', 'preregistered', 'cimd', 'dcr'] as const),
+  grant: oneOf(['authorization_code', 'device_code', 'client_credentials'] as const),
   client_metadata_url: withCheck(checkHttpsUrl),
   provider: oneOf(['google', 'entra', 'auth0', 'atlassian', 'github', 'keycloak', 'generic'] as const),
   resource: z.unknown().superRefine((value, ctx) => {

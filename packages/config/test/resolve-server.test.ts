@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import {
   ConfigError,
   detectProvider,
+  deviceAuthorizeParamsFor,
   extraAuthorizeParamsFor,
   extraTokenParamsFor,
   PROVIDER_IDS,
@@ -70,6 +71,7 @@ test('profiles hold the documented data, each behaviour with a source', () => {
       tokenEndpointHeaders: {},
       scopeHints: [],
       sendScopeOnRefresh: false,
+      browserOnlyAuthorizeParams: ['prompt'],
       allowMissingPkceMetadata: false,
       sources: [],
     },
@@ -231,4 +233,37 @@ test('stdio servers resolve without oauth; unknown names fail with server_not_fo
 test('the resolved view is frozen', () => {
   const resolved = resolveServer(server(''), 's', { issuer: 'https://accounts.google.com' });
   assert.ok(Object.isFrozen(resolved.oauth?.extraAuthorizeParams));
+});
+
+test('oauth.grant: device_code from the config, else authorization_code by default; other values refused', () => {
+  assert.deepEqual(oauthOf('grant = "device_code"').grant, {
+    value: 'device_code',
+    source: 'config',
+    detail: 'mcp_servers.s.oauth.grant',
+  });
+  assert.equal(oauthOf('').grant.value, 'authorization_code');
+  assert.equal(oauthOf('').grant.source, 'default');
+  assert.throws(
+    () => server('grant = "implicit"'),
+    (error: unknown) =>
+      error instanceof ConfigError && error.issues.some((i) => i.path === 'mcp_servers.s.oauth.grant'),
+  );
+});
+
+test('device requests leave off the browser-only params: prompt everywhere, Google access_type too', () => {
+  const google = oauthOf('', 'https://accounts.google.com');
+  assert.deepEqual(extraAuthorizeParamsFor(google), { access_type: 'offline', prompt: 'consent' });
+  assert.deepEqual(deviceAuthorizeParamsFor(google), {});
+  // Explicitly configured keys are dropped too: the device endpoint has no page for them.
+  const configured = oauthOf(
+    'provider = "google"\nextra_authorize_params = { access_type = "offline", login_hint = "a@b.c" }',
+  );
+  assert.deepEqual(deviceAuthorizeParamsFor(configured), { login_hint: 'a@b.c' });
+  const generic = oauthOf('extra_authorize_params = { prompt = "consent", audience = "api" }');
+  assert.deepEqual(deviceAuthorizeParamsFor(generic), { audience: 'api' });
+  // Auth0 keeps its audience (its device flow documents it).
+  const auth0 = oauthOf('', 'https://acme.us.auth0.com/');
+  assert.deepEqual(deviceAuthorizeParamsFor(auth0, { resource: 'https://mcp.example.com/mcp' }), {
+    audience: 'https://mcp.example.com/mcp',
+  });
 });

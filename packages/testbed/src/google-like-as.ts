@@ -22,6 +22,10 @@ export interface GoogleLikeAsOptions {
   scopes?: readonly string[];
   /** Shared request log; default a new one. */
   log?: RequestLog;
+  /** Device code lifetime in seconds. Default 1800 (30 minutes), as Google's `expires_in`. */
+  deviceCodeTtl?: number;
+  /** The device authorization response's `interval`, in seconds. Default 5, as Google's. */
+  deviceInterval?: number;
 }
 
 export interface GoogleLikeAs {
@@ -54,7 +58,13 @@ const PATHS = {
   tokeninfo: '/tokeninfo',
   revoke: '/revoke',
   jwks: '/oauth2/v3/certs',
+  device: '/device/code',
+  verify: '/device',
+  verifyApprove: '/device/approve',
 } as const;
+
+/** The device grant type (RFC 8628 §3.4). */
+const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
 
 interface Pending {
   params: URLSearchParams;
@@ -75,6 +85,17 @@ interface AccessGrant {
   scopes: string[];
   expiresAt: number;
 }
+/** A device login (RFC 8628) in progress: pending until the user approves or denies it at `/device`. */
+interface DeviceGrant {
+  clientId: string;
+  userCode: string;
+  scopes: string[];
+  expiresAt: number;
+  state: 'pending' | 'approved' | 'denied';
+  user?: string;
+  /** Refresh token issued with the approval: Google's device flow issues one without `access_type=offline`. */
+  refreshToken?: string;
+}
 interface RefreshGrant {
   clientId: string;
   user: string;
@@ -82,6 +103,9 @@ interface RefreshGrant {
 }
 
 const random = (prefix: string, bytes = 24) => `${prefix}${randomBytes(bytes).toString('base64url')}`;
+/** Upper-case letters for a user code (Google's look: `ABCD-EFGH`). */
+const randomLetters = (n: number) =>
+  Array.from(randomBytes(n), (b) => String.fromCharCode(65 + (b % 26))).join('');
 
 function isLoopbackRedirect(uri: string): boolean {
   try {
@@ -102,7 +126,9 @@ function safeEqual(a: string, b: string): boolean {
  * An authorization server that behaves as SPEC-NOTES §3 documents Google: OIDC discovery only; pre-registered
  * Desktop clients with a secret (client_secret_post and client_secret_basic); no registration endpoint; a refresh
  * token only when the authorize request has `access_type=offline`, and on a repeat consent only with
- * `prompt=consent`; refresh responses carry no new refresh token; `resource` is accepted and ignored.
+ * `prompt=consent`; refresh responses carry no new refresh token; `resource` is accepted and ignored. Its device
+ * flow (RFC 8628) is Google's: `/device/code` with `client_id` and `scope`, `verification_url`, interval 5, a page at
+ * `/device` to enter the code, polling answers 428/403/400, and a refresh token with every approval.
  */
 export async function startGoogleLikeAs(options: GoogleLikeAsOptions = {}): Promise<GoogleLikeAs> {
   const log = options.log ?? new RequestLog();
@@ -118,6 +144,8 @@ export async function startGoogleLikeAs(options: GoogleLikeAsOptions = {}): Prom
   const refreshTokens = new Map<string, RefreshGrant>();
   /** user|client pairs that already received a refresh token (Google: first consent only). */
   const offlineConsents = new Set<string>();
+  const deviceCodes = new Map<string, DeviceGrant>();
+  const deviceTtl = options.deviceCodeTtl ?? 1800;
 
   const classify = (_req: IncomingMessage, url: URL) =>
     Object.entries(PATHS).find(([, p]) => p === url.pathname)?.[0] ?? 'other';
@@ -158,6 +186,12 @@ export async function startGoogleLikeAs(options: GoogleLikeAsOptions = {}): Prom
         return revoke(req, res);
       case PATHS.jwks:
         return json(res, 200, { keys: [] });
+      case PATHS.device:
+        return deviceAuthorization(req, res);
+      case PATHS.verify:
+        return devicePage(res, url.searchParams.get('user_code') ?? '');
+      case PATHS.verifyApprove:
+        return deviceApprove(req, res);
       default:
         return json(res, 404, { error: 'not_found' });
     }
@@ -177,7 +211,8 @@ export async function startGoogleLikeAs(options: GoogleLikeAsOptions = {}): Prom
       token_endpoint_auth_methods_supported: ['client_secret_post', 'client_secret_basic'],
       claims_supported: ['aud', 'email', 'exp', 'iat', 'iss', 'sub'],
       code_challenge_methods_supported: ['plain', 'S256'],
-      grant_types_supported: ['authorization_code', 'refresh_token'],
+      grant_types_supported: ['authorization_code', 'refresh_token', DEVICE_GRANT],
+      device_authorization_endpoint: `${issuer}${PATHS.device}`,
     };
   }
 
@@ -323,7 +358,104 @@ export async function startGoogleLikeAs(options: GoogleLikeAsOptions = {}): Prom
       // Google: refresh responses never carry a new refresh token; the old one stays valid.
       return json(res, 200, issueAccess(client.client_id, grant.user, grant.scopes));
     }
+    if (grantType === DEVICE_GRANT) return deviceToken(res, client, form.get('device_code') ?? '');
     return json(res, 400, { error: 'unsupported_grant_type', error_description: 'Invalid grant_type.' });
+  }
+
+  /**
+   * Google's device endpoint: `client_id` and `scope` (both required); the answer names the page
+   * `verification_url` (Google's spelling) and has no `verification_uri_complete`.
+   */
+  async function deviceAuthorization(req: IncomingMessage, res: ServerResponse) {
+    if (req.method !== 'POST') return json(res, 405, { error: 'invalid_request' });
+    const form = new URLSearchParams(await readBody(req));
+    noteBody(req, searchParamsToRecord(form));
+    const client = clients.find((c) => c.client_id === form.get('client_id'));
+    if (!client)
+      return json(res, 401, {
+        error: 'invalid_client',
+        error_description: 'The OAuth client was not found.',
+      });
+    const scopes = (form.get('scope') ?? '').split(' ').filter(Boolean);
+    if (scopes.length === 0)
+      return json(res, 400, { error: 'invalid_request', error_description: 'Missing scope' });
+    const unknown = scopes.filter((s) => !allowedScopes.has(s));
+    if (unknown.length > 0)
+      return json(res, 400, { error: 'invalid_scope', error_description: unknown.join(' ') });
+    const deviceCode = random('AH-1', 24);
+    const userCode = `${randomLetters(4)}-${randomLetters(4)}`;
+    deviceCodes.set(deviceCode, {
+      clientId: client.client_id,
+      userCode,
+      scopes,
+      expiresAt: Date.now() + deviceTtl * 1000,
+      state: 'pending',
+    });
+    return json(res, 200, {
+      device_code: deviceCode,
+      user_code: userCode,
+      expires_in: deviceTtl,
+      interval: options.deviceInterval ?? 5,
+      verification_url: `${issuer}${PATHS.verify}`,
+    });
+  }
+
+  function devicePage(res: ServerResponse, userCode: string) {
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+    res.end(
+      page(
+        'Connect a device',
+        `<form method="post" action="${PATHS.verifyApprove}">
+<label>Code <input type="text" name="user_code" value="${escapeHtml(userCode)}"></label>
+<label>Email <input type="text" name="login" value=""></label>
+<button type="submit" name="decision" value="allow">Allow</button>
+<button type="submit" name="decision" value="deny">Cancel</button></form>`,
+      ),
+    );
+  }
+
+  async function deviceApprove(req: IncomingMessage, res: ServerResponse) {
+    const form = new URLSearchParams(await readBody(req));
+    noteBody(req, searchParamsToRecord(form));
+    const typed = (form.get('user_code') ?? '').toUpperCase().trim();
+    const grant = [...deviceCodes.values()].find((g) => g.userCode === typed && g.state === 'pending');
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+    if (!grant || grant.expiresAt <= Date.now()) {
+      return void res.end(page('Connect a device', '<p id="device-result">unknown code</p>'));
+    }
+    if (form.get('decision') !== 'allow') {
+      grant.state = 'denied';
+      return void res.end(page('Connect a device', '<p id="device-result">denied</p>'));
+    }
+    grant.state = 'approved';
+    grant.user = form.get('login') || 'alice@example.test';
+    grant.refreshToken = random('1//', 32);
+    refreshTokens.set(grant.refreshToken, {
+      clientId: grant.clientId,
+      user: grant.user,
+      scopes: grant.scopes,
+    });
+    return void res.end(page('Connect a device', '<p id="device-result">approved</p>'));
+  }
+
+  /** Google's polling answers: 428 authorization_pending, 403 access_denied, 400 expired_token; one use. */
+  function deviceToken(res: ServerResponse, client: GoogleClient, deviceCode: string) {
+    const grant = deviceCodes.get(deviceCode);
+    if (!grant || grant.clientId !== client.client_id) {
+      return json(res, 400, { error: 'invalid_grant', error_description: 'Malformed device code.' });
+    }
+    if (grant.expiresAt <= Date.now()) {
+      deviceCodes.delete(deviceCode);
+      return json(res, 400, { error: 'expired_token', error_description: 'Expired' });
+    }
+    if (grant.state === 'pending') {
+      return json(res, 428, { error: 'authorization_pending', error_description: 'Precondition Required' });
+    }
+    deviceCodes.delete(deviceCode);
+    if (grant.state === 'denied')
+      return json(res, 403, { error: 'access_denied', error_description: 'Forbidden' });
+    const body = issueAccess(client.client_id, grant.user ?? 'alice@example.test', grant.scopes);
+    return json(res, 200, { ...body, refresh_token: grant.refreshToken });
   }
 
   async function tokeninfo(req: IncomingMessage, res: ServerResponse, url: URL) {

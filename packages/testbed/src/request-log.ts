@@ -5,6 +5,7 @@ const SECRET_PARAMS = new Set([
   'code',
   'code_verifier',
   'refresh_token',
+  'device_code',
   'access_token',
   'client_secret',
   'token',

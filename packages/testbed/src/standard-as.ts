@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ClientMetadata, Configuration, KoaContextWithOIDC } from 'oidc-provider';
 import { noteBody, startFrontServer } from './front-server.js';
-import { consentForm, loginForm, page } from './html.js';
+import { consentForm, escapeHtml, loginForm, page } from './html.js';
 import { generateSigningKeys } from './keys.js';
 import { Knobs } from './knobs.js';
 import { loadOidcProvider } from './load-oidc-provider.js';
@@ -43,6 +43,17 @@ export interface StandardAsOptions {
   registration?: boolean;
   /** Issue refresh tokens only when `offline_access` was granted. Default false: whenever the client may refresh. */
   requireOfflineAccess?: boolean;
+  /**
+   * Serve the RFC 8628 device authorization grant (oidc-provider's `features.deviceFlow`): `/device/auth`, the
+   * verification pages at `/device`, `urn:ietf:params:oauth:grant-type:device_code` at the token endpoint. Default
+   * true. oidc-provider sends no `interval` (clients then wait 5 s) and never `slow_down`: script that with
+   * `knobs.fail({ endpoint: 'token', mode: { kind: 'status', status: 400, body: { error: 'slow_down' } } })`.
+   */
+  deviceFlow?: boolean;
+  /** Device code lifetime in seconds. Default 600 (10 minutes). */
+  deviceCodeTtl?: number;
+  /** `interval` added to device authorization responses, in seconds. Default none (clients wait 5 s). */
+  deviceInterval?: number;
   /** Rewrites the metadata document before it is served (malformed-metadata tests). */
   transformMetadata?: (doc: Record<string, unknown>) => Record<string, unknown>;
   /**
@@ -90,6 +101,8 @@ function classify(path: string, mount: string): string {
   if (p === '/token/introspection') return 'introspect';
   if (p === '/token/revocation') return 'revoke';
   if (p.startsWith('/interaction/')) return 'interaction';
+  if (p === '/device/auth') return 'device';
+  if (p === '/device' || p.startsWith('/device/')) return 'device-verification';
   if (p === '/me') return 'userinfo';
   return 'other';
 }
@@ -145,6 +158,7 @@ export async function startStandardAs(options: StandardAsOptions = {}): Promise<
       RefreshToken: options.refreshTokenTtl ?? 14 * 24 * 3600,
       Grant: 14 * 24 * 3600,
       Interaction: 600,
+      DeviceCode: options.deviceCodeTtl ?? 600,
       Session: 3600,
       IdToken: 3600,
     },
@@ -162,6 +176,24 @@ export async function startStandardAs(options: StandardAsOptions = {}): Promise<
       // RFC 6749 §4.4 for machine clients (registered with grant_types ["client_credentials"]): with a `resource`
       // the access token is a JWT whose `aud` is that resource, like a login's (resourceIndicators below).
       clientCredentials: { enabled: true },
+      deviceFlow: {
+        enabled: options.deviceFlow ?? true,
+        // Plain forms the testbed's headless agent (`headlessDeviceApproval`) and Chromium can drive; the result
+        // pages carry `id="device-result"`.
+        userCodeInputSource: async (ctx, form, _out, err) => {
+          const result = err ? `<p id="device-result">${escapeHtml(deviceError(err))}</p>` : '';
+          ctx.body = page('Enter the code', `${result}${withButtons(form, 'Continue')}`);
+        },
+        userCodeConfirmSource: async (ctx, form, client, _info, userCode) => {
+          ctx.body = page(
+            'Confirm the device',
+            `<p><b>${escapeHtml(String(client.clientId))}</b> shows the code <code>${escapeHtml(userCode)}</code></p>${withButtons(form, 'Allow', true)}`,
+          );
+        },
+        successSource: async (ctx) => {
+          ctx.body = page('Signed in', '<p id="device-result">approved</p>');
+        },
+      },
       introspection: {
         enabled: true,
         // The resource server may introspect any token; a client only its own.
@@ -195,6 +227,13 @@ export async function startStandardAs(options: StandardAsOptions = {}): Promise<
       answer.error_description === 'requested grant type is not allowed for this client'
     ) {
       ctx.body = { ...answer, error: 'unauthorized_client' };
+    }
+    if (
+      options.deviceInterval !== undefined &&
+      ctx.oidc?.route === 'device_authorization' &&
+      ctx.status === 200
+    ) {
+      (ctx.body as Record<string, unknown>).interval = options.deviceInterval;
     }
     const body = ctx.oidc?.body;
     if (body && typeof body === 'object') {
@@ -371,4 +410,19 @@ async function readAll(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const c of req) chunks.push(c as Buffer);
   return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Adds submit buttons inside an oidc-provider device form (its own pages put them outside, tied by `form=`). */
+function withButtons(form: string, label: string, withDeny = false): string {
+  const deny = withDeny ? '<button type="submit" name="abort" value="deny">Deny</button>' : '';
+  return form.replace(
+    /<\/form>\s*$/,
+    `<button type="submit" name="decision" value="allow">${escapeHtml(label)}</button>${deny}</form>`,
+  );
+}
+
+/** What a device page shows after a failure: `denied` for an abort or a declined consent, else the error's name. */
+function deviceError(err: Error): string {
+  if (err.name === 'AbortedError') return 'denied';
+  return err.name === 'NotFoundError' || err.name === 'NoCodeError' ? 'unknown code' : err.name;
 }

@@ -245,3 +245,85 @@ export function chromiumUserAgent(options: ChromiumUserAgentOptions = {}): UserA
     },
   };
 }
+
+/** Approves or denies RFC 8628 device logins on a testbed AS's verification pages, as a person on a phone would. */
+export interface DeviceApprover {
+  /**
+   * Opens `verificationUri` (or the `verification_uri_complete`, which carries the code), types `userCode` when
+   * asked, signs in and presses the decision button; returns what the AS's result page says (`approved`, `denied`).
+   */
+  approve(verificationUri: string, userCode?: string): Promise<string>;
+}
+
+/**
+ * A plain-HTTP device approver (cookies, redirects, forms), for the standard AS's oidc-provider pages and the
+ * Google-like AS's device page. `decision: 'deny'` presses Deny on the first page that offers it.
+ */
+export function headlessDeviceApproval(options: UserAgentOptions = {}): DeviceApprover {
+  const login = options.login ?? 'alice';
+  const decision = options.decision ?? 'allow';
+  return {
+    async approve(verificationUri, userCode) {
+      const cookies = new Map<string, string>();
+      let url = verificationUri;
+      let method = 'GET';
+      let body: string | undefined;
+      for (let step = 0; step < 25; step++) {
+        const res = await fetch(url, {
+          method,
+          redirect: 'manual',
+          headers: {
+            ...(cookies.size ? { cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join('; ') } : {}),
+            ...(body !== undefined ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+          },
+          ...(body !== undefined ? { body } : {}),
+        });
+        for (const c of res.headers.getSetCookie()) {
+          const [pair] = c.split(';');
+          const i = pair?.indexOf('=') ?? -1;
+          if (pair && i > 0) cookies.set(pair.slice(0, i).trim(), pair.slice(i + 1).trim());
+        }
+        const location = res.headers.get('location');
+        if (res.status >= 300 && res.status < 400 && location) {
+          await res.body?.cancel();
+          url = new URL(location, url).href;
+          method = 'GET';
+          body = undefined;
+          continue;
+        }
+        const html = await res.text();
+        const result = html.match(/id="device-result">([^<]*)</)?.[1];
+        if (result !== undefined) return result;
+        const form = parseForm(html);
+        if (!form)
+          throw new UserAgentError(
+            `device approval stopped at ${new URL(url).pathname} (HTTP ${res.status})`,
+          );
+        const fields = new URLSearchParams();
+        for (const [name, value] of form.fields) {
+          if (name === 'login' || name === 'username' || name === 'email') fields.append(name, login);
+          else if (name === 'password') fields.append(name, 'testbed-password');
+          else if (name === 'user_code' && value === '') {
+            if (userCode === undefined)
+              throw new UserAgentError('the verification page asks for the user code');
+            fields.append(name, userCode);
+          } else fields.append(name, value);
+        }
+        const button = form.buttons.find(([, v]) => v === decision) ?? form.buttons[0];
+        if (button) fields.append(button[0], button[1]);
+        const action = new URL(form.action || url, url);
+        if (form.method === 'POST') {
+          url = action.href;
+          method = 'POST';
+          body = fields.toString();
+        } else {
+          action.search = fields.toString();
+          url = action.href;
+          method = 'GET';
+          body = undefined;
+        }
+      }
+      throw new UserAgentError('device approval did not reach a result page within 25 steps');
+    },
+  };
+}

@@ -12,6 +12,8 @@ import { type StandardAs, startStandardAs } from './standard-as.js';
 export interface WorldOptions {
   /** Access-token lifetime of both authorization servers, in seconds. Default 3600 (1 hour). */
   accessTokenTtl?: number;
+  /** Device-login polling interval both authorization servers send, in seconds. Default: theirs (none, 5). */
+  deviceInterval?: number;
 }
 
 /** The standard local OAuth world: what `pnpm testbed` runs and the demo starts in-process. */
@@ -32,8 +34,9 @@ export interface World {
 export async function startWorld(options: WorldOptions = {}): Promise<World> {
   const log = new RequestLog();
   const ttl = options.accessTokenTtl;
-  const standardAs = await startStandardAs({ log, ...(ttl ? { accessTokenTtl: ttl } : {}) });
-  const googleAs = await startGoogleLikeAs({ log, ...(ttl ? { accessTokenTtl: ttl } : {}) });
+  const device = options.deviceInterval === undefined ? {} : { deviceInterval: options.deviceInterval };
+  const standardAs = await startStandardAs({ log, ...device, ...(ttl ? { accessTokenTtl: ttl } : {}) });
+  const googleAs = await startGoogleLikeAs({ log, ...device, ...(ttl ? { accessTokenTtl: ttl } : {}) });
   const strictMcp = await startMcpServer({ log, authServer: standardAs, audience: 'strict' });
   const googleMcp = await startMcpServer({
     log,

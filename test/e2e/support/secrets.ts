@@ -9,7 +9,15 @@ import type { RequestLog } from '@mcp-oauth/testbed';
 import { recordSecrets } from '@mcp-oauth/token-store';
 
 /** Parameters whose values are secrets, in any request the testbed logged. */
-const SECRET_PARAMS = ['code', 'code_verifier', 'refresh_token', 'access_token', 'client_secret', 'token'];
+const SECRET_PARAMS = [
+  'code',
+  'code_verifier',
+  'refresh_token',
+  'access_token',
+  'client_secret',
+  'token',
+  'device_code',
+];
 /** Shorter values would match ordinary text; every real secret here is much longer. */
 const MIN_LENGTH = 8;
 

@@ -1,8 +1,10 @@
-import type { LoginResult } from '@mcp-oauth/client';
-import type { Command } from '../command.js';
+import { isClientError, type LoginResult, type McpOAuthClient } from '@mcp-oauth/client';
+import type { Command, CommandContext, CommandInput } from '../command.js';
+import { deviceAgent } from '../device-agent.js';
 import { EXIT } from '../exit-codes.js';
 import { interruptible } from '../interruptible.js';
 import { LOGIN_AGENT_OPTIONS, loginAgent } from '../login-agent.js';
+import { defaultLoginMode, explicitLoginMode, fallbackLoginMode, type LoginMode } from '../login-mode.js';
 import { withClient } from '../open-client.js';
 import type { Style } from '../style.js';
 import { renderColumns } from '../view/table.js';
@@ -33,11 +35,14 @@ function renderResult(name: string, result: LoginResult, style: Style, now: numb
   return `${headline}\n${lines.join('\n')}\n`;
 }
 
-/** `mcp-oauth login NAME [--scopes A,B] [--no-browser | --headless] [--callback-port N] [--timeout SECONDS]`. */
+/** `mcp-oauth login NAME [--scopes A,B] [--device | --no-browser | --headless] [--callback-port N] [--timeout S]`. */
 export const loginCommand: Command = {
   name: 'login',
-  summary: 'Log in to a server with OAuth in the browser and store its credentials',
-  usage: ['login NAME [--scopes A,B] [--no-browser | --headless] [--callback-port PORT] [--timeout SECONDS]'],
+  summary: 'Log in to a server with OAuth in a browser or with a device code, and store its credentials',
+  usage: [
+    'login NAME [--scopes A,B] [--no-browser | --headless] [--callback-port PORT] [--timeout SECONDS]',
+    'login NAME --device [--scopes A,B]',
+  ],
   description: [
     'Runs the OAuth login of server NAME: discovers its authorization server, registers the client when needed,',
     'sends you to the authorization page (PKCE, one RFC 8707 resource, the provider profile and extra parameters),',
@@ -51,6 +56,16 @@ export const loginCommand: Command = {
     'For a server with oauth.grant = "client_credentials" (a machine client) no browser is involved: login fetches',
     "a token with the client's own secret or private key and says so; the browser options are ignored. Such a",
     'server needs no login at all: tools and call fetch a token on first use.',
+    '',
+    'With --device (RFC 8628 device login; also the default when the server sets oauth.grant = "device_code") no',
+    'browser or listener is needed here: the address to open and the code to enter are printed on stderr, the code',
+    'alone on its own line on stdout, with a countdown until it expires. Approve on any device; the login completes',
+    'here. A declined sign-in exits with 8, an expired code with 6; an authorization server without a device',
+    'endpoint fails at once (exit 5) naming the modes that work.',
+    '',
+    'Started without a mode on a machine with no usable browser (Linux without DISPLAY or WAYLAND_DISPLAY and',
+    'BROWSER unset, or a browser that fails to start), the login uses the device login when the authorization',
+    'server supports it, else paste-back, and says which and why.',
   ].join('\n'),
   positionals: ['NAME'],
   options: {
@@ -59,10 +74,18 @@ export const loginCommand: Command = {
       valueName: 'A,B',
       description: 'Scopes to request, comma-separated (default: config, challenge, then metadata)',
     },
+    device: {
+      type: 'boolean',
+      description: 'Sign in with a code entered on another device (RFC 8628), no browser or callback here',
+    },
     ...LOGIN_AGENT_OPTIONS,
   },
   examples: [
     { command: 'login gmail', comment: 'log in with the system browser' },
+    {
+      command: 'login linear --device',
+      comment: 'over SSH or in a container: enter the printed code on your phone or laptop',
+    },
     {
       command: 'login linear --no-browser',
       comment: 'on a machine without a browser: open the printed URL elsewhere, paste the final address back',
@@ -74,15 +97,28 @@ export const loginCommand: Command = {
   ],
   async run(input, context) {
     const name = input.positionals[0] as string;
-    const agent = loginAgent(input, context, 'login', context.io.stdout);
     const scopes = scopesOption(input.values.scopes);
+    const explicit = explicitLoginMode(input, 'login');
+    // The browser options are checked before the login starts, so their usage errors come first.
+    if (explicit !== 'device') loginAgent(input, context, 'login', context.io.stdout).done();
     return withClient(context, async ({ client }) => {
-      const result = await interruptible(context, 'login', (signal) =>
-        client
-          .login(name, { ...agent.options, ...(scopes ? { scopes } : {}), signal })
-          .catch(agent.explain)
-          .finally(agent.done),
-      );
+      const result = await interruptible(context, 'login', async (signal) => {
+        // A machine client (grant = "client_credentials") has no user step: every mode is the same token request.
+        if (client.grant(name) === 'client_credentials') {
+          return client.login(name, { ...(scopes ? { scopes } : {}), signal });
+        }
+        const mode = explicit ?? (await defaultLoginMode(client, name, context, signal));
+        const run = (chosen: LoginMode) => runLogin(client, name, chosen, input, context, scopes, signal);
+        if (explicit !== undefined || mode !== 'browser') return run(mode);
+        try {
+          return await run(mode);
+        } catch (error) {
+          if (!isClientError(error, 'browser_failed')) throw error;
+          // A browser that cannot start: the same choice as on a machine without one.
+          const fallback = await fallbackLoginMode(client, name, context, signal, error.message);
+          return run(fallback);
+        }
+      });
       context.io.stdout.write(renderResult(name, result, context.out, Date.now()));
       if (!result.refreshTokenIssued && result.grant !== 'client_credentials') {
         context.warn(
@@ -95,3 +131,27 @@ export const loginCommand: Command = {
     });
   },
 };
+
+/** Runs one login in `mode`: the device flow, or a browser login with the user agent of that mode. */
+async function runLogin(
+  client: McpOAuthClient,
+  name: string,
+  mode: LoginMode,
+  input: CommandInput,
+  context: CommandContext,
+  scopes: string[] | undefined,
+  signal: AbortSignal,
+): Promise<LoginResult> {
+  if (mode === 'device') {
+    const agent = deviceAgent(context);
+    return client
+      .deviceLogin(name, { ...agent.options, ...(scopes ? { scopes } : {}), signal })
+      .finally(() => agent.done());
+  }
+  const values = { ...input.values, 'no-browser': mode === 'paste', headless: mode === 'headless' };
+  const agent = loginAgent({ ...input, values }, context, 'login', context.io.stdout);
+  return client
+    .login(name, { ...agent.options, ...(scopes ? { scopes } : {}), signal })
+    .catch(agent.explain)
+    .finally(agent.done);
+}

@@ -78,6 +78,7 @@ export function renderDetails(details: ServerDetailsJson, style: Style): string 
       sourcedRow('client_secret', oauth.client_secret),
       sourcedRow('authorization_server_issuer', oauth.authorization_server_issuer),
       sourcedRow('registration', oauth.registration),
+      sourcedRow('grant', oauth.grant),
       sourcedRow('client_metadata_url', oauth.client_metadata_url),
       sourcedRow('callback_port', oauth.callback_port),
       sourcedRow('callback_url', oauth.callback_url),

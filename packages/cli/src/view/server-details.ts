@@ -53,6 +53,8 @@ export interface OAuthDetailsJson {
   readonly client_secret: SourcedJson<string | null>;
   readonly authorization_server_issuer: SourcedJson<string | null>;
   readonly registration: SourcedJson<string>;
+  /** `oauth.grant`: the login mode when none is given (`authorization_code` or `device_code`). */
+  readonly grant: SourcedJson<string>;
   readonly client_metadata_url: SourcedJson<string | null>;
   readonly callback_port: SourcedJson<number | null>;
   readonly callback_url: SourcedJson<string | null>;
@@ -106,6 +108,7 @@ function oauthJson(resolved: ResolvedServer): OAuthDetailsJson | null {
     client_secret: sourced(oauth.clientSecretInline, (inline) => (inline ? INLINE_SECRET : null)),
     authorization_server_issuer: sourced(oauth.authorizationServerIssuer, orNull),
     registration: sourced(oauth.registration, String),
+    grant: sourced(oauth.grant, String),
     client_metadata_url: sourced(oauth.clientMetadataUrl, orNull),
     callback_port: sourced(oauth.callbackPort, orNull),
     callback_url: sourced(oauth.callbackUrl, orNull),

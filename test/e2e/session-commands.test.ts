@@ -22,6 +22,8 @@ const SERVER_FIELDS = [
   'scopes',
   'expires_at',
   'refresh_token',
+  'token_type',
+  'dpop_alg',
   'next_refresh_at',
   'needs_login_reason',
   'registration',

@@ -348,6 +348,11 @@ extra_authorize_params = { prompt = "select_account consent" }
         source: 'default',
         detail: 'off: the metadata issuer must equal the discovery issuer',
       },
+      dpop: {
+        value: 'auto',
+        source: 'default',
+        detail: 'auto: DPoP when the authorization server lists dpop_signing_alg_values_supported',
+      },
     },
     warnings: [],
   });

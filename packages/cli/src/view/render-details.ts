@@ -92,6 +92,7 @@ export function renderDetails(details: ServerDetailsJson, style: Style): string 
       sourcedRow('scope on refresh', oauth.send_scope_on_refresh),
       sourcedRow('allow_missing_pkce_metadata', oauth.allow_missing_pkce_metadata),
       sourcedRow('allow_issuer_mismatch', oauth.allow_issuer_mismatch),
+      sourcedRow('dpop', oauth.dpop),
     );
   }
   // One column layout for both sections, so values line up.

@@ -68,6 +68,8 @@ export interface OAuthDetailsJson {
   readonly send_scope_on_refresh: SourcedJson<boolean>;
   readonly allow_missing_pkce_metadata: SourcedJson<boolean>;
   readonly allow_issuer_mismatch: SourcedJson<boolean>;
+  /** `oauth.dpop`: `"auto"`, `true` or `false` (RFC 9449 sender-constrained tokens). */
+  readonly dpop: SourcedJson<'auto' | boolean>;
 }
 
 /** `"auto"`, `false` (off) or the URI: the way it is written in TOML. */
@@ -122,6 +124,7 @@ function oauthJson(resolved: ResolvedServer): OAuthDetailsJson | null {
     send_scope_on_refresh: sourced(oauth.sendScopeOnRefresh, Boolean),
     allow_missing_pkce_metadata: sourced(oauth.allowMissingPkceMetadata, Boolean),
     allow_issuer_mismatch: sourced(oauth.allowIssuerMismatch, Boolean),
+    dpop: sourced(oauth.dpop, (v) => v),
   };
 }
 

@@ -61,6 +61,8 @@ const CLIENT_EXIT: Readonly<Record<ClientError['code'], ExitCode>> = {
   browser_failed: EXIT.loginIncomplete,
   invalid_paste: EXIT.loginIncomplete,
   login_cancelled: EXIT.cancelled,
+  elicitation_invalid_answer: EXIT.internal,
+  elicitation_timeout: EXIT.loginIncomplete,
 };
 
 /** A `fetch` that could not reach its server (undici's `TypeError: fetch failed`). */

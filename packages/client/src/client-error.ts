@@ -12,6 +12,9 @@
  * - `step_up_exhausted`: the server kept asking for scopes after the allowed re-authorizations.
  * - `server_unsupported`: the server does not use OAuth (or is not an HTTP server).
  * - `config`: the server is not configured for this operation.
+ * - `elicitation_invalid_answer`: an elicitation handler accepted with content that does not fit the requested
+ *   schema (a required field missing, a value of the wrong type or out of range); nothing was sent.
+ * - `elicitation_timeout`: the server did not report a URL elicitation complete in time.
  */
 export type ClientErrorCode =
   | 'callback_timeout'
@@ -26,7 +29,9 @@ export type ClientErrorCode =
   | 'invalid_challenge_scope'
   | 'step_up_exhausted'
   | 'server_unsupported'
-  | 'config';
+  | 'config'
+  | 'elicitation_invalid_answer'
+  | 'elicitation_timeout';
 
 /** The error class of the client package. Messages never contain a token, code or secret. */
 export class ClientError extends Error {

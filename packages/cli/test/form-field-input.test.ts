@@ -61,7 +61,7 @@ describe('describeField', () => {
     }) as [never];
     const shown = describeField(evil);
     const text = [...shown.lines, shown.prompt].join('\n');
-    assert.doesNotMatch(text, /[\u001b\u0007\u202e]/);
+    for (const raw of ['\u001b', '\u0007', '\u202e']) assert.ok(!text.includes(raw), JSON.stringify(raw));
     assert.match(text, /Pay\\x1b\[31m now/);
     assert.match(text, /line\\nbreak\\u202e/);
     assert.match(text, /1\) a\\x07/);

@@ -104,7 +104,7 @@ class CompletionTracker {
             'elicitation_timeout',
             id === null
               ? 'this protocol revision sends no completion notification for a URL elicitation'
-              : `the server did not report the step complete within ${Math.round(options.timeoutMs / 1000)} s`,
+              : `the server did not report the step complete within ${options.timeoutMs} ms`,
             { retryable: true },
           ),
         );

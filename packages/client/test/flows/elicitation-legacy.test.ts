@@ -74,9 +74,11 @@ describe('elicitation at 2025-11-25 (server-to-client requests, completion notif
           res.writeHead(400).end();
           return;
         }
-        const created = new StreamableHTTPServerTransport({
+        const created: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
           sessionIdGenerator: () => randomUUID(),
-          onsessioninitialized: (id) => transports.set(id, created),
+          onsessioninitialized: (id: string): void => {
+            transports.set(id, created);
+          },
         });
         transport = created;
         await buildServer(url.pathname !== '/silent').connect(created);

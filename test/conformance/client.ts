@@ -3,23 +3,24 @@
 // set. It configures this project's client for the suite's server exactly as a user would (see scenario-config.ts),
 // logs in on the server's first 401 with the headless user agent (the suite's authorization endpoints approve at
 // once), connects with `McpOAuthClient.connect` (the SDK v2 client: 2026-07-28 when the server answers
-// `server/discover`, else the 2025-11-25 `initialize` handshake), lists the tools and calls the test tool, or the
-// calls the scenario's context lists. It exits 1 when the client refuses to proceed (a failed check is the point of
+// `server/discover`, else the 2025-11-25 `initialize` handshake) with a form-elicitation handler that accepts with
+// the schema's defaults, lists the tools and calls the ones the scenario names (scenarioToolCalls), or the calls
+// the scenario's context lists. It exits 1 when the client refuses to proceed (a failed check is the point of
 // several scenarios: a wrong `iss`, a mismatched resource or issuer).
 //
 // Run by `pnpm conformance` (test/conformance/run.ts); never prints a token or secret.
-import { headlessUserAgent, type Logger, McpOAuthClient } from '@mcp-oauth/client';
+import { type ElicitationHandler, headlessUserAgent, type Logger, McpOAuthClient } from '@mcp-oauth/client';
 import { parseConfig } from '@mcp-oauth/config';
 import { MemoryStore } from '@mcp-oauth/token-store';
-import { CONFORMANCE_SERVER, parseContext, plannedToolCalls, scenarioConfig } from './scenario-config.js';
+import {
+  CONFORMANCE_SERVER,
+  parseContext,
+  plannedToolCalls,
+  scenarioConfig,
+  scenarioToolCalls,
+} from './scenario-config.js';
 
 const CLIENT_INFO = { name: 'mcp-oauth-conformance', version: '0.1.0' };
-
-/** Arguments for tools whose mock needs them; any other tool is called with `{}`. */
-const TOOL_ARGUMENTS: Readonly<Record<string, Record<string, unknown>>> = { add_numbers: { a: 2, b: 3 } };
-
-/** Scenarios whose server serves `tools/list` only (calling a tool there is an error by design). */
-const LIST_ONLY = new Set(['json-schema-ref-no-deref']);
 
 const stderrLogger: Logger = {
   debug: (message, fields) => process.stderr.write(`debug: ${message} ${JSON.stringify(fields ?? {})}\n`),
@@ -27,10 +28,20 @@ const stderrLogger: Logger = {
   warn: (message, fields) => process.stderr.write(`warn: ${message} ${JSON.stringify(fields ?? {})}\n`),
 };
 
-/** The tool to call: the suite's auth test tool, else the first one listed. */
-function pickTool(tools: readonly { name: string }[]): string | undefined {
-  return (tools.find((t) => t.name === 'test-tool') ?? tools[0])?.name;
-}
+/**
+ * Scenarios whose tools each test one rule: a call the client refuses is reported and the next one still made.
+ * `sep-2322-client-request-state`'s `test_mrtr_no_result_type` answers without `resultType`, which the SDK v2 client
+ * refuses at 2026-07-28 (it does not retry either, which is what that check looks at).
+ */
+const EACH_CALL_ON_ITS_OWN = new Set(['sep-2322-client-request-state']);
+
+/**
+ * Answers every form elicitation the way the suite expects of a client with no user: accept, leaving each field
+ * out, so the library fills in the schema's defaults (SEP-1034) and validates the result before sending it.
+ */
+const acceptDefaults: ElicitationHandler = {
+  form: async () => ({ action: 'accept', content: {} }),
+};
 
 async function run(serverUrl: string): Promise<void> {
   const scenario = process.env.MCP_CONFORMANCE_SCENARIO ?? '';
@@ -44,7 +55,12 @@ async function run(serverUrl: string): Promise<void> {
     logger: stderrLogger,
   });
   const interaction = { userAgent: headlessUserAgent(), timeoutMs: 20_000 };
-  const connect = { login: interaction, stepUp: interaction, clientName: CLIENT_INFO.name };
+  const connect = {
+    login: interaction,
+    stepUp: interaction,
+    clientName: CLIENT_INFO.name,
+    elicitation: acceptDefaults,
+  };
   try {
     const session = await client.connect(CONFORMANCE_SERVER, connect);
     try {
@@ -52,13 +68,18 @@ async function run(serverUrl: string): Promise<void> {
       console.log(
         `${scenario}: listed ${tools.length} tool(s) (${session.protocolVersion}, suite ${protocolVersion})`,
       );
-      const picked = LIST_ONLY.has(scenario) ? undefined : pickTool(tools);
-      const calls =
-        plannedToolCalls(context) ??
-        (picked === undefined ? [] : [{ name: picked, arguments: TOOL_ARGUMENTS[picked] ?? {} }]);
+      const calls = plannedToolCalls(context) ?? scenarioToolCalls(scenario, tools);
       for (const call of calls) {
-        await session.callTool(call);
-        console.log(`${scenario}: called ${call.name}`);
+        try {
+          await session.callTool(call);
+          console.log(`${scenario}: called ${call.name}`);
+        } catch (error) {
+          if (!EACH_CALL_ON_ITS_OWN.has(scenario)) throw error;
+          const e = error as { code?: unknown; message?: unknown };
+          console.log(
+            `${scenario}: ${call.name} refused (${String(e.code ?? 'error')}): ${String(e.message)}`,
+          );
+        }
       }
     } finally {
       await session.close();

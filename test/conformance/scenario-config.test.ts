@@ -10,6 +10,7 @@ import {
   parseContext,
   plannedToolCalls,
   scenarioConfig,
+  scenarioToolCalls,
 } from './scenario-config.js';
 
 const URL_ = 'http://localhost:41234/mcp';
@@ -119,5 +120,45 @@ describe('parseContext and plannedToolCalls', () => {
     ]);
     assert.equal(plannedToolCalls({}), undefined);
     assert.equal(plannedToolCalls({ toolCalls: 'x' }), undefined);
+  });
+});
+
+describe('scenarioToolCalls', () => {
+  test("json-schema-2020-12-preservation: the echo tool gets the focal tool's schema as listed", () => {
+    const schema = {
+      $schema: 'https://json-schema.org/draft/2020-12/schema',
+      type: 'object',
+      $defs: { a: {} },
+    };
+    const tools = [
+      { name: 'json_schema_2020_12_tool', inputSchema: schema },
+      { name: 'json_schema_echo', inputSchema: { type: 'object' } },
+    ];
+    assert.deepEqual(scenarioToolCalls('json-schema-2020-12-preservation', tools), [
+      { name: 'json_schema_echo', arguments: { schema } },
+    ]);
+  });
+
+  test('sep-2322-client-request-state: every listed tool, in order', () => {
+    const tools = [
+      { name: 'test_mrtr_echo_state' },
+      { name: 'test_mrtr_no_state' },
+      { name: 'test_mrtr_unrelated' },
+    ];
+    assert.deepEqual(
+      scenarioToolCalls('sep-2322-client-request-state', tools).map((c) => c.name),
+      ['test_mrtr_echo_state', 'test_mrtr_no_state', 'test_mrtr_unrelated'],
+    );
+  });
+
+  test('others: the auth test tool, else the first tool with its arguments; none for a list-only scenario', () => {
+    assert.deepEqual(scenarioToolCalls('auth/basic', [{ name: 'a' }, { name: 'test-tool' }]), [
+      { name: 'test-tool', arguments: {} },
+    ]);
+    assert.deepEqual(scenarioToolCalls('tools_call', [{ name: 'add_numbers' }]), [
+      { name: 'add_numbers', arguments: { a: 2, b: 3 } },
+    ]);
+    assert.deepEqual(scenarioToolCalls('json-schema-ref-no-deref', [{ name: 'lookup_user' }]), []);
+    assert.deepEqual(scenarioToolCalls('tools_call', []), []);
   });
 });

@@ -136,3 +136,37 @@ export function plannedToolCalls(context: ConformanceContext): PlannedToolCall[]
     return [{ name: c.name, arguments: valid ? (args as Record<string, unknown>) : {} }];
   });
 }
+
+/** Arguments for tools whose mock needs them; any other tool is called with `{}`. */
+const TOOL_ARGUMENTS: Readonly<Record<string, Record<string, unknown>>> = { add_numbers: { a: 2, b: 3 } };
+
+/** Scenarios whose server serves `tools/list` only (calling a tool there is an error by design). */
+const LIST_ONLY = new Set(['json-schema-ref-no-deref']);
+
+/** A tool as `tools/list` returned it. */
+export interface ListedTool {
+  readonly name: string;
+  readonly inputSchema?: unknown;
+}
+
+/**
+ * The tool calls a scenario expects, from its name and the tools its server lists:
+ * - `json-schema-2020-12-preservation`: `json_schema_echo` with the `inputSchema` this client observed for
+ *   `json_schema_2020_12_tool`, passed back as it was listed (the suite checks what survived);
+ * - `sep-2322-client-request-state`: every listed tool in order (each checks one rule of the `input_required`
+ *   round trip, `test_mrtr_unrelated` that no state leaks into another call);
+ * - `json-schema-ref-no-deref`: none (the server serves `tools/list` only);
+ * - any other: the suite's auth test tool (`test-tool`), else the first tool listed.
+ */
+export function scenarioToolCalls(scenario: string, tools: readonly ListedTool[]): PlannedToolCall[] {
+  if (LIST_ONLY.has(scenario)) return [];
+  if (scenario === 'json-schema-2020-12-preservation') {
+    const focal = tools.find((t) => t.name === 'json_schema_2020_12_tool');
+    return [{ name: 'json_schema_echo', arguments: { schema: focal?.inputSchema ?? {} } }];
+  }
+  if (scenario === 'sep-2322-client-request-state') {
+    return tools.map((t) => ({ name: t.name, arguments: TOOL_ARGUMENTS[t.name] ?? {} }));
+  }
+  const picked = (tools.find((t) => t.name === 'test-tool') ?? tools[0])?.name;
+  return picked === undefined ? [] : [{ name: picked, arguments: TOOL_ARGUMENTS[picked] ?? {} }];
+}

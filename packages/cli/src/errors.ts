@@ -71,6 +71,8 @@ const CLIENT_EXIT: Readonly<Record<ClientError['code'], ExitCode>> = {
   grant_not_supported: EXIT.config,
   invalid_client: EXIT.server,
   unauthorized_client: EXIT.server,
+  elicitation_invalid_answer: EXIT.internal,
+  elicitation_timeout: EXIT.loginIncomplete,
 };
 
 /** A `fetch` that could not reach its server (undici's `TypeError: fetch failed`). */

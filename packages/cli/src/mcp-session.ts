@@ -1,4 +1,4 @@
-import type { McpSession } from '@mcp-oauth/client';
+import type { ConnectOptions, McpSession } from '@mcp-oauth/client';
 import type { CommandContext, CommandInput, OptionSpec } from './command.js';
 import { usageError } from './errors.js';
 import { interruptible } from './interruptible.js';
@@ -42,16 +42,17 @@ export async function withSession<T>(
   context: CommandContext,
   command: string,
   fn: (session: McpSession) => Promise<T>,
+  extra: Pick<ConnectOptions, 'elicitation'> = {},
 ): Promise<T> {
   const name = input.positionals[0] as string;
   const agent = loginAgent(input, context, command, context.io.stderr);
   const stepUp = stepUpAllowed(input, context, command);
   return withClient(context, (opened) =>
     interruptible(context, command, async (signal) => {
-      const session = await opened.client.connect(
-        name,
-        stepUp ? { stepUp: { ...agent.options, signal } } : {},
-      );
+      const session = await opened.client.connect(name, {
+        ...extra,
+        ...(stepUp ? { stepUp: { ...agent.options, signal } } : {}),
+      });
       try {
         return await fn(session);
       } catch (error) {

@@ -29,7 +29,7 @@ test('the exit codes are the documented numbers', () => {
   );
 });
 
-test('client errors: config 3, login needed 4, server 5, login not completed 6, cancelled 130', () => {
+test('client errors: config 3, login needed 4, server 5, login or URL step not completed 6, cancelled 130, bad elicitation answer 1', () => {
   const expected: Record<ClientErrorCode, number> = {
     config: 3,
     server_unsupported: 3,
@@ -54,6 +54,8 @@ test('client errors: config 3, login needed 4, server 5, login not completed 6, 
     grant_not_supported: 3,
     invalid_client: 5,
     unauthorized_client: 5,
+    elicitation_invalid_answer: 1,
+    elicitation_timeout: 6,
   };
   for (const [code, exit] of Object.entries(expected)) {
     assert.equal(exitCodeFor(new ClientError(code as ClientErrorCode, 'x')), exit, code);

@@ -25,6 +25,9 @@
  *   secret or key (its registered public key, `kid`, `alg`) is wrong.
  * - `unauthorized_client`: the client may not use the client-credentials grant (RFC 6749 §5.2): allow it at the
  *   authorization server.
+ * - `elicitation_invalid_answer`: an elicitation handler accepted with content that does not fit the requested
+ *   schema (a required field missing, a value of the wrong type or out of range); nothing was sent.
+ * - `elicitation_timeout`: the server did not report a URL elicitation complete in time.
  */
 export type ClientErrorCode =
   | 'callback_timeout'
@@ -49,7 +52,9 @@ export type ClientErrorCode =
   | 'private_key_invalid'
   | 'grant_not_supported'
   | 'invalid_client'
-  | 'unauthorized_client';
+  | 'unauthorized_client'
+  | 'elicitation_invalid_answer'
+  | 'elicitation_timeout';
 
 /** The error class of the client package. Messages never contain a token, code or secret. */
 export class ClientError extends Error {

@@ -23,6 +23,25 @@ export {
   SLOW_DOWN_STEP_SECONDS,
   type Sleep,
 } from './device-poll.js';
+export {
+  type ElicitationAnswer,
+  type ElicitationHandler,
+  elicitationCapability,
+  type FormElicitation,
+  installElicitation,
+  type UrlElicitation,
+} from './elicitation.js';
+export {
+  applyElicitationDefaults,
+  type ElicitationChoice,
+  type ElicitationContent,
+  type ElicitationField,
+  type ElicitationProblem,
+  type ElicitationValue,
+  elicitationContentProblems,
+  elicitationFieldProblem,
+  elicitationFields,
+} from './elicitation-schema.js';
 export { type Logger, redactingLogger, SecretRedactor, silentLogger } from './logger.js';
 export type { LoginOptions, LoginProgress, LoginResult } from './login.js';
 export {

@@ -26,6 +26,7 @@ import { type ClientCredentialsLoginOptions, clientCredentialsLogin } from './cl
 import { ClientError } from './client-error.js';
 import { type DeviceLoginOptions, deviceLogin } from './device-login.js';
 import { DpopProvers } from './dpop-binding.js';
+import { type ElicitationHandler, installElicitation } from './elicitation.js';
 import {
   createEraMemory,
   DEFAULT_ERA_TTL_MS,
@@ -143,9 +144,17 @@ export interface ConnectOptions {
    */
   readonly protocol?: McpProtocolChoice;
   /**
-   * Called with the SDK v2 `Client` before it connects, to declare capabilities and register handlers (elicitation,
-   * sampling, roots), which the SDK accepts only before `connect`. This package registers none: an OAuth client
-   * library has no form UI.
+   * Answers the server's elicitations (form mode, URL mode, or both): the session declares the `elicitation`
+   * capability for exactly the modes given. Omitted fields of an accepted form take their schema defaults
+   * (SEP-1034) and the answer is validated against the requested schema before it is sent (a misfit fails with
+   * `elicitation_invalid_answer`). Works in both eras: server-to-client `elicitation/create` requests (2025-11-25)
+   * and the `input_required` round trip of 2026-07-28, retried with the answers and the server's `requestState`
+   * echoed unchanged (SEP-2322). Absent: no elicitation capability is declared. See docs/embedding.md.
+   */
+  readonly elicitation?: ElicitationHandler;
+  /**
+   * Called with the SDK v2 `Client` before it connects, to declare other capabilities and register their handlers
+   * (sampling, roots), which the SDK accepts only before `connect`. It runs after `elicitation` is installed.
    */
   readonly prepare?: OpenMcpSessionOptions['prepare'];
   /**
@@ -504,7 +513,10 @@ export class McpOAuthClient {
       clientInfo: { name: options.clientName ?? 'mcp-oauth', version: '0.1.0' },
       protocol,
       ...sessionTimeouts(options, ctx.server),
-      ...(options.prepare ? { prepare: options.prepare } : {}),
+      prepare: async (sdk) => {
+        installElicitation(sdk, options.elicitation, { server: name, logger: this.#logger });
+        await options.prepare?.(sdk);
+      },
       ...(prior
         ? {
             prior,

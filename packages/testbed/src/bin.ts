@@ -9,6 +9,7 @@ const USAGE = `Usage: pnpm testbed [--access-token-ttl SECONDS] [--json]
 Starts a local OAuth world on 127.0.0.1 and runs until Ctrl-C:
   - a standard authorization server (oidc-provider: PKCE, dynamic registration, RFC 8707, refresh rotation)
   - a strict MCP server that only accepts tokens whose audience is its own URL
+  - the same at protocol revision 2026-07-28, with elicitation tools (elicit_form, elicit_url)
   - a Google-like authorization server (pre-registered client with secret; refresh token only with
     access_type=offline)
   - an MCP server that accepts any live Google-like token with the Gmail read-only scope
@@ -47,6 +48,7 @@ const secretVar = 'TESTBED_GOOGLE_CLIENT_SECRET';
 const urls = {
   standardAs: world.standardAs.issuer,
   strictMcp: world.strictMcp.url,
+  modernMcp: world.modernMcp.url,
   googleAs: world.googleAs.issuer,
   googleMcp: world.googleMcp.url,
 };
@@ -60,6 +62,7 @@ if (values.json) {
 
   standard AS (oidc-provider)   ${urls.standardAs}
   strict MCP server             ${urls.strictMcp}
+  2026-07-28 MCP server         ${urls.modernMcp}   (tools elicit_form, elicit_url: mcp-oauth call testbed-2026 elicit_form)
   Google-like AS                ${urls.googleAs}
   Google-backed MCP server      ${urls.googleMcp}
 
@@ -70,6 +73,9 @@ The Google-like AS has one pre-registered Desktop client. Its secret is the fixe
 # config for mcp-oauth ($MCP_OAUTH_HOME/config.toml, default ~/.mcp-oauth/config.toml)
 [mcp_servers.testbed]
 url = "${urls.strictMcp}"
+
+[mcp_servers.testbed-2026]
+url = "${urls.modernMcp}"
 
 [mcp_servers.testbed-google]
 url = "${urls.googleMcp}"

@@ -1,6 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DPOP_PROOF_ALGS, DpopChecker, type DpopServerOptions } from './dpop-check.js';
+import { ELICIT_PAGE_PREFIX, ElicitationPages } from './elicitation-tools.js';
 import { noteDetail, readBody, startFrontServer } from './front-server.js';
+import { page } from './html.js';
 import { Knobs } from './knobs.js';
 import { legacyMcpHandler } from './legacy-mcp-handler.js';
 import { modernMcpHandler } from './modern-mcp-handler.js';
@@ -91,7 +93,8 @@ function quote(value: string): string {
 /**
  * An MCP resource server on the official SDK (Streamable HTTP, stateless) that checks every request's bearer
  * token against its AS. Tools: `echo`, `whoami` (the token's `aud`, `scope`, `sub`), and `admin_echo`, which needs
- * an extra scope. `protocol` picks the revision behind the checks: 2025-11-25 (SDK 1.32) or 2026-07-28 (SDK v2).
+ * an extra scope; at 2026-07-28 also `elicit_form` and `elicit_url` (elicitation through `input_required`; the URL
+ * one points at `GET /elicit/<id>` of this server, a page that completes the step). `protocol` picks the revision behind the checks: 2025-11-25 (SDK 1.32) or 2026-07-28 (SDK v2).
  */
 export async function startMcpServer(options: McpServerOptions): Promise<McpServer> {
   const log = options.log ?? new RequestLog();
@@ -102,9 +105,11 @@ export async function startMcpServer(options: McpServerOptions): Promise<McpServ
   const elevated = options.elevatedScope ?? 'mcp:admin';
   const prmLocation = options.prmLocation ?? 'path-inserted';
   const protocol = options.protocol ?? '2025-11-25';
+  const pages = new ElicitationPages();
+  let origin = '';
   const mcp =
     protocol === '2026-07-28'
-      ? modernMcpHandler({ discoverTtlMs: options.discoverTtlMs ?? 0 })
+      ? modernMcpHandler({ discoverTtlMs: options.discoverTtlMs ?? 0, origin: () => origin, pages })
       : legacyMcpHandler();
   const dpop = options.dpop ? new DpopChecker(options.dpop) : undefined;
   const prmPaths = new Set<string>();
@@ -120,6 +125,7 @@ export async function startMcpServer(options: McpServerOptions): Promise<McpServ
       url.pathname === path ? 'mcp' : url.pathname.startsWith(PRM_PREFIX) ? 'prm' : 'other',
     handler,
   });
+  origin = front.origin;
   const resource = `${front.origin}${path}`;
   const resourceMetadataUrl = `${front.origin}${prmLocation === 'root' ? PRM_PREFIX : `${PRM_PREFIX}${path}`}`;
 
@@ -192,6 +198,12 @@ export async function startMcpServer(options: McpServerOptions): Promise<McpServ
       };
       res.writeHead(200, { 'content-type': 'application/json' });
       return void res.end(JSON.stringify(options.transformMetadata ? options.transformMetadata(doc) : doc));
+    }
+    if (protocol === '2026-07-28' && req.method === 'GET' && url.pathname.startsWith(ELICIT_PAGE_PREFIX)) {
+      // The URL elicitation's out-of-band step: visiting the page completes it (no login: a testbed stand-in).
+      pages.complete(url.pathname.slice(ELICIT_PAGE_PREFIX.length));
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      return void res.end(page('Step complete', '<p>You can return to your terminal.</p>'));
     }
     if (url.pathname !== path) {
       res.writeHead(404, { 'content-type': 'application/json' });

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type AuthInfo, createMcpHandler, McpServer } from '@modelcontextprotocol/server';
 import { z } from 'zod';
+import { type ElicitationPages, registerElicitationTools } from './elicitation-tools.js';
 import { TESTBED_TOOLS } from './mcp-tools.js';
 import type { TokenClaims } from './token-verifier.js';
 
@@ -13,10 +14,17 @@ export type McpRequestServer = (
   auth: AuthInfo,
 ) => Promise<void>;
 
-function buildModernServer(discoverTtlMs: number): McpServer {
+interface ModernOptions {
+  discoverTtlMs?: number;
+  /** The server's origin, for the URL elicitation's page; with `pages`, the elicitation tools are served. */
+  origin?: () => string;
+  pages?: ElicitationPages;
+}
+
+function buildModernServer(options: ModernOptions): McpServer {
   const server = new McpServer(
     { name: 'mcp-oauth-testbed', version: '0.1.0' },
-    { cacheHints: { 'server/discover': { ttlMs: discoverTtlMs } } },
+    { cacheHints: { 'server/discover': { ttlMs: options.discoverTtlMs ?? 0 } } },
   );
   const { echo, whoami, admin_echo } = TESTBED_TOOLS;
   server.registerTool(
@@ -32,6 +40,7 @@ function buildModernServer(discoverTtlMs: number): McpServer {
     { description: admin_echo.description, inputSchema: z.object(admin_echo.input) },
     async (args) => admin_echo.run(args),
   );
+  if (options.origin && options.pages) registerElicitationTools(server, options.origin, options.pages);
   return server;
 }
 
@@ -49,15 +58,16 @@ function requestHeaders(req: IncomingMessage): Headers {
  * no `initialize`, the protocol version and client info in every request's `_meta`, `server/discover`. A 2025-era
  * request (an `initialize`) is refused with the unsupported-protocol-version error naming 2026-07-28. Responses are
  * JSON (the tools send nothing before their result, so the default response mode never upgrades to SSE).
- * `discoverTtlMs` is the `ttlMs` cache hint of the `server/discover` answer (default 0: immediately stale).
+ * `discoverTtlMs` is the `ttlMs` cache hint of the `server/discover` answer (default 0: immediately stale). With
+ * `origin` and `pages`, it also serves the elicitation tools `elicit_form` and `elicit_url` (elicitation-tools.ts).
  *
  * @see https://modelcontextprotocol.io/specification/2026-07-28/basic/lifecycle
  */
-export function modernMcpHandler(options: { discoverTtlMs?: number } = {}): {
+export function modernMcpHandler(options: ModernOptions = {}): {
   serve: McpRequestServer;
   close: () => Promise<void>;
 } {
-  const handler = createMcpHandler(() => buildModernServer(options.discoverTtlMs ?? 0), { legacy: 'reject' });
+  const handler = createMcpHandler(() => buildModernServer(options), { legacy: 'reject' });
   return {
     async serve(req, res, url, raw, auth) {
       const request = new Request(url.href, { method: 'POST', headers: requestHeaders(req), body: raw });

@@ -22,11 +22,19 @@ export interface World {
   readonly standardAs: StandardAs;
   /** MCP server that accepts only tokens whose `aud` is its URL, issued by `standardAs`. */
   readonly strictMcp: McpServer;
+  /**
+   * Like `strictMcp`, speaking 2026-07-28, with the elicitation tools `elicit_form` and `elicit_url` (the URL
+   * points at a page of this server that completes the step).
+   */
+  readonly modernMcp: McpServer;
   /** Google-like AS: pre-registered client with secret, refresh token only with `access_type=offline`. */
   readonly googleAs: GoogleLikeAs;
   /** MCP server that accepts any live `googleAs` token with the Gmail read-only scope (as Gmail's MCP server). */
   readonly googleMcp: McpServer;
-  /** One request log for all four servers (entries carry the server name: `as`, `mcp`, `google`, `google-mcp`). */
+  /**
+   * One request log for all five servers (entries carry the server name: `as`, `mcp`, `mcp-2026`, `google`,
+   * `google-mcp`).
+   */
   readonly log: RequestLog;
   close(): Promise<void>;
 }
@@ -38,6 +46,13 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
   const standardAs = await startStandardAs({ log, ...device, ...(ttl ? { accessTokenTtl: ttl } : {}) });
   const googleAs = await startGoogleLikeAs({ log, ...device, ...(ttl ? { accessTokenTtl: ttl } : {}) });
   const strictMcp = await startMcpServer({ log, authServer: standardAs, audience: 'strict' });
+  const modernMcp = await startMcpServer({
+    log,
+    name: 'mcp-2026',
+    authServer: standardAs,
+    audience: 'strict',
+    protocol: '2026-07-28',
+  });
   const googleMcp = await startMcpServer({
     log,
     name: 'google-mcp',
@@ -50,11 +65,18 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
   return {
     standardAs,
     strictMcp,
+    modernMcp,
     googleAs,
     googleMcp,
     log,
     async close() {
-      await Promise.all([strictMcp.close(), googleMcp.close(), standardAs.close(), googleAs.close()]);
+      await Promise.all([
+        strictMcp.close(),
+        modernMcp.close(),
+        googleMcp.close(),
+        standardAs.close(),
+        googleAs.close(),
+      ]);
     },
   };
 }

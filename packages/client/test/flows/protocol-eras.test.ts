@@ -92,7 +92,7 @@ describe('connect in both protocol eras', () => {
     await use(session, async (s) => {
       assert.deepEqual(
         (await s.listTools()).tools.map((t) => t.name),
-        ['echo', 'whoami', 'admin_echo'],
+        ['echo', 'whoami', 'admin_echo', 'elicit_form', 'elicit_url'],
       );
       const echo = await s.callTool({ name: 'echo', arguments: { text: 'hi' } });
       assert.deepEqual(echo.content, [{ type: 'text', text: 'hi' }]);

@@ -278,6 +278,9 @@ extra_authorize_params = { prompt = "select_account consent" }
     tools: null,
     experimental_environment: null,
     auth: null,
+    http_headers_helper: null,
+    startup_readiness: null,
+    environment_id: null,
     startup_timeout_ms: null,
     tool_timeout_ms: null,
     enabled_tools: null,
@@ -305,6 +308,7 @@ extra_authorize_params = { prompt = "select_account consent" }
         source: 'default',
         detail: 'none: discovered from the server',
       },
+      token_endpoint_auth_method: { value: null, source: 'default', detail: 'none' },
       registration: {
         value: 'auto',
         source: 'default',

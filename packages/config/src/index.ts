@@ -44,7 +44,10 @@ export {
   type TerminalTextOptions,
 } from './terminal-text.js';
 export type {
+  ApprovalMode,
   CredentialsStoreMode,
+  EnterpriseIdpConfig,
+  EnterpriseManagedAuthConfig,
   EnvVarRef,
   HttpServerConfig,
   McpOAuthConfig,
@@ -52,6 +55,7 @@ export type {
   ProviderId,
   RegistrationMode,
   ResourcePolicy,
+  ServerAuthMode,
   ServerCommon,
   ServerConfig,
   StdioServerConfig,

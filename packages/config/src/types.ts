@@ -29,7 +29,27 @@ export interface EnvVarRef {
 
 /** Codex's per-tool approval settings (`[mcp_servers.NAME.tools.TOOL]`). */
 export interface ToolConfig {
-  readonly approvalMode?: 'auto' | 'prompt' | 'approve';
+  readonly approvalMode?: ApprovalMode;
+}
+
+/** Codex's tool approval modes. */
+export type ApprovalMode = 'auto' | 'prompt' | 'writes' | 'approve';
+
+/** Codex's `auth` of a server: `ema_auth` selects enterprise-managed authorization. */
+export type ServerAuthMode = 'oauth' | 'chatgpt' | 'ema_auth';
+
+/** `[mcp_enterprise_managed_auth.idp]`: the enterprise identity provider (Codex; parsed and shown). */
+export interface EnterpriseIdpConfig {
+  readonly issuer: string;
+  readonly clientId: string;
+  /** Inline, as Codex reads it. Never print it. */
+  readonly clientSecret?: string;
+  readonly tokenEndpointAuthMethod?: 'client_secret_basic' | 'client_secret_post';
+}
+
+/** `[mcp_enterprise_managed_auth]` (Codex). */
+export interface EnterpriseManagedAuthConfig {
+  readonly idp: EnterpriseIdpConfig;
 }
 
 /** The `[mcp_servers.NAME.oauth]` table as written. An absent value means "not configured": the resolved view
@@ -42,8 +62,11 @@ export interface OAuthConfig {
   readonly callbackPort?: number;
   /** `callback_url`: the exact redirect URI of this server's login. */
   readonly callbackUrl?: string;
-  /** Codex's `authorization_server_issuer`: kept and shown, not used. */
+  /** Codex's `authorization_server_issuer` (only with `auth = "ema_auth"`): the MCP authorization server of
+   * enterprise-managed authorization. */
   readonly authorizationServerIssuer?: string;
+  /** Codex's `token_endpoint_auth_method` (only with `auth = "ema_auth"` and an inline `client_secret`). */
+  readonly tokenEndpointAuthMethod?: 'client_secret_basic' | 'client_secret_post';
   readonly registration?: RegistrationMode;
   readonly clientMetadataUrl?: string;
   readonly provider?: ProviderId;
@@ -70,11 +93,15 @@ export interface ServerCommon {
   readonly enabledTools?: readonly string[];
   readonly disabledTools?: readonly string[];
   readonly supportsParallelToolCalls: boolean;
-  readonly defaultToolsApprovalMode?: 'auto' | 'prompt' | 'approve';
+  readonly defaultToolsApprovalMode?: ApprovalMode;
   readonly tools?: Readonly<Record<string, ToolConfig>>;
   readonly experimentalEnvironment?: string;
-  /** Codex's `auth` (e.g. `"ema_auth"`): kept and shown, not implemented. */
-  readonly auth?: string;
+  /** Codex's `auth` (e.g. `"ema_auth"`): kept and shown. */
+  readonly auth?: ServerAuthMode;
+  /** Codex's `startup_readiness`: kept and shown. */
+  readonly startupReadiness?: 'connection' | 'catalog';
+  /** Codex's `environment_id`: kept and shown. */
+  readonly environmentId?: string;
   /** Server-level keys this version does not know (reported as warnings, otherwise ignored). */
   readonly unknownKeys: readonly string[];
 }
@@ -94,6 +121,8 @@ export interface HttpServerConfig extends ServerCommon {
   readonly transport: 'streamable_http';
   readonly url: string;
   readonly bearerTokenEnvVar?: string;
+  /** Codex's `http_headers_helper` (a command printing headers): kept and shown, never run by mcp-oauth. */
+  readonly httpHeadersHelper?: string;
   readonly httpHeaders?: Readonly<Record<string, string>>;
   readonly envHttpHeaders?: Readonly<Record<string, string>>;
   readonly scopes?: readonly string[];
@@ -116,6 +145,12 @@ export interface McpOAuthConfig {
   readonly callbackPort?: number;
   /** `mcp_oauth_callback_url`: the redirect URI to register and listen on instead of the default. */
   readonly callbackUrl?: string;
+  /** Codex's `mcp_optional_startup_grace_ms`: kept and shown. */
+  readonly optionalStartupGraceMs?: number;
+  /** Codex's `[mcp_enterprise_managed_auth]`: parsed and shown. */
+  readonly enterpriseManagedAuth?: EnterpriseManagedAuthConfig;
+  /** Codex's `features.use_xaa`: parsed and shown. */
+  readonly useXaa?: boolean;
   /** Servers in file order. */
   readonly servers: readonly ServerConfig[];
   /** Things that load but deserve attention (for example unknown server-level keys). */

@@ -21,7 +21,11 @@ import {
 import type { Discovery, DiscoveryResult, WwwAuthenticateInput } from '@mcp-oauth/discovery';
 import type { HttpClient } from '@mcp-oauth/http';
 import type { CredentialKey, CredentialRecord, CredentialStore } from '@mcp-oauth/token-store';
-import { DEFAULT_CALLBACK_TIMEOUT_MS, startCallbackServer } from './callback-server.js';
+import {
+  type CallbackServerOptions,
+  DEFAULT_CALLBACK_TIMEOUT_MS,
+  startCallbackServer,
+} from './callback-server.js';
 import { ClientError } from './client-error.js';
 import type { Logger, SecretRedactor } from './logger.js';
 import type { LoginUserAgent } from './login-user-agent.js';
@@ -88,11 +92,7 @@ export async function login(deps: LoginDeps, name: string, options: LoginOptions
   const ctx = serverContext(deps.config, name, found.issuer);
   const resource = resolveResource(ctx.oauth.resource.value, found.resource) ?? null;
   options.onProgress?.({ type: 'discovered', issuer: found.issuer, resource });
-  const port = options.callbackPort ?? ctx.oauth.callbackPort.value ?? deps.config.callbackPort;
-  // A stable path per server: a dynamic registration's redirect URI then stays valid across logins (the AS must
-  // accept any loopback port, RFC 8252 §7.3, but not another path). `state` is what binds a callback to a login.
-  const id = createHash('sha256').update(name).digest('base64url').slice(0, 16);
-  const callback = await startCallbackServer(port === undefined ? { id } : { port, id });
+  const callback = await startCallbackServer(callbackOptions(ctx, name, options));
   try {
     const registration = await register(deps, ctx, found, callback.redirectUri, options.signal);
     deps.redactor.add(registration.client_secret);
@@ -139,6 +139,43 @@ export async function login(deps: LoginDeps, name: string, options: LoginOptions
   } finally {
     await callback.close();
   }
+}
+
+/**
+ * The callback listener's settings: a configured redirect URI (`oauth.callback_url`, else `mcp_oauth_callback_url`)
+ * is used exactly, host, port and path; else `/callback/<id>` with a stable id per server, so a dynamic
+ * registration's redirect URI stays valid across logins (the AS must accept any loopback port, RFC 8252 §7.3, but
+ * not another path). `state` is what binds a callback to a login. The port: `--callback-port`, else the URL's,
+ * else `oauth.callback_port`, else `mcp_oauth_callback_port`, else OS-chosen.
+ */
+function callbackOptions(ctx: ServerContext, name: string, options: LoginOptions): CallbackServerOptions {
+  const url = ctx.oauth.callbackUrl.value;
+  const urlPort = url === undefined ? '' : new URL(url).port;
+  const flag = options.callbackPort;
+  const configuredPort = ctx.oauth.callbackPort.value;
+  const [port, portSource] =
+    flag !== undefined
+      ? [flag, '--callback-port']
+      : urlPort !== ''
+        ? [undefined, ctx.oauth.callbackUrl.detail]
+        : configuredPort !== undefined
+          ? [configuredPort, ctx.oauth.callbackPort.detail]
+          : [undefined, undefined];
+  const urlOptions = url === undefined ? { id: callbackId(name) } : { url: withPort(url, flag) };
+  return {
+    ...urlOptions,
+    ...(port === undefined ? {} : { port }),
+    ...(portSource === undefined ? {} : { portSource }),
+  };
+}
+
+const callbackId = (name: string) => createHash('sha256').update(name).digest('base64url').slice(0, 16);
+
+/** `--callback-port` replaces the port of a configured redirect URI (the user asked for that port). */
+function withPort(url: string, port: number | undefined): string {
+  if (port === undefined) return url;
+  const parsed = new URL(url);
+  return `${parsed.protocol}//${parsed.hostname}:${port}${parsed.pathname}`;
 }
 
 async function discover(

@@ -1,6 +1,7 @@
 export { CONFIG_KEYS, type ConfigKeyInfo, type ConfigTable } from './config-keys.js';
 export { type ConfigLocation, type ConfigLocationInput, resolveConfigLocation } from './config-location.js';
 export { type DetectedProvider, detectProvider } from './detect-provider.js';
+export { closestKey } from './did-you-mean.js';
 export {
   type ConfigLockOptions,
   DEFAULT_LOCK_TIMEOUT_MS,

@@ -33,6 +33,9 @@ type Path = readonly (string | number)[];
 type Table = Record<string, unknown>;
 
 const SERVER_NAME = /^[A-Za-z0-9_-]+$/;
+const TOP_KEYS = keysOf('top');
+/** Top-level keys a near miss is checked against: the MCP ones (Codex's other keys stay silent). */
+const MCP_TOP_KEYS = [...TOP_KEYS.keys()].filter((key) => key.startsWith('mcp_'));
 const SERVER_KEYS = keysOf('server');
 const OAUTH_KEYS = keysOf('oauth');
 /** Keys worth suggesting for a typo (never a refused key). */
@@ -403,7 +406,28 @@ function checkServer(name: string, value: unknown, out: Collector): ServerConfig
   return http;
 }
 
+/**
+ * A near miss of an MCP top-level key (`mcp_oauth_calback_url`, `[mcp_server.X]`) is a warning with a suggestion.
+ * Only keys that start with `mcp` or contain `oauth` are compared: Codex's many other keys are not this schema's.
+ */
+function checkTopTypos(doc: Table, out: Collector): void {
+  for (const key of Object.keys(doc)) {
+    if (TOP_KEYS.has(key)) continue;
+    const lower = key.toLowerCase();
+    if (!lower.startsWith('mcp') && !lower.includes('oauth')) continue;
+    const guess = closestKey(key, MCP_TOP_KEYS);
+    if (guess === undefined) continue;
+    out.warn(
+      [key],
+      guess === 'mcp_servers'
+        ? `unknown table, ignored: did you mean [mcp_servers.NAME]? (servers are read only from mcp_servers)`
+        : `unknown key, ignored (did you mean ${JSON.stringify(guess)}?)`,
+    );
+  }
+}
+
 function checkTop(doc: Table, out: Collector) {
+  checkTopTypos(doc, out);
   for (const [key, schema] of Object.entries(TOP_SCHEMAS)) {
     if (doc[key] !== undefined) out.check(schema, doc[key], [key]);
   }

@@ -428,3 +428,36 @@ test('Codex enterprise top-level keys: parsed with Codex rules, the IdP secret k
   assert.ok(unknown.issues.some((i) => i.path.startsWith('mcp_enterprise_managed_auth.idp')));
   assert.equal(onlyIssue('[features]\nuse_xaa = "yes"\n').path, 'features.use_xaa');
 });
+
+test('a near miss of an MCP top-level key or of [mcp_servers.X] is a warning with a suggestion', () => {
+  const config = parseConfig(
+    'mcp_oauth_calback_url = "http://127.0.0.1:1/cb"\nmcp_oauth_credential_store = "file"\n[mcp_server.docs]\nurl = "https://mcp.example.com/mcp"\n',
+  );
+  assert.deepEqual(
+    config.warnings.map((w) => [w.path, w.message]),
+    [
+      ['mcp_oauth_calback_url', 'unknown key, ignored (did you mean "mcp_oauth_callback_url"?)'],
+      ['mcp_oauth_credential_store', 'unknown key, ignored (did you mean "mcp_oauth_credentials_store"?)'],
+      [
+        'mcp_server',
+        'unknown table, ignored: did you mean [mcp_servers.NAME]? (servers are read only from mcp_servers)',
+      ],
+    ],
+  );
+  assert.deepEqual(config.servers, []);
+});
+
+test("Codex 0.171's other top-level keys stay silent", () => {
+  // The top-level keys of Codex 0.171.0's ConfigToml (from the binary), each with a value of some type.
+  const codexKeys = `model review_model model_context_window model_auto_compact_token_limit approval_policy
+    approvals_reviewer auto_review browser_use computer_use shell_environment_policy allow_login_shell sandbox_mode
+    sandbox_workspace_write default_permissions permissions notify instructions developer_instructions
+    compact_prompt forced_chatgpt_workspace_id forced_login_method cli_auth_credentials_store model_providers
+    project_doc_max_bytes tool_output_token_limit history sqlite_home log_dir file_opener tui
+    hide_agent_reasoning model_reasoning_effort model_verbosity personality service_tier apps_mcp_product_sku
+    responses orchestrator cloud openai_base_url audio tools tool_suggest code_mode goals hooks plugins
+    ghost_snapshot project_root_markers check_for_update_on_startup analytics desktop notice oss_provider
+    profiles profile projects otel features`.split(/\s+/);
+  const config = parseConfig(codexKeys.map((key, i) => `${key} = ${i}`).join('\n'));
+  assert.deepEqual(config.warnings, []);
+});

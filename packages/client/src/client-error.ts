@@ -11,6 +11,8 @@
  *   scope-token (a control character, space, `"` or `\\`); it is neither sent nor suggested.
  * - `step_up_exhausted`: the server kept asking for scopes after the allowed re-authorizations.
  * - `server_unsupported`: the server does not use OAuth (or is not an HTTP server).
+ * - `as_unreachable`: the authorization server of a cached discovery cannot be reached; checked before a login
+ *   presents its authorization URL.
  * - `config`: the server is not configured for this operation.
  */
 export type ClientErrorCode =
@@ -26,6 +28,7 @@ export type ClientErrorCode =
   | 'invalid_challenge_scope'
   | 'step_up_exhausted'
   | 'server_unsupported'
+  | 'as_unreachable'
   | 'config';
 
 /** The error class of the client package. Messages never contain a token, code or secret. */

@@ -26,6 +26,7 @@ import {
   DEFAULT_CALLBACK_TIMEOUT_MS,
   startCallbackServer,
 } from './callback-server.js';
+import { checkAsReachable } from './check-as-reachable.js';
 import { ClientError } from './client-error.js';
 import type { Logger, SecretRedactor } from './logger.js';
 import type { LoginUserAgent } from './login-user-agent.js';
@@ -83,13 +84,20 @@ export interface LoginResult {
 }
 
 /**
- * A complete browser login, as a list of steps: discover → register → build the authorization URL (PKCE, state,
+ * A complete browser login, as a list of steps: discover (a cached discovery: check the AS answers) → register → build the authorization URL (PKCE, state,
  * exactly one `resource`, scopes, extra params) → user agent → loopback callback (state, iss) → code exchange (same
  * `resource`) → store (absolute `expires_at`, issuer, resource, scopes).
  */
 export async function login(deps: LoginDeps, name: string, options: LoginOptions): Promise<LoginResult> {
   const found = await discover(deps, serverContext(deps.config, name), options);
   const ctx = serverContext(deps.config, name, found.issuer);
+  await checkAsReachable(
+    deps.http,
+    found,
+    () => deps.discovery.invalidate(ctx.server.url),
+    name,
+    options.signal,
+  );
   const resource = resolveResource(ctx.oauth.resource.value, found.resource) ?? null;
   options.onProgress?.({ type: 'discovered', issuer: found.issuer, resource });
   const callback = await startCallbackServer(callbackOptions(ctx, name, options));
@@ -282,11 +290,13 @@ async function exchange(
     return tokens;
   } catch (error) {
     if (shouldReregister(error, registration)) {
-      // RFC 6749 §5.2 invalid_client for a dynamic registration: it is gone; the next login registers anew.
+      // RFC 6749 §5.2 invalid_client / unauthorized_client for a dynamic registration: it is gone or unusable; drop
+      // it so the next login registers a new client.
       await deps.registrations.delete(found.issuer);
+      const code = (error as { error?: string }).error ?? 'invalid_client';
       throw new ClientError(
         'needs_login',
-        `the authorization server no longer knows this client (invalid_client); its registration was reset: run \`${suggestCommand(['login', ctx.name])}\` again`,
+        `the authorization server refused this dynamically registered client (${code}); its registration was dropped and the next login registers a new client: run \`${suggestCommand(['login', ctx.name])}\` again`,
         { cause: error },
       );
     }

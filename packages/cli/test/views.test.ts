@@ -109,3 +109,30 @@ test('status text: state, expiry and next refresh relative to now, the provider 
     ].join('\n'),
   );
 });
+
+// Issue 16: without D-Bus, one line says the keyring is unavailable and which store is used; the raw error
+// (a D-Bus message) only with --debug.
+test('status: auto without a keyring is one line; the keyring error only with --debug', () => {
+  const store = {
+    kind: 'auto',
+    active: 'file',
+    reason: 'the OS keyring is not usable (keyring_unavailable)',
+    detail: 'no usable OS keyring: Platform failure: org.freedesktop.DBus.Error.ServiceUnknown',
+    location: '/h/credentials.json',
+    capabilities: { persistent: true, lockScope: 'host', multiProcess: true },
+  } as const;
+  const plainDoc = statusJson('/h/config.toml', store, []);
+  assert.equal(plainDoc.store.detail, null);
+  const text = renderStatus(plainDoc, plain, Date.UTC(2026, 0, 1));
+  assert.doesNotMatch(text, /DBus/);
+  assert.match(
+    text,
+    /\ncredentials store: auto → file \(the OS keyring is not usable \(keyring_unavailable\)\), \/h\/credentials\.json\n$/,
+  );
+  const debugDoc = statusJson('/h/config.toml', store, [], true);
+  assert.equal(debugDoc.store.detail, store.detail);
+  assert.match(
+    renderStatus(debugDoc, plain, Date.UTC(2026, 0, 1)),
+    /\nkeyring error: no usable OS keyring: Platform failure: org\.freedesktop\.DBus\.Error\.ServiceUnknown\n$/,
+  );
+});

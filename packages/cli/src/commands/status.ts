@@ -52,7 +52,12 @@ export const statusCommand: Command = {
       const servers = name === undefined ? config.servers : [getServer(config, name)];
       const statuses: ServerStatusJson[] = [];
       for (const server of servers) statuses.push(await statusOf(client, server));
-      const doc = statusJson(location.configPath, await client.store.status(), statuses);
+      const doc = statusJson(
+        location.configPath,
+        await client.store.status(),
+        statuses,
+        context.globals.debug,
+      );
       if (input.values.json === true) writeJson(context.io.stdout, doc);
       else context.io.stdout.write(renderStatus(doc, context.out, Date.now()));
       const one = statuses[0];

@@ -1,4 +1,4 @@
-import { suggestCommand } from '@mcp-oauth/config';
+import { escapeForTerminal, suggestCommand } from '@mcp-oauth/config';
 import type { Style } from '../style.js';
 import type { ServerStatusJson, StatusJson } from './server-status.js';
 import { renderColumns } from './table.js';
@@ -65,5 +65,6 @@ export function renderStatus(status: StatusJson, style: Style, now: number): str
   const active =
     store.active === null ? '' : ` → ${store.active}${store.reason === null ? '' : ` (${store.reason})`}`;
   lines.push(`${style.dim('credentials store:')} ${store.kind}${active}, ${store.location}`);
+  if (store.detail !== null) lines.push(`${style.dim('keyring error:')} ${escapeForTerminal(store.detail)}`);
   return `${lines.join('\n')}\n`;
 }

@@ -10,8 +10,10 @@ export interface StoreStatusJson {
   readonly kind: string;
   /** For `auto`: the store this process chose (`keyring` or `file`); null otherwise. */
   readonly active: string | null;
-  /** For `auto`: why; null otherwise. */
+  /** For `auto`: why, in one short line; null otherwise. */
   readonly reason: string | null;
+  /** With `--debug` only: the keyring's own error when `auto` fell back to the file; null otherwise. */
+  readonly detail: string | null;
   /** Where credentials live: a file, a keyring service, a keyv namespace (never a secret). */
   readonly location: string;
 }
@@ -49,11 +51,12 @@ export interface StatusJson {
   readonly servers: readonly ServerStatusJson[];
 }
 
-export function storeStatusJson(status: StoreStatus): StoreStatusJson {
+export function storeStatusJson(status: StoreStatus, debug = false): StoreStatusJson {
   return {
     kind: status.kind,
     active: status.active ?? null,
     reason: status.reason ?? null,
+    detail: debug ? (status.detail ?? null) : null,
     location: status.location,
   };
 }
@@ -99,11 +102,12 @@ export function statusJson(
   configPath: string,
   store: StoreStatus,
   servers: readonly ServerStatusJson[],
+  debug = false,
 ): StatusJson {
   return {
     schema_version: JSON_SCHEMA_VERSION,
     config_path: configPath,
-    store: storeStatusJson(store),
+    store: storeStatusJson(store, debug),
     servers,
   };
 }

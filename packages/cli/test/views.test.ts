@@ -84,6 +84,7 @@ test('status --json: ISO times, every field present, provider with its reason', 
     needs_login_reason: null,
     registration: 'pre_registered',
     provider: { id: 'google', source: 'config', reason: 'mcp_servers.gmail.oauth.provider' },
+    inline_client_secret: false,
   });
 });
 
@@ -134,5 +135,14 @@ test('status: auto without a keyring is one line; the keyring error only with --
   assert.match(
     renderStatus(debugDoc, plain, Date.UTC(2026, 0, 1)),
     /\nkeyring error: no usable OS keyring: Platform failure: org\.freedesktop\.DBus\.Error\.ServiceUnknown\n$/,
+  );
+});
+
+test('status text: an inline client secret gets the note on moving it to client_secret_env_var', () => {
+  const doc = statusJson('/h/config.toml', STATUS.store, [serverStatusJson(STATUS, true, true)]);
+  assert.equal(doc.servers[0]?.inline_client_secret, true);
+  assert.match(
+    renderStatus(doc, plain, Date.UTC(2026, 0, 1)),
+    /\n {2}note: mcp_servers\.gmail\.oauth\.client_secret sits in plain text in the config file: move it to an environment variable, set mcp_servers\.gmail\.oauth\.client_secret_env_var = "VAR_NAME" and delete client_secret\n/,
   );
 });

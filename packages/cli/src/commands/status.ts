@@ -14,7 +14,11 @@ import {
 
 async function statusOf(client: McpOAuthClient, server: ServerConfig): Promise<ServerStatusJson> {
   if (server.transport === 'stdio') return stdioStatusJson(server);
-  return serverStatusJson(await client.status(server.name), server.enabled);
+  return serverStatusJson(
+    await client.status(server.name),
+    server.enabled,
+    server.oauth.clientSecret !== undefined,
+  );
 }
 
 const NEEDS_LOGIN: ReadonlySet<ServerStatusJson['state']> = new Set([

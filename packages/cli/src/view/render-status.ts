@@ -1,5 +1,6 @@
 import { escapeForTerminal, suggestCommand } from '@mcp-oauth/config';
 import type { Style } from '../style.js';
+import { inlineSecretNote } from './server-details.js';
 import type { ServerStatusJson, StatusJson } from './server-status.js';
 import { renderColumns } from './table.js';
 import { relativeTime } from './time.js';
@@ -58,6 +59,7 @@ export function renderStatus(status: StatusJson, style: Style, now: number): str
     lines.push(
       ...renderColumns(rows(server, now), (cell, column) => (column === 0 ? style.dim(cell) : cell), '  '),
     );
+    if (server.inline_client_secret) lines.push(style.dim(`  note: ${inlineSecretNote(server.name)}`));
     lines.push('');
   }
   if (status.servers.length === 0) lines.push(`No servers in ${status.config_path}.`, '');

@@ -41,6 +41,8 @@ export interface ServerStatusJson {
   readonly registration: string | null;
   /** The provider profile and why: configured, detected from the issuer of the stored tokens, or the default. */
   readonly provider: { readonly id: string; readonly source: string; readonly reason: string } | null;
+  /** `oauth.client_secret` is written inline in the config file (Codex's `--oauth-client-secret`); never its value. */
+  readonly inline_client_secret: boolean;
 }
 
 /** `status --json`. */
@@ -61,7 +63,11 @@ export function storeStatusJson(status: StoreStatus, debug = false): StoreStatus
   };
 }
 
-export function serverStatusJson(status: ServerStatus, enabled: boolean): ServerStatusJson {
+export function serverStatusJson(
+  status: ServerStatus,
+  enabled: boolean,
+  inlineClientSecret = false,
+): ServerStatusJson {
   return {
     name: status.name,
     url: status.url,
@@ -76,6 +82,7 @@ export function serverStatusJson(status: ServerStatus, enabled: boolean): Server
     needs_login_reason: status.needsLoginReason,
     registration: status.registration,
     provider: { id: status.provider.id, source: status.provider.source, reason: status.provider.reason },
+    inline_client_secret: inlineClientSecret,
   };
 }
 
@@ -95,6 +102,7 @@ export function stdioStatusJson(server: ServerConfig): ServerStatusJson {
     needs_login_reason: null,
     registration: null,
     provider: null,
+    inline_client_secret: false,
   };
 }
 

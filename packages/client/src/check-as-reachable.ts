@@ -7,8 +7,9 @@ import { ClientError } from './client-error.js';
 export const AS_REACHABLE_TIMEOUT_MS = 5_000;
 
 /**
- * Before a login presents an authorization URL built from a cached discovery, checks that the authorization
- * endpoint answers at all (any HTTP status will do): a dead AS then fails the login within seconds, naming it,
+ * Before a login presents an authorization URL built from a cached discovery, checks that the origin of the
+ * authorization endpoint answers at all (a GET of `/`; any HTTP status will do; the endpoint itself is not called,
+ * so no authorization request is made): a dead AS then fails the login within seconds, naming it,
  * instead of sending the user to a page that does not load and waiting out the callback timeout. A fresh discovery
  * has just reached the AS, so nothing is checked. On failure the cached discovery is dropped (the server may have
  * moved to another AS).
@@ -26,7 +27,7 @@ export async function checkAsReachable(
   const endpoint = found.authorizationServerMetadata.authorization_endpoint;
   const deadline = AbortSignal.timeout(AS_REACHABLE_TIMEOUT_MS);
   try {
-    await http.request(endpoint, {
+    await http.request(new URL('/', endpoint).href, {
       redirect: 'manual',
       signal: signal ? AbortSignal.any([signal, deadline]) : deadline,
     });

@@ -42,6 +42,7 @@ test('list on a missing config is empty; list --json has the documented shape', 
     schema_version: 1,
     config_path: box.configPath,
     servers: [],
+    codex: { mcp_optional_startup_grace_ms: null, use_xaa: null, mcp_enterprise_managed_auth: null },
     warnings: [],
   });
 
@@ -77,6 +78,7 @@ test('list on a missing config is empty; list --json has the documented shape', 
         provider: null,
       },
     ],
+    codex: { mcp_optional_startup_grace_ms: null, use_xaa: null, mcp_enterprise_managed_auth: null },
     warnings: [
       { path: 'mcp_servers.linear.future_key', message: 'unknown key, ignored', line: 8, column: 1 },
     ],

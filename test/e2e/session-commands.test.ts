@@ -28,6 +28,7 @@ const SERVER_FIELDS = [
   'needs_login_reason',
   'registration',
   'provider',
+  'inline_client_secret',
 ];
 
 async function storedRecords(home: CliHome): Promise<Array<Record<string, unknown>>> {
@@ -103,6 +104,7 @@ command = "docs-mcp"
       kind: 'file',
       active: null,
       reason: null,
+      detail: null,
       location: join(home.home, 'credentials.json'),
     });
     assert.deepEqual(

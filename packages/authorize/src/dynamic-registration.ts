@@ -25,6 +25,8 @@ export interface DynamicRegistrationInput {
   /** RFC 7591 §2 `software_id` and `software_version`, when the embedding application wants to name itself. */
   readonly softwareId?: string | undefined;
   readonly softwareVersion?: string | undefined;
+  /** The AS's `token_endpoint_auth_methods_supported` (RFC 8414 §2): picks the method asked for. */
+  readonly authMethodsSupported?: readonly string[] | undefined;
   readonly signal?: AbortSignal | undefined;
 }
 
@@ -32,9 +34,26 @@ export interface DynamicRegistrationInput {
 export const DEFAULT_GRANT_TYPES: readonly string[] = Object.freeze(['authorization_code', 'refresh_token']);
 
 /**
+ * The `token_endpoint_auth_method` to ask for: `none` (a public client using PKCE) when the AS lists it or lists
+ * nothing; else a secret method it lists (`client_secret_basic` first, then `client_secret_post`), so an AS that
+ * takes confidential clients only issues a secret instead of refusing the registration; else `none` (the AS decides).
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc7591#section-2 (`token_endpoint_auth_method`)
+ * @see https://www.rfc-editor.org/rfc/rfc8414#section-2 (`token_endpoint_auth_methods_supported`)
+ */
+export function registrationAuthMethod(supported: readonly string[] | undefined): ClientAuthMethod {
+  if (supported === undefined || supported.length === 0 || supported.includes('none')) return 'none';
+  for (const method of ['client_secret_basic', 'client_secret_post'] as const) {
+    if (supported.includes(method)) return method;
+  }
+  return 'none';
+}
+
+/**
  * The RFC 7591 metadata this package registers: a native public client (MCP authorization: `application_type`
  * MUST be sent; `native` for a CLI with a loopback redirect) using the authorization-code grant with refresh
- * (SEP-2207: `refresh_token` in `grant_types`), PKCE instead of a secret (`token_endpoint_auth_method=none`).
+ * (SEP-2207: `refresh_token` in `grant_types`), PKCE instead of a secret (`token_endpoint_auth_method=none`) unless
+ * the AS lists only secret methods ({@link registrationAuthMethod}).
  */
 export function dynamicRegistrationMetadata(input: DynamicRegistrationInput): Record<string, unknown> {
   checkRedirectUris(input.redirectUris);
@@ -44,7 +63,7 @@ export function dynamicRegistrationMetadata(input: DynamicRegistrationInput): Re
     redirect_uris: [...input.redirectUris],
     grant_types: [...new Set(input.grantTypes ?? DEFAULT_GRANT_TYPES)],
     response_types: ['code'],
-    token_endpoint_auth_method: 'none',
+    token_endpoint_auth_method: registrationAuthMethod(input.authMethodsSupported),
     application_type: 'native',
     ...(scopes.length > 0 && { scope: scopes.join(' ') }),
     ...(input.softwareId !== undefined && { software_id: input.softwareId }),
@@ -62,7 +81,10 @@ export function dynamicRegistrationMetadata(input: DynamicRegistrationInput): Re
  */
 export async function dynamicRegistrationRequest(
   http: HttpClient,
-  as: Pick<AuthorizationServerMetadata, 'issuer' | 'registration_endpoint'>,
+  as: Pick<
+    AuthorizationServerMetadata,
+    'issuer' | 'registration_endpoint' | 'token_endpoint_auth_methods_supported'
+  >,
   input: DynamicRegistrationInput,
 ): Promise<HttpResponse> {
   if (as.registration_endpoint === undefined) {
@@ -71,7 +93,12 @@ export async function dynamicRegistrationRequest(
       `The authorization server ${JSON.stringify(as.issuer)} has no registration_endpoint`,
     );
   }
-  const body = JSON.stringify(dynamicRegistrationMetadata(input));
+  const body = JSON.stringify(
+    dynamicRegistrationMetadata({
+      ...input,
+      authMethodsSupported: input.authMethodsSupported ?? as.token_endpoint_auth_methods_supported,
+    }),
+  );
   return http.request(as.registration_endpoint, {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/json' },

@@ -61,6 +61,7 @@ export {
   dynamicRegistrationRequest,
   type ProcessRegistrationOptions,
   processDynamicRegistrationResponse,
+  registrationAuthMethod,
 } from './dynamic-registration.js';
 export { type MergeAuthorizeParamsInput, mergeAuthorizeParams } from './merge-authorize-params.js';
 export { computeCodeChallenge, type GeneratePkceOptions, generatePkce, type Pkce } from './pkce.js';

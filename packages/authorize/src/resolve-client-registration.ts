@@ -110,15 +110,18 @@ export async function resolveClientRegistration(
 }
 
 /**
- * Whether a failed token request means the dynamic registration is gone (the AS answered `invalid_client`, RFC 6749
- * §5.2): then delete it from the cache and run the login again, which registers anew. A pre-registered client's
- * `invalid_client` means its configured id or secret is wrong: no re-registration can fix that.
+ * Whether a failed token request means the dynamic registration is gone or unusable (the AS answered
+ * `invalid_client` or `unauthorized_client`, RFC 6749 §5.2): then delete it from the cache and run the login again,
+ * which registers anew. A pre-registered client's answer means its configured id or secret is wrong: no
+ * re-registration can fix that.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.2
  */
 export function shouldReregister(error: unknown, registration: ClientRegistration): boolean {
   return (
     registration.registration === 'dynamic' &&
     isAuthorizeError(error, 'oauth_error') &&
-    error.error === 'invalid_client'
+    (error.error === 'invalid_client' || error.error === 'unauthorized_client')
   );
 }
 
@@ -176,6 +179,7 @@ function clientIdMetadataDocument(input: ResolveClientRegistrationInput, url: st
 async function register(input: ResolveClientRegistrationInput): Promise<ClientRegistration> {
   const response = await dynamicRegistrationRequest(input.http, input.as, {
     redirectUris: input.redirectUris,
+    authMethodsSupported: input.as.token_endpoint_auth_methods_supported,
     clientName: input.clientName,
     scopes: input.scopes,
     grantTypes: input.grantTypes,

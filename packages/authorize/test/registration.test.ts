@@ -236,6 +236,33 @@ describe('resolveClientRegistration: the MCP priority', () => {
     assert.equal(JSON.parse(seen[0]?.body ?? '{}').application_type, 'native');
   });
 
+  test('3. DCR asks for a token_endpoint_auth_method the AS lists: none when listed, else a secret method', async () => {
+    const cases: [readonly string[] | undefined, string][] = [
+      [undefined, 'none'],
+      [['client_secret_basic', 'none'], 'none'],
+      [['client_secret_post', 'private_key_jwt'], 'client_secret_post'],
+      [['client_secret_post', 'client_secret_basic'], 'client_secret_basic'],
+      [['private_key_jwt'], 'none'],
+    ];
+    for (const [supported, expected] of cases) {
+      const seen = m.reply('POST', '/register', 201, {
+        client_id: 'dyn',
+        ...(expected === 'none'
+          ? {}
+          : { client_secret: 'fake-dcr-secret', token_endpoint_auth_method: expected }),
+      });
+      const as =
+        supported === undefined ? DCR_AS : { ...DCR_AS, token_endpoint_auth_methods_supported: supported };
+      const reg = await resolveClientRegistration(input({ as }));
+      assert.equal(
+        JSON.parse(seen.at(-1)?.body ?? '{}').token_endpoint_auth_method,
+        expected,
+        String(supported),
+      );
+      assert.equal(reg.token_endpoint_auth_method, expected);
+    }
+  });
+
   test('3. the cache is keyed by issuer: another AS registers anew', async () => {
     const cache = memoryRegistrationCache();
     await cache.set(AS, registration({ issuer: AS }));
@@ -345,6 +372,14 @@ describe('shouldReregister', () => {
   });
   test('a pre-registered client answered invalid_client: no (the config is wrong)', () => {
     assert.equal(shouldReregister(invalidClient, registration({ registration: 'pre_registered' })), false);
+  });
+  test('a dynamic registration answered unauthorized_client: register again', () => {
+    const unauthorized = new AuthorizeError('oauth_error', 'x', {
+      error: 'unauthorized_client',
+      status: 400,
+    });
+    assert.equal(shouldReregister(unauthorized, registration()), true);
+    assert.equal(shouldReregister(unauthorized, registration({ registration: 'pre_registered' })), false);
   });
   test('another error: no', () => {
     const invalidGrant = new AuthorizeError('oauth_error', 'x', { error: 'invalid_grant', status: 400 });

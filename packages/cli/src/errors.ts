@@ -50,6 +50,7 @@ export function usageError(message: string, command?: string): CliError {
 const CLIENT_EXIT: Readonly<Record<ClientError['code'], ExitCode>> = {
   config: EXIT.config,
   server_unsupported: EXIT.config,
+  as_unreachable: EXIT.server,
   needs_login: EXIT.needsLogin,
   not_logged_in: EXIT.needsLogin,
   insufficient_scope: EXIT.needsLogin,

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { closestKey } from '@mcp-oauth/config';
 import type { Command, CommandContext, CommandInput, OptionSpec } from './command.js';
 import { usageError } from './errors.js';
 import { EXIT } from './exit-codes.js';
@@ -45,10 +46,26 @@ function parse(args: readonly string[], options: ParseOptions, command?: string)
     if (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) {
       // Keep the first sentence: "Unknown option '--x'" (the rest suggests `--`, rarely what was meant).
       const first = (error.message.split('\n')[0] ?? error.message).split('. To specify')[0] ?? error.message;
-      throw usageError(first, command);
+      throw usageError(`${first}${optionGuess(first, options)}`, command);
     }
     throw error;
   }
+}
+
+/** `; did you mean --callback-port?` for a misspelt long option, else nothing. */
+function optionGuess(message: string, options: ParseOptions): string {
+  const unknown = /^Unknown option '--([^'=]+)/.exec(message)?.[1];
+  if (unknown === undefined) return '';
+  const guess = closestKey(unknown, Object.keys(options));
+  return guess === undefined ? '' : `; did you mean --${guess}?`;
+}
+
+/** `unknown command "logn"; did you mean "login"?` */
+function unknownCommand(name: string, commands: readonly Command[]) {
+  const guess = closestKey(name, [...commands.map((c) => c.name), 'help']);
+  return usageError(
+    `unknown command ${JSON.stringify(name)}${guess === undefined ? '' : `; did you mean ${JSON.stringify(guess)}?`}`,
+  );
 }
 
 function version(): string {
@@ -170,12 +187,12 @@ export async function runCli(
         return EXIT.ok;
       }
       const command = commands.find((candidate) => candidate.name === topic);
-      if (command === undefined) throw usageError(`unknown command ${JSON.stringify(topic)}`);
+      if (command === undefined) throw unknownCommand(topic, commands);
       io.stdout.write(commandHelp(command, style));
       return EXIT.ok;
     }
     const command = commands.find((candidate) => candidate.name === name);
-    if (command === undefined) throw usageError(`unknown command ${JSON.stringify(name)}`);
+    if (command === undefined) throw unknownCommand(name, commands);
     return await runCommand(command, args, io);
   } catch (error) {
     return reportError(error, io, errStyle, debugEnabled(argv.includes('--debug'), io.env));

@@ -42,6 +42,7 @@ test('list on a missing config is empty; list --json has the documented shape', 
     schema_version: 1,
     config_path: box.configPath,
     servers: [],
+    codex: { mcp_optional_startup_grace_ms: null, use_xaa: null, mcp_enterprise_managed_auth: null },
     warnings: [],
   });
 
@@ -77,6 +78,7 @@ test('list on a missing config is empty; list --json has the documented shape', 
         provider: null,
       },
     ],
+    codex: { mcp_optional_startup_grace_ms: null, use_xaa: null, mcp_enterprise_managed_auth: null },
     warnings: [
       { path: 'mcp_servers.linear.future_key', message: 'unknown key, ignored', line: 8, column: 1 },
     ],
@@ -278,6 +280,9 @@ extra_authorize_params = { prompt = "select_account consent" }
     tools: null,
     experimental_environment: null,
     auth: null,
+    http_headers_helper: null,
+    startup_readiness: null,
+    environment_id: null,
     startup_timeout_ms: null,
     tool_timeout_ms: null,
     enabled_tools: null,
@@ -305,6 +310,7 @@ extra_authorize_params = { prompt = "select_account consent" }
         source: 'default',
         detail: 'none: discovered from the server',
       },
+      token_endpoint_auth_method: { value: null, source: 'default', detail: 'none' },
       registration: {
         value: 'auto',
         source: 'default',

@@ -39,6 +39,7 @@ test('client errors: config 3, login needed 4, server 5, login or URL step not c
     invalid_challenge_scope: 5,
     step_up_exhausted: 5,
     unsafe_url: 5,
+    as_unreachable: 5,
     callback_timeout: 6,
     callback_port_in_use: 6,
     browser_failed: 6,

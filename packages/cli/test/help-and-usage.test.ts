@@ -64,6 +64,15 @@ test('usage errors exit 2 with a message on stderr and nothing on stdout', async
       ['list', '--bogus'],
       /^mcp-oauth: error: Unknown option '--bogus'\nRun 'mcp-oauth list --help' for usage\.\n$/,
     ],
+    [
+      ['logn', 'x'],
+      /^mcp-oauth: error: unknown command "logn"; did you mean "login"\?\nRun 'mcp-oauth --help' for usage\.\n$/,
+    ],
+    [['help', 'stauts'], /^mcp-oauth: error: unknown command "stauts"; did you mean "status"\?\n/],
+    [
+      ['login', 'x', '--calback-port', '1'],
+      /^mcp-oauth: error: Unknown option '--calback-port'; did you mean --callback-port\?\nRun 'mcp-oauth login --help' for usage\.\n$/,
+    ],
     [['get'], /^mcp-oauth: error: get expects NAME, got none\n/],
     [['get', 'a', 'b'], /^mcp-oauth: error: get expects NAME, got "a" "b"\n/],
     [['list', '--', 'x'], /^mcp-oauth: error: list takes no arguments after --\n/],

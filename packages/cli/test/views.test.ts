@@ -90,6 +90,7 @@ test('status --json: ISO times, every field present, provider with its reason', 
     needs_login_reason: null,
     registration: 'pre_registered',
     provider: { id: 'google', source: 'config', reason: 'mcp_servers.gmail.oauth.provider' },
+    inline_client_secret: false,
   });
 });
 
@@ -135,4 +136,40 @@ test('status: a DPoP credential shows its token type and key algorithm, never th
   assert.equal(json.dpop_alg, 'ES256');
   const text = renderStatus(statusJson('/h/config.toml', STATUS.store, [json]), plain, Date.UTC(2026, 0, 1));
   assert.match(text, /token type\s+DPoP \(bound to an ES256 key\)/);
+});
+
+// Issue 16: without D-Bus, one line says the keyring is unavailable and which store is used; the raw error
+// (a D-Bus message) only with --debug.
+test('status: auto without a keyring is one line; the keyring error only with --debug', () => {
+  const store = {
+    kind: 'auto',
+    active: 'file',
+    reason: 'the OS keyring is not usable (keyring_unavailable)',
+    detail: 'no usable OS keyring: Platform failure: org.freedesktop.DBus.Error.ServiceUnknown',
+    location: '/h/credentials.json',
+    capabilities: { persistent: true, lockScope: 'host', multiProcess: true },
+  } as const;
+  const plainDoc = statusJson('/h/config.toml', store, []);
+  assert.equal(plainDoc.store.detail, null);
+  const text = renderStatus(plainDoc, plain, Date.UTC(2026, 0, 1));
+  assert.doesNotMatch(text, /DBus/);
+  assert.match(
+    text,
+    /\ncredentials store: auto → file \(the OS keyring is not usable \(keyring_unavailable\)\), \/h\/credentials\.json\n$/,
+  );
+  const debugDoc = statusJson('/h/config.toml', store, [], true);
+  assert.equal(debugDoc.store.detail, store.detail);
+  assert.match(
+    renderStatus(debugDoc, plain, Date.UTC(2026, 0, 1)),
+    /\nkeyring error: no usable OS keyring: Platform failure: org\.freedesktop\.DBus\.Error\.ServiceUnknown\n$/,
+  );
+});
+
+test('status text: an inline client secret gets the note on moving it to client_secret_env_var', () => {
+  const doc = statusJson('/h/config.toml', STATUS.store, [serverStatusJson(STATUS, true, true)]);
+  assert.equal(doc.servers[0]?.inline_client_secret, true);
+  assert.match(
+    renderStatus(doc, plain, Date.UTC(2026, 0, 1)),
+    /\n {2}note: mcp_servers\.gmail\.oauth\.client_secret sits in plain text in the config file: move it to an environment variable, set mcp_servers\.gmail\.oauth\.client_secret_env_var = "VAR_NAME" and delete client_secret\n/,
+  );
 });

@@ -11,10 +11,18 @@ export interface CallbackServerOptions {
   port?: number;
   /** Path id: the redirect URI is `http://127.0.0.1:PORT/callback/<id>`. Default 16 random bytes, base64url. */
   id?: string;
+  /**
+   * A configured redirect URI (`oauth.callback_url`, `mcp_oauth_callback_url`: an http loopback URL, checked by the
+   * config): the listener binds its host and port and serves its path only, and `redirectUri` is exactly this URL.
+   * When it names no port, `port` (or an OS-chosen one) is used and written into the redirect URI. `id` is unused.
+   */
+  url?: string;
+  /** The setting that chose the port, named in the `callback_port_in_use` message (e.g. `mcp_oauth_callback_url`). */
+  portSource?: string;
 }
 
 export interface CallbackServer {
-  /** `http://127.0.0.1:PORT/callback/<id>` */
+  /** `http://127.0.0.1:PORT/callback/<id>`, or the configured URL. */
   readonly redirectUri: string;
   /**
    * Resolves with the full callback URL of the first request to the callback path (one-shot: later requests get
@@ -43,14 +51,52 @@ export function escapeHtml(value: string): string {
     .replaceAll("'", '&#39;');
 }
 
+interface ListenTarget {
+  readonly host: string;
+  readonly port: number;
+  readonly path: string;
+  redirectUri(port: number): string;
+}
+
+/**
+ * Where to listen: the configured redirect URI's host, port and path (RFC 8252 §7.3 loopback redirect; the AS may
+ * compare it exactly, RFC 6749 §3.1.2.3), else 127.0.0.1 with `/callback/<id>`.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc8252#section-7.3
+ */
+function listenTarget(options: CallbackServerOptions): ListenTarget {
+  if (options.url === undefined) {
+    const path = `/callback/${options.id ?? randomBytes(16).toString('base64url')}`;
+    return {
+      host: '127.0.0.1',
+      port: options.port ?? 0,
+      path,
+      redirectUri: (port) => `http://127.0.0.1:${port}${path}`,
+    };
+  }
+  const configured = options.url;
+  const url = new URL(configured);
+  // `localhost` is bound on 127.0.0.1: browsers fall back to IPv4 when ::1 refuses.
+  const host = url.hostname === '[::1]' ? '::1' : '127.0.0.1';
+  if (url.port !== '') {
+    return { host, port: Number(url.port), path: url.pathname, redirectUri: () => configured };
+  }
+  return {
+    host,
+    port: options.port ?? 0,
+    path: url.pathname,
+    redirectUri: (port) => `${url.protocol}//${url.hostname}:${port}${url.pathname}`,
+  };
+}
+
 /**
  * The loopback listener of a browser login (RFC 8252 §7.3): bound to 127.0.0.1 only, path `/callback/<id>`,
  * one-shot. The page shown to the user says whether to return to the terminal; the AS's error text is shown
  * HTML-escaped, never interpreted. The caller validates `state` and `iss` before trusting anything in the URL.
  */
 export async function startCallbackServer(options: CallbackServerOptions = {}): Promise<CallbackServer> {
-  const id = options.id ?? randomBytes(16).toString('base64url');
-  const path = `/callback/${id}`;
+  const target = listenTarget(options);
+  const path = target.path;
   let settle: ((url: URL) => void) | undefined;
   let received: URL | undefined;
   const arrived = new Promise<URL>((resolve) => {
@@ -61,7 +107,7 @@ export async function startCallbackServer(options: CallbackServerOptions = {}): 
     };
   });
   const server: Server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname !== path) {
       res.writeHead(404, { 'content-type': 'text/plain' });
       return void res.end('not found');
@@ -89,19 +135,21 @@ export async function startCallbackServer(options: CallbackServerOptions = {}): 
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) => {
       reject(
-        err.code === 'EADDRINUSE'
+        err.code === 'EADDRINUSE' || err.code === 'EACCES'
           ? new ClientError(
               'callback_port_in_use',
-              `callback port ${options.port} on 127.0.0.1 is in use: free it, choose another with --callback-port ` +
-                '(or oauth.callback_port), or leave the port unset to let the system choose',
+              `callback port ${target.port} on ${target.host} ${err.code === 'EACCES' ? 'may not be used by this user' : 'is in use'}` +
+                (options.portSource === undefined
+                  ? ': free it, choose another with --callback-port (or oauth.callback_port), or leave the port unset to let the system choose'
+                  : ` (set by ${options.portSource}): free it, or change ${options.portSource} (and the redirect URI registered at the authorization server)`),
             )
           : err,
       );
     });
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+    server.listen(target.port, target.host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
-  const redirectUri = `http://127.0.0.1:${port}${path}`;
+  const redirectUri = target.redirectUri(port);
   const close = () =>
     new Promise<void>((resolve) => {
       server.close(() => resolve());

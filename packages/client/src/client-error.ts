@@ -15,6 +15,8 @@
  * - `login_denied`: the user declined the device login on the authorization page (RFC 8628 `access_denied`).
  * - `device_code_expired`: the device login's code expired before it was approved (retryable: start again).
  * - `server_unsupported`: the server does not use OAuth (or is not an HTTP server).
+ * - `as_unreachable`: the authorization server of a cached discovery cannot be reached; checked before a login
+ *   presents its authorization URL.
  * - `config`: the server is not configured for this operation.
  * - `client_secret_unset`: the variable `client_secret_env_var` names is not set (export it).
  * - `private_key_unset`: the variable `private_key_env_var` names is not set (export it).
@@ -45,6 +47,7 @@ export type ClientErrorCode =
   | 'login_denied'
   | 'device_code_expired'
   | 'server_unsupported'
+  | 'as_unreachable'
   | 'config'
   | 'client_secret_unset'
   | 'private_key_unset'

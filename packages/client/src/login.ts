@@ -22,7 +22,12 @@ import {
 import type { Discovery, DiscoveryResult, WwwAuthenticateInput } from '@mcp-oauth/discovery';
 import type { HttpClient } from '@mcp-oauth/http';
 import type { CredentialKey, CredentialRecord, CredentialStore, DpopBinding } from '@mcp-oauth/token-store';
-import { DEFAULT_CALLBACK_TIMEOUT_MS, startCallbackServer } from './callback-server.js';
+import {
+  type CallbackServerOptions,
+  DEFAULT_CALLBACK_TIMEOUT_MS,
+  startCallbackServer,
+} from './callback-server.js';
+import { checkAsReachable } from './check-as-reachable.js';
 import { ClientError } from './client-error.js';
 import { type DpopProvers, dpopKeyForLogin } from './dpop-binding.js';
 import type { Logger, SecretRedactor } from './logger.js';
@@ -87,7 +92,7 @@ export interface LoginResult {
 }
 
 /**
- * A complete browser login, as a list of steps: discover → register → build the authorization URL (PKCE, state,
+ * A complete browser login, as a list of steps: discover (a cached discovery: check the AS answers) → register → build the authorization URL (PKCE, state,
  * exactly one `resource`, scopes, extra params) → user agent → loopback callback (state, iss) → code exchange (same
  * `resource`, a DPoP proof when the server uses DPoP) → store (absolute `expires_at`, issuer, resource, scopes, the
  * DPoP key).
@@ -95,11 +100,16 @@ export interface LoginResult {
 export async function login(deps: LoginDeps, name: string, options: LoginOptions): Promise<LoginResult> {
   const found = await discover(deps, serverContext(deps.config, name), options);
   const ctx = serverContext(deps.config, name, found.issuer);
+  await checkAsReachable(
+    deps.http,
+    found,
+    () => deps.discovery.invalidate(ctx.server.url),
+    name,
+    options.signal,
+  );
   const resource = resolveResource(ctx.oauth.resource.value, found.resource) ?? null;
   options.onProgress?.({ type: 'discovered', issuer: found.issuer, resource });
-  const port = options.callbackPort ?? ctx.oauth.callbackPort.value ?? deps.config.callbackPort;
-  const id = callbackPathId(name);
-  const callback = await startCallbackServer(port === undefined ? { id } : { port, id });
+  const callback = await startCallbackServer(callbackOptions(ctx, name, options));
   try {
     const registration = await register(deps, ctx, found, callback.redirectUri, options.signal);
     deps.redactor.add(registration.client_secret);
@@ -157,6 +167,41 @@ export async function login(deps: LoginDeps, name: string, options: LoginOptions
  */
 export function callbackPathId(name: string): string {
   return createHash('sha256').update(name).digest('base64url').slice(0, 16);
+}
+
+/**
+ * The callback listener's settings: a configured redirect URI (`oauth.callback_url`, else `mcp_oauth_callback_url`)
+ * is used exactly, host, port and path; else `/callback/<id>` with a stable id per server, so a dynamic
+ * registration's redirect URI stays valid across logins (the AS must accept any loopback port, RFC 8252 §7.3, but
+ * not another path). `state` is what binds a callback to a login. The port: `--callback-port`, else the URL's,
+ * else `oauth.callback_port`, else `mcp_oauth_callback_port`, else OS-chosen.
+ */
+function callbackOptions(ctx: ServerContext, name: string, options: LoginOptions): CallbackServerOptions {
+  const url = ctx.oauth.callbackUrl.value;
+  const urlPort = url === undefined ? '' : new URL(url).port;
+  const flag = options.callbackPort;
+  const configuredPort = ctx.oauth.callbackPort.value;
+  const [port, portSource] =
+    flag !== undefined
+      ? [flag, '--callback-port']
+      : urlPort !== ''
+        ? [undefined, ctx.oauth.callbackUrl.detail]
+        : configuredPort !== undefined
+          ? [configuredPort, ctx.oauth.callbackPort.detail]
+          : [undefined, undefined];
+  const urlOptions = url === undefined ? { id: callbackPathId(name) } : { url: withPort(url, flag) };
+  return {
+    ...urlOptions,
+    ...(port === undefined ? {} : { port }),
+    ...(portSource === undefined ? {} : { portSource }),
+  };
+}
+
+/** `--callback-port` replaces the port of a configured redirect URI (the user asked for that port). */
+function withPort(url: string, port: number | undefined): string {
+  if (port === undefined) return url;
+  const parsed = new URL(url);
+  return `${parsed.protocol}//${parsed.hostname}:${port}${parsed.pathname}`;
 }
 
 /** Discovery of server `name`'s authorization server (shared by every login mode). */
@@ -276,11 +321,13 @@ async function exchange(
     return tokens;
   } catch (error) {
     if (shouldReregister(error, registration)) {
-      // RFC 6749 §5.2 invalid_client for a dynamic registration: it is gone; the next login registers anew.
+      // RFC 6749 §5.2 invalid_client / unauthorized_client for a dynamic registration: it is gone or unusable; drop
+      // it so the next login registers a new client.
       await deps.registrations.delete(found.issuer);
+      const code = (error as { error?: string }).error ?? 'invalid_client';
       throw new ClientError(
         'needs_login',
-        `the authorization server no longer knows this client (invalid_client); its registration was reset: run \`${suggestCommand(['login', ctx.name])}\` again`,
+        `the authorization server refused this dynamically registered client (${code}); its registration was dropped and the next login registers a new client: run \`${suggestCommand(['login', ctx.name])}\` again`,
         { cause: error },
       );
     }

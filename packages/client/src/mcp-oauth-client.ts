@@ -212,6 +212,13 @@ export class McpOAuthClient {
 
   constructor(options: McpOAuthClientOptions) {
     this.config = options.config;
+    // Secrets written inline in the config (Codex's oauth.client_secret, the enterprise IdP's) never reach a log.
+    this.redactor.add(
+      options.config.enterpriseManagedAuth?.idp.clientSecret,
+      ...options.config.servers.map((s) =>
+        s.transport === 'streamable_http' ? s.oauth.clientSecret : undefined,
+      ),
+    );
     this.store = options.store ?? defaultStore(options.config, options.home);
     this.#http = options.http ?? createHttpClient();
     this.#logger = redactingLogger(options.logger ?? silentLogger, this.redactor);

@@ -70,3 +70,26 @@ test('a configured port in use is callback_port_in_use with the way out', async 
     blocker.close();
   }
 });
+
+test('a configured URL without a port: its path on the given (or OS-chosen) port, the port written into the URI', async () => {
+  const server = await startCallbackServer({ url: 'http://127.0.0.1/callback/9biCUt7SMRWF' });
+  const match = /^http:\/\/127\.0\.0\.1:(\d+)\/callback\/9biCUt7SMRWF$/.exec(server.redirectUri);
+  assert.ok(match, server.redirectUri);
+  const other = await fetch(`http://127.0.0.1:${match[1]}/callback/other`);
+  assert.equal(other.status, 404);
+  const response = await fetch(`${server.redirectUri}?code=c&state=s`);
+  assert.equal(response.status, 200);
+  assert.equal((await server.wait()).searchParams.get('code'), 'c');
+});
+
+test('a configured URL with a port and path is the redirect URI verbatim and the only path served', async () => {
+  const probe = await startCallbackServer();
+  const port = new URL(probe.redirectUri).port;
+  await probe.close();
+  const url = `http://localhost:${port}/oauth/done`;
+  const server = await startCallbackServer({ url, portSource: 'mcp_oauth_callback_url' });
+  assert.equal(server.redirectUri, url);
+  assert.equal((await fetch(`http://127.0.0.1:${port}/callback/x`)).status, 404);
+  assert.equal((await fetch(`http://127.0.0.1:${port}/oauth/done?code=c`)).status, 200);
+  assert.equal((await server.wait()).href, `${url}?code=c`);
+});

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { type Logger, redactingLogger, SecretRedactor } from '@mcp-oauth/client';
+import { type Logger, McpOAuthClient, redactingLogger, SecretRedactor } from '@mcp-oauth/client';
+import { parseConfig } from '@mcp-oauth/config';
+import { MemoryStore } from '@mcp-oauth/token-store';
 
 test('registered secrets are removed wherever they appear', () => {
   const r = new SecretRedactor();
@@ -49,4 +51,17 @@ test('the redacting logger passes nothing secret to the inner logger', () => {
     'using [redacted] {"refresh_token":"[redacted]","server":"gmail"}',
     'callback ?code=[redacted]&state=s undefined',
   ]);
+});
+
+test("a client's redactor knows the secrets written inline in its config (Codex's client_secret, the IdP's)", () => {
+  const client = new McpOAuthClient({
+    config: parseConfig(
+      '[mcp_enterprise_managed_auth.idp]\nissuer = "https://idp.example.com"\nclient_id = "idp"\nclient_secret = "fake-idp-secret-0171"\n[mcp_servers.docs]\nurl = "https://mcp.example.com/mcp"\n[mcp_servers.docs.oauth]\nclient_id = "c"\nclient_secret = "fake-secret-not-real"\n',
+    ),
+    store: new MemoryStore(),
+  });
+  assert.equal(
+    client.redactor.redact('a fake-secret-not-real b fake-idp-secret-0171'),
+    'a [redacted] b [redacted]',
+  );
 });

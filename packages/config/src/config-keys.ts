@@ -90,10 +90,31 @@ export const CONFIG_KEYS: readonly ConfigKeyInfo[] = Object.freeze([
   ),
   top(
     'mcp_oauth_callback_url',
-    'string (http loopback URL with port)',
+    'string (http loopback URL)',
     'http://127.0.0.1:PORT/callback/ID',
     'codex',
-    'Exact redirect URI for every server (wins over `mcp_oauth_callback_port`); the login listens on its port and path.',
+    'Exact redirect URI for every server; the login listens on its port and path (port left out: `mcp_oauth_callback_port` or OS-chosen). Codex appends `/ID`; see the Codex table.',
+  ),
+  top(
+    'mcp_optional_startup_grace_ms',
+    'integer (milliseconds)',
+    'none',
+    'codex',
+    'How long Codex waits for optional servers at start-up; accepted and shown.',
+  ),
+  top(
+    'mcp_enterprise_managed_auth',
+    'table `{ idp = { issuer, client_id, client_secret, token_endpoint_auth_method } }`',
+    'none',
+    'codex',
+    'Enterprise identity provider of `auth = "ema_auth"` servers; parsed and shown (`client_secret` never printed).',
+  ),
+  top(
+    'features',
+    'table (only `use_xaa`, a boolean, is read)',
+    'none',
+    'codex',
+    'Codex feature flags; `features.use_xaa` (cross-app access) is parsed and shown, the others are ignored.',
   ),
 
   server('command', 'string', 'none', 'Program to start: makes this a stdio server.', { transport: 'stdio' }),
@@ -171,7 +192,7 @@ export const CONFIG_KEYS: readonly ConfigKeyInfo[] = Object.freeze([
   ),
   server(
     'default_tools_approval_mode',
-    '"auto" | "prompt" | "approve"',
+    '"auto" | "prompt" | "writes" | "approve"',
     'none',
     'Approval mode for tools without an override (Codex).',
   ),
@@ -185,10 +206,24 @@ export const CONFIG_KEYS: readonly ConfigKeyInfo[] = Object.freeze([
   server('name', 'string', 'none', 'Legacy display name, accepted and ignored (Codex).'),
   server(
     'auth',
-    'string (e.g. "ema_auth")',
+    '"oauth" | "chatgpt" | "ema_auth"',
     'none',
-    'Codex enterprise-managed auth mode; accepted and shown, not implemented.',
+    'Codex auth mode; `"ema_auth"` = enterprise-managed authorization (parsed and shown).',
   ),
+  server(
+    'http_headers_helper',
+    'string (command)',
+    'none',
+    'Command Codex runs to get HTTP headers; accepted and shown, never run by mcp-oauth.',
+    { transport: 'streamable_http' },
+  ),
+  server(
+    'startup_readiness',
+    '"connection" | "catalog"',
+    'none',
+    'When Codex counts the server as started; shown.',
+  ),
+  server('environment_id', 'string', 'none', 'Codex environment the server belongs to; shown.'),
 
   oauth('client_id', 'string', 'none', 'Pre-registered OAuth client id.', { origin: 'codex' }),
   oauth(
@@ -215,16 +250,16 @@ export const CONFIG_KEYS: readonly ConfigKeyInfo[] = Object.freeze([
   ),
   oauth(
     'callback_url',
-    'string (http loopback URL with port)',
+    'string (http loopback URL)',
     '`mcp_oauth_callback_url`',
-    'Exact redirect URI for this server; the login listens on its port and path.',
+    'Exact redirect URI for this server; the login listens on its port and path (port left out, as `codex mcp add` writes it: `callback_port`, `mcp_oauth_callback_port` or OS-chosen).',
     { origin: 'codex' },
   ),
   oauth(
     'authorization_server_issuer',
-    'string (URL)',
+    'string (https URL)',
     'none',
-    'Expected authorization server issuer (Codex); accepted and shown, not used yet.',
+    'Only with `auth = "ema_auth"` (Codex refuses it otherwise): the MCP authorization server of enterprise-managed authorization; parsed and shown.',
     { origin: 'codex' },
   ),
   oauth(
@@ -299,7 +334,8 @@ export const CONFIG_KEYS: readonly ConfigKeyInfo[] = Object.freeze([
     'token_endpoint_auth_method',
     '"client_secret_basic" | "client_secret_post" | "private_key_jwt"',
     'from the credential and the AS metadata',
-    'Client authentication of a client-credentials client, as registered at the AS.',
+    'Client authentication of a client-credentials client, as registered at the AS; with Codex\'s `auth = "ema_auth"` (basic or post, and an inline `client_secret`, as Codex requires) parsed and shown.',
+    { origin: 'codex' },
   ),
   oauth(
     'dpop',

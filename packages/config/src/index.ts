@@ -1,6 +1,7 @@
 export { CONFIG_KEYS, type ConfigKeyInfo, type ConfigTable } from './config-keys.js';
 export { type ConfigLocation, type ConfigLocationInput, resolveConfigLocation } from './config-location.js';
 export { type DetectedProvider, detectProvider } from './detect-provider.js';
+export { closestKey } from './did-you-mean.js';
 export {
   type ConfigLockOptions,
   DEFAULT_LOCK_TIMEOUT_MS,
@@ -46,10 +47,13 @@ export {
   type TerminalTextOptions,
 } from './terminal-text.js';
 export {
+  type ApprovalMode,
   CLIENT_ASSERTION_ALGS,
   type ClientAssertionAlg,
   type CredentialsStoreMode,
   type DpopMode,
+  type EnterpriseIdpConfig,
+  type EnterpriseManagedAuthConfig,
   type EnvVarRef,
   type HttpServerConfig,
   type McpOAuthConfig,
@@ -58,6 +62,7 @@ export {
   type ProviderId,
   type RegistrationMode,
   type ResourcePolicy,
+  type ServerAuthMode,
   type ServerCommon,
   type ServerConfig,
   type StdioServerConfig,

@@ -60,7 +60,27 @@ export interface EnvVarRef {
 
 /** Codex's per-tool approval settings (`[mcp_servers.NAME.tools.TOOL]`). */
 export interface ToolConfig {
-  readonly approvalMode?: 'auto' | 'prompt' | 'approve';
+  readonly approvalMode?: ApprovalMode;
+}
+
+/** Codex's tool approval modes. */
+export type ApprovalMode = 'auto' | 'prompt' | 'writes' | 'approve';
+
+/** Codex's `auth` of a server: `ema_auth` selects enterprise-managed authorization. */
+export type ServerAuthMode = 'oauth' | 'chatgpt' | 'ema_auth';
+
+/** `[mcp_enterprise_managed_auth.idp]`: the enterprise identity provider (Codex; parsed and shown). */
+export interface EnterpriseIdpConfig {
+  readonly issuer: string;
+  readonly clientId: string;
+  /** Inline, as Codex reads it. Never print it. */
+  readonly clientSecret?: string;
+  readonly tokenEndpointAuthMethod?: 'client_secret_basic' | 'client_secret_post';
+}
+
+/** `[mcp_enterprise_managed_auth]` (Codex). */
+export interface EnterpriseManagedAuthConfig {
+  readonly idp: EnterpriseIdpConfig;
 }
 
 /** The `[mcp_servers.NAME.oauth]` table as written. An absent value means "not configured": the resolved view
@@ -75,7 +95,8 @@ export interface OAuthConfig {
   readonly callbackPort?: number;
   /** `callback_url`: the exact redirect URI of this server's login. */
   readonly callbackUrl?: string;
-  /** Codex's `authorization_server_issuer`: kept and shown, not used. */
+  /** Codex's `authorization_server_issuer` (only with `auth = "ema_auth"`): the MCP authorization server of
+   * enterprise-managed authorization. */
   readonly authorizationServerIssuer?: string;
   readonly registration?: RegistrationMode;
   readonly clientMetadataUrl?: string;
@@ -101,7 +122,7 @@ export interface OAuthConfig {
   /**
    * `token_endpoint_auth_method` of a client-credentials client, as registered at the AS (RFC 7591 §2). Default: a
    * key → `private_key_jwt`; a secret → `client_secret_basic` when the AS lists it (or nothing), else
-   * `client_secret_post`.
+   * `client_secret_post`. Also Codex's key with `auth = "ema_auth"` (basic or post, with an inline `client_secret`).
    */
   readonly tokenEndpointAuthMethod?: 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt';
   readonly dpop?: DpopMode;
@@ -121,11 +142,15 @@ export interface ServerCommon {
   readonly enabledTools?: readonly string[];
   readonly disabledTools?: readonly string[];
   readonly supportsParallelToolCalls: boolean;
-  readonly defaultToolsApprovalMode?: 'auto' | 'prompt' | 'approve';
+  readonly defaultToolsApprovalMode?: ApprovalMode;
   readonly tools?: Readonly<Record<string, ToolConfig>>;
   readonly experimentalEnvironment?: string;
-  /** Codex's `auth` (e.g. `"ema_auth"`): kept and shown, not implemented. */
-  readonly auth?: string;
+  /** Codex's `auth` (e.g. `"ema_auth"`): kept and shown. */
+  readonly auth?: ServerAuthMode;
+  /** Codex's `startup_readiness`: kept and shown. */
+  readonly startupReadiness?: 'connection' | 'catalog';
+  /** Codex's `environment_id`: kept and shown. */
+  readonly environmentId?: string;
   /** Server-level keys this version does not know (reported as warnings, otherwise ignored). */
   readonly unknownKeys: readonly string[];
 }
@@ -145,6 +170,8 @@ export interface HttpServerConfig extends ServerCommon {
   readonly transport: 'streamable_http';
   readonly url: string;
   readonly bearerTokenEnvVar?: string;
+  /** Codex's `http_headers_helper` (a command printing headers): kept and shown, never run by mcp-oauth. */
+  readonly httpHeadersHelper?: string;
   readonly httpHeaders?: Readonly<Record<string, string>>;
   readonly envHttpHeaders?: Readonly<Record<string, string>>;
   readonly scopes?: readonly string[];
@@ -167,6 +194,12 @@ export interface McpOAuthConfig {
   readonly callbackPort?: number;
   /** `mcp_oauth_callback_url`: the redirect URI to register and listen on instead of the default. */
   readonly callbackUrl?: string;
+  /** Codex's `mcp_optional_startup_grace_ms`: kept and shown. */
+  readonly optionalStartupGraceMs?: number;
+  /** Codex's `[mcp_enterprise_managed_auth]`: parsed and shown. */
+  readonly enterpriseManagedAuth?: EnterpriseManagedAuthConfig;
+  /** Codex's `features.use_xaa`: parsed and shown. */
+  readonly useXaa?: boolean;
   /** Servers in file order. */
   readonly servers: readonly ServerConfig[];
   /** Things that load but deserve attention (for example unknown server-level keys). */

@@ -75,8 +75,10 @@ export function redactUri(value: string): string {
 
 /**
  * Checks a configured redirect URI (`oauth.callback_url`, `mcp_oauth_callback_url`): the login listens on it, so it
- * must be a loopback `http` URL with an explicit port. RFC 8252 §7.3: loopback redirects use `http` on the loopback
- * interface; RFC 6749 §3.1.2: the redirection endpoint URI MUST NOT include a fragment component.
+ * must be a loopback `http` URL. RFC 8252 §7.3: loopback redirects use `http` on the loopback interface, and the AS
+ * must allow any port; RFC 6749 §3.1.2: the redirection endpoint URI MUST NOT include a fragment component. The port
+ * may be left out, as `codex mcp add` writes it (`http://127.0.0.1/callback/ID`): the login then listens on
+ * `oauth.callback_port`, `mcp_oauth_callback_port` or a port the system chooses, and sends that port.
  *
  * @see https://www.rfc-editor.org/rfc/rfc8252#section-7.3
  */
@@ -92,9 +94,9 @@ export function checkCallbackUrl(value: string): string | undefined {
     return `must use http (the login listens on it locally), got ${JSON.stringify(value)}`;
   if (host !== '127.0.0.1' && host !== 'localhost' && host !== '[::1]')
     return `host must be 127.0.0.1, localhost or [::1] (the login listens on it), got ${JSON.stringify(value)}`;
-  // Without a port the URL means port 80, which needs privileges and is rarely what a registration says.
-  if (url.port === '')
-    return `must name its port explicitly (e.g. http://127.0.0.1:8976/oauth/callback), got ${JSON.stringify(value)}`;
+  // `new URL` drops an explicit :80; a listener on port 80 needs privileges and is never what a registration means.
+  if (url.port === '' && /^http:\/\/[^/]*:80(?:[/?#]|$)/i.test(value))
+    return `must not use port 80 (it needs privileges): name another port or leave it out, got ${JSON.stringify(value)}`;
   if (url.username !== '' || url.password !== '') return 'must not contain a user name or password';
   if (url.search !== '' || value.includes('?'))
     return `must not contain a query ("?…"), got ${JSON.stringify(value)}`;

@@ -15,6 +15,8 @@ import type {
   ClientAssertionAlg,
   CredentialsStoreMode,
   DpopMode,
+  EnterpriseIdpConfig,
+  EnterpriseManagedAuthConfig,
   EnvVarRef,
   HttpServerConfig,
   McpOAuthConfig,
@@ -28,12 +30,15 @@ import type {
   StdioServerConfig,
   ToolConfig,
 } from './types.js';
-import { OAUTH_SCHEMAS, SERVER_SCHEMAS, TOP_SCHEMAS } from './value-schemas.js';
+import { FEATURE_SCHEMAS, OAUTH_SCHEMAS, SERVER_SCHEMAS, TOP_SCHEMAS } from './value-schemas.js';
 
 type Path = readonly (string | number)[];
 type Table = Record<string, unknown>;
 
 const SERVER_NAME = /^[A-Za-z0-9_-]+$/;
+const TOP_KEYS = keysOf('top');
+/** Top-level keys a near miss is checked against: the MCP ones (Codex's other keys stay silent). */
+const MCP_TOP_KEYS = [...TOP_KEYS.keys()].filter((key) => key.startsWith('mcp_'));
 const SERVER_KEYS = keysOf('server');
 const OAUTH_KEYS = keysOf('oauth');
 /** Keys worth suggesting for a typo (never a refused key). */
@@ -126,6 +131,7 @@ function checkOAuth(
   name: string,
   table: Table,
   oauthResource: string | undefined,
+  auth: unknown,
   out: Collector,
 ): OAuthConfig {
   const base = ['mcp_servers', name, 'oauth'];
@@ -179,6 +185,38 @@ function checkOAuth(
     out.error(
       [...base, 'client_secret'],
       `needs ${server}.oauth.client_id: a client secret belongs to a pre-registered client`,
+    );
+  }
+  // Codex 0.171 refuses these two outside enterprise-managed authorization, with the same words. A
+  // client-credentials client (an mcp-oauth extension) also names its token_endpoint_auth_method: checkGrant.
+  const machine = table.grant === 'client_credentials';
+  for (const key of ['authorization_server_issuer', 'token_endpoint_auth_method']) {
+    if (machine && key === 'token_endpoint_auth_method') continue;
+    if (table[key] !== undefined && auth !== 'ema_auth') {
+      out.error(
+        [...base, key],
+        `requires ${server}.auth = "ema_auth" (Codex refuses it otherwise): it belongs to enterprise-managed authorization; delete it or set auth = "ema_auth"`,
+      );
+    }
+  }
+  if (auth === 'ema_auth' && !machine && table.token_endpoint_auth_method !== undefined) {
+    if (table.client_secret === undefined) {
+      out.error(
+        [...base, 'token_endpoint_auth_method'],
+        `requires ${server}.oauth.client_secret (Codex refuses it otherwise)`,
+      );
+    } else if (table.token_endpoint_auth_method === 'private_key_jwt') {
+      out.error(
+        [...base, 'token_endpoint_auth_method'],
+        `must be "client_secret_basic" or "client_secret_post" with auth = "ema_auth" (as Codex requires)`,
+      );
+    }
+  }
+  const urlPort = callbackUrlPort(table.callback_url);
+  if (urlPort !== undefined && typeof table.callback_port === 'number' && table.callback_port !== urlPort) {
+    out.error(
+      [...base, 'callback_port'],
+      `is ${table.callback_port} but ${server}.oauth.callback_url names port ${urlPort}: make them agree or delete one`,
     );
   }
   if (table.client_secret_env_var !== undefined && table.client_id === undefined) {
@@ -283,7 +321,6 @@ function checkGrant(table: Table, base: Path, server: string, out: Collector): v
     'private_key_env_var',
     'client_assertion_alg',
     'client_assertion_kid',
-    'token_endpoint_auth_method',
   ] as const) {
     if (table[key] !== undefined) {
       out.error(
@@ -292,6 +329,13 @@ function checkGrant(table: Table, base: Path, server: string, out: Collector): v
       );
     }
   }
+}
+
+/** The explicit port of a callback URL, or undefined (none written, or not a URL: reported elsewhere). */
+function callbackUrlPort(value: unknown): number | undefined {
+  if (typeof value !== 'string' || !URL.canParse(value)) return undefined;
+  const port = new URL(value).port;
+  return port === '' ? undefined : Number(port);
 }
 
 function dropUndefined<T extends object>(value: T): T {
@@ -381,7 +425,9 @@ function commonOf(name: string, table: Table): ServerCommon {
             ]),
           ),
     experimentalEnvironment: table.experimental_environment as string | undefined,
-    auth: table.auth as string | undefined,
+    auth: table.auth as ServerCommon['auth'],
+    startupReadiness: table.startup_readiness as ServerCommon['startupReadiness'],
+    environmentId: table.environment_id as string | undefined,
     unknownKeys: Object.keys(table).filter((key) => !SERVER_KEYS.has(key) && !OAUTH_KEYS.has(key)),
   });
 }
@@ -427,13 +473,16 @@ function checkServer(name: string, value: unknown, out: Collector): ServerConfig
     return stdio;
   }
   const oauthResource = typeof value.oauth_resource === 'string' ? value.oauth_resource : undefined;
-  const oauth = isTable(value.oauth) ? checkOAuth(name, value.oauth, oauthResource, out) : undefined;
+  const oauth = isTable(value.oauth)
+    ? checkOAuth(name, value.oauth, oauthResource, value.auth, out)
+    : undefined;
   if (!keysValid) return undefined;
   const http: HttpServerConfig = dropUndefined({
     ...commonOf(name, value),
     transport: 'streamable_http' as const,
     url: value.url as string,
     bearerTokenEnvVar: value.bearer_token_env_var as string | undefined,
+    httpHeadersHelper: value.http_headers_helper as string | undefined,
     httpHeaders: value.http_headers === undefined ? undefined : stringRecord(value.http_headers),
     envHttpHeaders: value.env_http_headers === undefined ? undefined : stringRecord(value.env_http_headers),
     scopes: value.scopes as string[] | undefined,
@@ -447,7 +496,28 @@ function checkServer(name: string, value: unknown, out: Collector): ServerConfig
   return http;
 }
 
+/**
+ * A near miss of an MCP top-level key (`mcp_oauth_calback_url`, `[mcp_server.X]`) is a warning with a suggestion.
+ * Only keys that start with `mcp` or contain `oauth` are compared: Codex's many other keys are not this schema's.
+ */
+function checkTopTypos(doc: Table, out: Collector): void {
+  for (const key of Object.keys(doc)) {
+    if (TOP_KEYS.has(key)) continue;
+    const lower = key.toLowerCase();
+    if (!lower.startsWith('mcp') && !lower.includes('oauth')) continue;
+    const guess = closestKey(key, MCP_TOP_KEYS);
+    if (guess === undefined) continue;
+    out.warn(
+      [key],
+      guess === 'mcp_servers'
+        ? `unknown table, ignored: did you mean [mcp_servers.NAME]? (servers are read only from mcp_servers)`
+        : `unknown key, ignored (did you mean ${JSON.stringify(guess)}?)`,
+    );
+  }
+}
+
 function checkTop(doc: Table, out: Collector) {
+  checkTopTypos(doc, out);
   for (const [key, schema] of Object.entries(TOP_SCHEMAS)) {
     if (doc[key] !== undefined) out.check(schema, doc[key], [key]);
   }
@@ -458,9 +528,36 @@ function checkTop(doc: Table, out: Collector) {
       'is required when mcp_oauth_credentials_store = "keyv" (e.g. "redis://127.0.0.1:6379")',
     );
   }
+  const features = doc.features;
+  if (isTable(features)) {
+    for (const [key, schema] of Object.entries(FEATURE_SCHEMAS)) {
+      if (features[key] !== undefined) out.check(schema, features[key], ['features', key]);
+    }
+  }
+  const idp = valueAt(doc.mcp_enterprise_managed_auth, ['idp']);
+  if (isTable(idp) && idp.token_endpoint_auth_method !== undefined && idp.client_secret === undefined) {
+    out.error(
+      ['mcp_enterprise_managed_auth', 'idp', 'token_endpoint_auth_method'],
+      'requires mcp_enterprise_managed_auth.idp.client_secret (Codex refuses it otherwise)',
+    );
+  }
   if (store !== 'keyv' && doc.mcp_oauth_keyv_url !== undefined) {
     out.warn(['mcp_oauth_keyv_url'], 'ignored: it is used only when mcp_oauth_credentials_store = "keyv"');
   }
+}
+
+function enterpriseOf(value: unknown): EnterpriseManagedAuthConfig | undefined {
+  const idp = valueAt(value, ['idp']);
+  if (!isTable(idp)) return undefined;
+  return {
+    idp: dropUndefined({
+      issuer: idp.issuer as string,
+      clientId: idp.client_id as string,
+      clientSecret: idp.client_secret as string | undefined,
+      tokenEndpointAuthMethod:
+        idp.token_endpoint_auth_method as EnterpriseIdpConfig['tokenEndpointAuthMethod'],
+    }),
+  };
 }
 
 /** Options of {@link validateConfig} and {@link parseConfig}. */
@@ -514,6 +611,9 @@ export function validateConfig(document: unknown, options: ValidateConfigOptions
       keyvUrl: doc.mcp_oauth_keyv_url as string | undefined,
       callbackPort: doc.mcp_oauth_callback_port as number | undefined,
       callbackUrl: doc.mcp_oauth_callback_url as string | undefined,
+      optionalStartupGraceMs: doc.mcp_optional_startup_grace_ms as number | undefined,
+      enterpriseManagedAuth: enterpriseOf(doc.mcp_enterprise_managed_auth),
+      useXaa: isTable(doc.features) ? (doc.features.use_xaa as boolean | undefined) : undefined,
       servers,
       warnings: out.warnings.map(place).sort(byPlace),
     }),

@@ -38,7 +38,9 @@ const envVarName = () =>
   text().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, {
     error: 'must be the name of an environment variable (letters, digits and _), not the secret itself',
   });
-const approvalMode = () => oneOf(['auto', 'prompt', 'approve'] as const);
+const approvalMode = () => oneOf(['auto', 'prompt', 'writes', 'approve'] as const);
+/** Codex's client authentication methods of a pre-registered enterprise client. */
+const secretAuthMethod = () => oneOf(['client_secret_basic', 'client_secret_post'] as const);
 
 /** Schemas of the top-level keys (except `mcp_servers`, walked by the parser). */
 export const TOP_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
@@ -46,6 +48,26 @@ export const TOP_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
   mcp_oauth_keyv_url: withCheck(checkAbsoluteUri),
   mcp_oauth_callback_port: port(),
   mcp_oauth_callback_url: withCheck(checkCallbackUrl),
+  mcp_optional_startup_grace_ms: milliseconds(),
+  mcp_enterprise_managed_auth: z.strictObject(
+    {
+      idp: z.strictObject(
+        {
+          issuer: withCheck(checkHttpsUrl),
+          client_id: text(),
+          client_secret: text().optional(),
+          token_endpoint_auth_method: secretAuthMethod().optional(),
+        },
+        { error: 'must be a table with issuer, client_id, client_secret, token_endpoint_auth_method' },
+      ),
+    },
+    { error: 'must be a table with one [mcp_enterprise_managed_auth.idp] table' },
+  ),
+};
+
+/** Schemas of the `[features]` keys this project reads (Codex has many more; the others are ignored). */
+export const FEATURE_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
+  use_xaa: bool(),
 };
 
 /** Schemas of `[mcp_servers.NAME]` keys (except `oauth` and the refused `bearer_token`). */
@@ -79,11 +101,14 @@ export const SERVER_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
   supports_parallel_tool_calls: bool(),
   default_tools_approval_mode: approvalMode(),
   tools: z.record(z.string(), z.strictObject({ approval_mode: approvalMode().optional() }), {
-    error: 'must be a table of { approval_mode = "auto" | "prompt" | "approve" }',
+    error: 'must be a table of { approval_mode = "auto" | "prompt" | "writes" | "approve" }',
   }),
   experimental_environment: text(),
   name: z.string({ error: 'must be a string' }),
-  auth: text(),
+  auth: oneOf(['oauth', 'chatgpt', 'ema_auth'] as const),
+  http_headers_helper: text(),
+  startup_readiness: oneOf(['connection', 'catalog'] as const),
+  environment_id: text(),
 };
 
 /** Schemas of `[mcp_servers.NAME.oauth]` keys. */

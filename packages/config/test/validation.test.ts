@@ -201,8 +201,13 @@ test('an inline client secret is accepted (Codex writes it), but not with client
   assert.doesNotMatch(both.message + alone.message, /fake-s3cr3t/);
 });
 
-test('callback URLs must be http loopback URLs with an explicit port and no query, fragment or user', () => {
-  for (const url of ['http://127.0.0.1:8976/oauth/cb', 'http://localhost:1/', 'http://[::1]:65535/x/y']) {
+test('callback URLs must be http loopback URLs (port optional, as Codex writes them) without query, fragment or user', () => {
+  for (const url of [
+    'http://127.0.0.1:8976/oauth/cb',
+    'http://localhost:1/',
+    'http://[::1]:65535/x/y',
+    'http://127.0.0.1/callback/9biCUt7SMRWF',
+  ]) {
     const config = parseConfig(`mcp_oauth_callback_url = "${url}"\n${http('', `callback_url = "${url}"`)}`);
     assert.equal(config.callbackUrl, url);
     assert.equal((config.servers[0] as HttpServerConfig).oauth.callbackUrl, url);
@@ -211,7 +216,7 @@ test('callback URLs must be http loopback URLs with an explicit port and no quer
     ['https://127.0.0.1:8976/cb', /^must use http /],
     ['http://127.0.0.2:8976/cb', /^host must be 127\.0\.0\.1, localhost or \[::1\]/],
     ['http://example.com:8976/cb', /^host must be/],
-    ['http://127.0.0.1/cb', /^must name its port explicitly/],
+    ['http://127.0.0.1:80/cb', /^must not use port 80/],
     ['http://127.0.0.1:8976/cb?x=1', /^must not contain a query/],
     ['http://127.0.0.1:8976/cb#f', /^must not contain a fragment/],
     ['http://u:p@127.0.0.1:8976/cb', /^must not contain a user name or password$/],
@@ -359,4 +364,114 @@ test('oauth.dpop: "auto", true or false; anything else is refused with the allow
   const resolved = resolveServer(parseConfig(http('')), 'gmail');
   assert.equal(resolved.oauth?.dpop.value, 'auto');
   assert.equal(resolved.oauth?.dpop.source, 'default');
+});
+
+test('Codex 0.171 rules: authorization_server_issuer and token_endpoint_auth_method need auth = "ema_auth"', () => {
+  const issuer = onlyIssue(
+    http('', 'client_id = "c"\nauthorization_server_issuer = "https://as.example.com"'),
+  );
+  assert.equal(issuer.path, 'mcp_servers.gmail.oauth.authorization_server_issuer');
+  assert.match(
+    issuer.message,
+    /^requires mcp_servers\.gmail\.auth = "ema_auth" \(Codex refuses it otherwise\)/,
+  );
+  const method = configError(http('', 'client_id = "c"\ntoken_endpoint_auth_method = "client_secret_post"'));
+  assert.deepEqual(
+    method.issues.map((i) => i.message.slice(0, 40)),
+    ['requires mcp_servers.gmail.auth = "ema_a', 'requires mcp_servers.gmail.oauth.client_'],
+  );
+  const ok = parseConfig(
+    http(
+      'auth = "ema_auth"',
+      'client_id = "c"\nclient_secret = "fake-s3cr3t"\nauthorization_server_issuer = "https://as.example.com"\ntoken_endpoint_auth_method = "client_secret_basic"',
+    ),
+  );
+  const server = ok.servers[0] as HttpServerConfig;
+  assert.equal(server.auth, 'ema_auth');
+  assert.equal(server.oauth.authorizationServerIssuer, 'https://as.example.com');
+  assert.equal(server.oauth.tokenEndpointAuthMethod, 'client_secret_basic');
+  assert.match(onlyIssue(http('auth = "sso"')).message, /^must be one of "oauth", "chatgpt", "ema_auth"/);
+});
+
+test('Codex 0.171 server keys: approval mode "writes", http_headers_helper, startup_readiness, environment_id', () => {
+  const config = parseConfig(
+    http(
+      'default_tools_approval_mode = "writes"\nhttp_headers_helper = "helper --json"\nstartup_readiness = "connection"\nenvironment_id = "dev"\ntools.search.approval_mode = "writes"',
+    ),
+  );
+  const server = config.servers[0] as HttpServerConfig;
+  assert.equal(server.defaultToolsApprovalMode, 'writes');
+  assert.equal(server.httpHeadersHelper, 'helper --json');
+  assert.equal(server.startupReadiness, 'connection');
+  assert.equal(server.environmentId, 'dev');
+  assert.deepEqual(config.warnings, []);
+  assert.match(
+    onlyIssue(http('startup_readiness = "soon"')).message,
+    /^must be one of "connection", "catalog"/,
+  );
+  const stdio = onlyIssue('[mcp_servers.x]\ncommand = "x"\nhttp_headers_helper = "y"\n');
+  assert.equal(stdio.path, 'mcp_servers.x.http_headers_helper');
+});
+
+test('a callback_url port and a different callback_port are an error naming both', () => {
+  const issue = onlyIssue(http('', 'callback_url = "http://127.0.0.1:8976/cb"\ncallback_port = 8977'));
+  assert.equal(issue.path, 'mcp_servers.gmail.oauth.callback_port');
+  assert.match(issue.message, /^is 8977 but mcp_servers\.gmail\.oauth\.callback_url names port 8976/);
+});
+
+test('Codex enterprise top-level keys: parsed with Codex rules, the IdP secret kept but only as a value', () => {
+  const config = parseConfig(
+    'mcp_optional_startup_grace_ms = 1500\n[features]\nuse_xaa = true\nother_flag = "ignored"\n[mcp_enterprise_managed_auth.idp]\nissuer = "https://idp.example.com"\nclient_id = "idp"\nclient_secret = "fake-s3cr3t"\ntoken_endpoint_auth_method = "client_secret_post"\n',
+  );
+  assert.equal(config.optionalStartupGraceMs, 1500);
+  assert.equal(config.useXaa, true);
+  assert.deepEqual(config.enterpriseManagedAuth, {
+    idp: {
+      issuer: 'https://idp.example.com',
+      clientId: 'idp',
+      clientSecret: 'fake-s3cr3t',
+      tokenEndpointAuthMethod: 'client_secret_post',
+    },
+  });
+  const noSecret = onlyIssue(
+    '[mcp_enterprise_managed_auth.idp]\nissuer = "https://idp.example.com"\nclient_id = "idp"\ntoken_endpoint_auth_method = "client_secret_post"\n',
+  );
+  assert.equal(noSecret.path, 'mcp_enterprise_managed_auth.idp.token_endpoint_auth_method');
+  const unknown = configError('[mcp_enterprise_managed_auth.idp]\nissuer = "https://idp.example.com"\n');
+  assert.equal(unknown.code, 'config_invalid');
+  assert.ok(unknown.issues.some((i) => i.path.startsWith('mcp_enterprise_managed_auth.idp')));
+  assert.equal(onlyIssue('[features]\nuse_xaa = "yes"\n').path, 'features.use_xaa');
+});
+
+test('a near miss of an MCP top-level key or of [mcp_servers.X] is a warning with a suggestion', () => {
+  const config = parseConfig(
+    'mcp_oauth_calback_url = "http://127.0.0.1:1/cb"\nmcp_oauth_credential_store = "file"\n[mcp_server.docs]\nurl = "https://mcp.example.com/mcp"\n',
+  );
+  assert.deepEqual(
+    config.warnings.map((w) => [w.path, w.message]),
+    [
+      ['mcp_oauth_calback_url', 'unknown key, ignored (did you mean "mcp_oauth_callback_url"?)'],
+      ['mcp_oauth_credential_store', 'unknown key, ignored (did you mean "mcp_oauth_credentials_store"?)'],
+      [
+        'mcp_server',
+        'unknown table, ignored: did you mean [mcp_servers.NAME]? (servers are read only from mcp_servers)',
+      ],
+    ],
+  );
+  assert.deepEqual(config.servers, []);
+});
+
+test("Codex 0.171's other top-level keys stay silent", () => {
+  // The top-level keys of Codex 0.171.0's ConfigToml (from the binary), each with a value of some type.
+  const codexKeys = `model review_model model_context_window model_auto_compact_token_limit approval_policy
+    approvals_reviewer auto_review browser_use computer_use shell_environment_policy allow_login_shell sandbox_mode
+    sandbox_workspace_write default_permissions permissions notify instructions developer_instructions
+    compact_prompt forced_chatgpt_workspace_id forced_login_method cli_auth_credentials_store model_providers
+    project_doc_max_bytes tool_output_token_limit history sqlite_home log_dir file_opener tui
+    hide_agent_reasoning model_reasoning_effort model_verbosity personality service_tier apps_mcp_product_sku
+    responses orchestrator cloud openai_base_url audio tools tool_suggest code_mode goals hooks plugins
+    ghost_snapshot project_root_markers check_for_update_on_startup analytics desktop notice oss_provider
+    profiles profile projects otel features`.split(/\s+/);
+  const config = parseConfig(codexKeys.map((key, i) => `${key} = ${i}`).join('\n'));
+  assert.deepEqual(config.warnings, []);
 });

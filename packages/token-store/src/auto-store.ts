@@ -24,7 +24,10 @@ export interface AutoStoreOptions {
 /** Which store `auto` uses in this process, and why. */
 export interface AutoChoice {
   readonly active: 'keyring' | 'file';
+  /** One short line: which store and why (`the OS keyring is not usable (keyring_unavailable)`). */
   readonly reason: string;
+  /** The keyring's own error (a D-Bus message, say), for debugging only. */
+  readonly detail?: string;
 }
 
 /**
@@ -57,7 +60,11 @@ export class AutoStore implements CredentialStore {
       (): AutoChoice => ({ active: 'keyring', reason: 'the OS keyring answered' }),
       (error: unknown): AutoChoice => {
         if (isTokenStoreError(error) && error.code.startsWith('keyring_')) {
-          return { active: 'file', reason: `the OS keyring is not usable (${error.code}): ${error.message}` };
+          return {
+            active: 'file',
+            reason: `the OS keyring is not usable (${error.code})`,
+            detail: error.message,
+          };
         }
         throw error;
       },
@@ -102,6 +109,7 @@ export class AutoStore implements CredentialStore {
       kind: 'auto',
       active: choice.active,
       reason: choice.reason,
+      ...(choice.detail === undefined ? {} : { detail: choice.detail }),
       location: active.location,
       capabilities: this.capabilities,
     };

@@ -56,6 +56,8 @@ export interface StoreStatus {
   /** For `auto`: the store chosen for this process (`keyring` or `file`), and why. */
   readonly active?: 'keyring' | 'file';
   readonly reason?: string;
+  /** For `auto` without a keyring: the keyring's own error (a D-Bus message), to show only when debugging. */
+  readonly detail?: string;
   /** Where credentials live: a file path, a keyring service, a keyv namespace. Never a secret. */
   readonly location: string;
   readonly capabilities: StoreCapabilities;

@@ -1,3 +1,4 @@
+import type { McpOAuthConfig } from '@mcp-oauth/config';
 import { loadCliConfig } from '../cli-config.js';
 import type { Command } from '../command.js';
 import { EXIT } from '../exit-codes.js';
@@ -28,6 +29,7 @@ export const listCommand: Command = {
         schema_version: JSON_SCHEMA_VERSION,
         config_path: location.configPath,
         servers,
+        codex: codexTopLevel(config),
         warnings: config.warnings.map(issueJson),
       });
       return EXIT.ok;
@@ -56,3 +58,23 @@ export const listCommand: Command = {
     return EXIT.ok;
   },
 };
+
+/** `list --json`'s `codex` object: Codex's top-level MCP keys that mcp-oauth parses and shows (secrets hidden). */
+export function codexTopLevel(config: McpOAuthConfig) {
+  const idp = config.enterpriseManagedAuth?.idp;
+  return {
+    mcp_optional_startup_grace_ms: config.optionalStartupGraceMs ?? null,
+    use_xaa: config.useXaa ?? null,
+    mcp_enterprise_managed_auth:
+      idp === undefined
+        ? null
+        : {
+            idp: {
+              issuer: idp.issuer,
+              client_id: idp.clientId,
+              client_secret: idp.clientSecret === undefined ? null : '(inline, hidden)',
+              token_endpoint_auth_method: idp.tokenEndpointAuthMethod ?? null,
+            },
+          },
+  };
+}

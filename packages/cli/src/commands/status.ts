@@ -14,7 +14,11 @@ import {
 
 async function statusOf(client: McpOAuthClient, server: ServerConfig): Promise<ServerStatusJson> {
   if (server.transport === 'stdio') return stdioStatusJson(server);
-  return serverStatusJson(await client.status(server.name), server.enabled);
+  return serverStatusJson(
+    await client.status(server.name),
+    server.enabled,
+    server.oauth.clientSecret !== undefined,
+  );
 }
 
 const NEEDS_LOGIN: ReadonlySet<ServerStatusJson['state']> = new Set([
@@ -52,7 +56,12 @@ export const statusCommand: Command = {
       const servers = name === undefined ? config.servers : [getServer(config, name)];
       const statuses: ServerStatusJson[] = [];
       for (const server of servers) statuses.push(await statusOf(client, server));
-      const doc = statusJson(location.configPath, await client.store.status(), statuses);
+      const doc = statusJson(
+        location.configPath,
+        await client.store.status(),
+        statuses,
+        context.globals.debug,
+      );
       if (input.values.json === true) writeJson(context.io.stdout, doc);
       else context.io.stdout.write(renderStatus(doc, context.out, Date.now()));
       const one = statuses[0];

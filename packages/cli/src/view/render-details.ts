@@ -44,6 +44,9 @@ export function renderDetails(details: ServerDetailsJson, style: Style): string 
     if (details.cwd !== null) rows.push(['cwd', details.cwd, '']);
   }
   rows.push(['enabled', show(details.enabled), ''], ['required', show(details.required), '']);
+  if (details.startup_readiness !== null)
+    rows.push(['startup_readiness', details.startup_readiness, 'Codex: shown']);
+  if (details.environment_id !== null) rows.push(['environment_id', details.environment_id, 'Codex: shown']);
   if (details.startup_timeout_ms !== null)
     rows.push(['startup timeout', `${details.startup_timeout_ms} ms`, '']);
   if (details.tool_timeout_ms !== null) rows.push(['tool timeout', `${details.tool_timeout_ms} ms`, '']);
@@ -54,11 +57,9 @@ export function renderDetails(details: ServerDetailsJson, style: Style): string 
       details.bearer_token_env_var === null ? 'OAuth' : `bearer token from $${details.bearer_token_env_var}`;
     rows.push(['auth', auth, '']);
     if (details.auth !== null)
-      rows.push([
-        'codex auth',
-        details.auth,
-        'mcp_servers.NAME.auth: shown, not implemented (OAuth is used)',
-      ]);
+      rows.push(['codex auth', details.auth, 'mcp_servers.NAME.auth (Codex): shown']);
+    if (details.http_headers_helper !== null)
+      rows.push(['http_headers_helper', details.http_headers_helper, 'Codex runs it; mcp-oauth does not']);
     if (details.http_headers !== null)
       rows.push(['http_headers', Object.keys(details.http_headers).join(', '), 'values hidden']);
     if (details.env_http_headers !== null) {
@@ -77,6 +78,7 @@ export function renderDetails(details: ServerDetailsJson, style: Style): string 
       sourcedRow('client_secret_env_var', oauth.client_secret_env_var),
       sourcedRow('client_secret', oauth.client_secret),
       sourcedRow('authorization_server_issuer', oauth.authorization_server_issuer),
+      sourcedRow('token_endpoint_auth_method', oauth.token_endpoint_auth_method),
       sourcedRow('registration', oauth.registration),
       sourcedRow('grant', oauth.grant),
       sourcedRow('client_metadata_url', oauth.client_metadata_url),

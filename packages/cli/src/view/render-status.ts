@@ -1,5 +1,6 @@
-import { suggestCommand } from '@mcp-oauth/config';
+import { escapeForTerminal, suggestCommand } from '@mcp-oauth/config';
 import type { Style } from '../style.js';
+import { inlineSecretNote } from './server-details.js';
 import type { ServerStatusJson, StatusJson } from './server-status.js';
 import { renderColumns } from './table.js';
 import { relativeTime } from './time.js';
@@ -68,6 +69,7 @@ export function renderStatus(status: StatusJson, style: Style, now: number): str
     lines.push(
       ...renderColumns(rows(server, now), (cell, column) => (column === 0 ? style.dim(cell) : cell), '  '),
     );
+    if (server.inline_client_secret) lines.push(style.dim(`  note: ${inlineSecretNote(server.name)}`));
     lines.push('');
   }
   if (status.servers.length === 0) lines.push(`No servers in ${status.config_path}.`, '');
@@ -75,5 +77,6 @@ export function renderStatus(status: StatusJson, style: Style, now: number): str
   const active =
     store.active === null ? '' : ` → ${store.active}${store.reason === null ? '' : ` (${store.reason})`}`;
   lines.push(`${style.dim('credentials store:')} ${store.kind}${active}, ${store.location}`);
+  if (store.detail !== null) lines.push(`${style.dim('keyring error:')} ${escapeForTerminal(store.detail)}`);
   return `${lines.join('\n')}\n`;
 }

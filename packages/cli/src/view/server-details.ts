@@ -33,8 +33,13 @@ export interface ServerDetailsJson {
   readonly default_tools_approval_mode: string | null;
   readonly tools: Readonly<Record<string, { readonly approval_mode: string | null }>> | null;
   readonly experimental_environment: string | null;
-  /** Codex's `auth` (e.g. `"ema_auth"`): shown, not implemented. */
+  /** Codex's `auth` (e.g. `"ema_auth"`): shown. */
   readonly auth: string | null;
+  /** Codex's `http_headers_helper`: `"(set)"` when written (a command that may carry secrets), never run. */
+  readonly http_headers_helper: string | null;
+  /** Codex's `startup_readiness` and `environment_id`: shown. */
+  readonly startup_readiness: string | null;
+  readonly environment_id: string | null;
   readonly startup_timeout_ms: number | null;
   readonly tool_timeout_ms: number | null;
   readonly enabled_tools: readonly string[] | null;
@@ -52,6 +57,8 @@ export interface OAuthDetailsJson {
   /** `"(inline, hidden)"` when `oauth.client_secret` is written in the file; the secret itself is never shown. */
   readonly client_secret: SourcedJson<string | null>;
   readonly authorization_server_issuer: SourcedJson<string | null>;
+  /** Codex's `token_endpoint_auth_method` (enterprise-managed servers only). */
+  readonly token_endpoint_auth_method: SourcedJson<string | null>;
   readonly registration: SourcedJson<string>;
   /** `oauth.grant`: the login mode when none is given (`authorization_code` or `device_code`). */
   readonly grant: SourcedJson<string>;
@@ -109,6 +116,7 @@ function oauthJson(resolved: ResolvedServer): OAuthDetailsJson | null {
     client_secret_env_var: sourced(oauth.clientSecretEnvVar, orNull),
     client_secret: sourced(oauth.clientSecretInline, (inline) => (inline ? INLINE_SECRET : null)),
     authorization_server_issuer: sourced(oauth.authorizationServerIssuer, orNull),
+    token_endpoint_auth_method: tokenEndpointAuthMethod(resolved),
     registration: sourced(oauth.registration, String),
     grant: sourced(oauth.grant, String),
     client_metadata_url: sourced(oauth.clientMetadataUrl, orNull),
@@ -126,6 +134,18 @@ function oauthJson(resolved: ResolvedServer): OAuthDetailsJson | null {
     allow_issuer_mismatch: sourced(oauth.allowIssuerMismatch, Boolean),
     dpop: sourced(oauth.dpop, (v) => v),
   };
+}
+
+function tokenEndpointAuthMethod(resolved: ResolvedServer): SourcedJson<string | null> {
+  const server = resolved.server;
+  const method = server.transport === 'streamable_http' ? server.oauth.tokenEndpointAuthMethod : undefined;
+  return method === undefined
+    ? { value: null, source: 'default', detail: 'none' }
+    : {
+        value: method,
+        source: 'config',
+        detail: `mcp_servers.${server.name}.oauth.token_endpoint_auth_method`,
+      };
 }
 
 /** Builds the `get --json` document. Header values and stdio `env` values are redacted. */
@@ -167,6 +187,9 @@ export function serverDetails(
           ),
     experimental_environment: server.experimentalEnvironment ?? null,
     auth: server.auth ?? null,
+    http_headers_helper: http?.httpHeadersHelper === undefined ? null : '(set)',
+    startup_readiness: server.startupReadiness ?? null,
+    environment_id: server.environmentId ?? null,
     startup_timeout_ms: server.startupTimeoutMs ?? null,
     tool_timeout_ms: server.toolTimeoutMs ?? null,
     enabled_tools: server.enabledTools ?? null,

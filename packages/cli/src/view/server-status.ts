@@ -10,8 +10,10 @@ export interface StoreStatusJson {
   readonly kind: string;
   /** For `auto`: the store this process chose (`keyring` or `file`); null otherwise. */
   readonly active: string | null;
-  /** For `auto`: why; null otherwise. */
+  /** For `auto`: why, in one short line; null otherwise. */
   readonly reason: string | null;
+  /** With `--debug` only: the keyring's own error when `auto` fell back to the file; null otherwise. */
+  readonly detail: string | null;
   /** Where credentials live: a file, a keyring service, a keyv namespace (never a secret). */
   readonly location: string;
 }
@@ -45,6 +47,8 @@ export interface ServerStatusJson {
   readonly registration: string | null;
   /** The provider profile and why: configured, detected from the issuer of the stored tokens, or the default. */
   readonly provider: { readonly id: string; readonly source: string; readonly reason: string } | null;
+  /** `oauth.client_secret` is written inline in the config file (Codex's `--oauth-client-secret`); never its value. */
+  readonly inline_client_secret: boolean;
 }
 
 /** `status --json`. */
@@ -55,16 +59,21 @@ export interface StatusJson {
   readonly servers: readonly ServerStatusJson[];
 }
 
-export function storeStatusJson(status: StoreStatus): StoreStatusJson {
+export function storeStatusJson(status: StoreStatus, debug = false): StoreStatusJson {
   return {
     kind: status.kind,
     active: status.active ?? null,
     reason: status.reason ?? null,
+    detail: debug ? (status.detail ?? null) : null,
     location: status.location,
   };
 }
 
-export function serverStatusJson(status: ServerStatus, enabled: boolean): ServerStatusJson {
+export function serverStatusJson(
+  status: ServerStatus,
+  enabled: boolean,
+  inlineClientSecret = false,
+): ServerStatusJson {
   return {
     name: status.name,
     url: status.url,
@@ -82,6 +91,7 @@ export function serverStatusJson(status: ServerStatus, enabled: boolean): Server
     needs_login_reason: status.needsLoginReason,
     registration: status.registration,
     provider: { id: status.provider.id, source: status.provider.source, reason: status.provider.reason },
+    inline_client_secret: inlineClientSecret,
   };
 }
 
@@ -104,6 +114,7 @@ export function stdioStatusJson(server: ServerConfig): ServerStatusJson {
     needs_login_reason: null,
     registration: null,
     provider: null,
+    inline_client_secret: false,
   };
 }
 
@@ -111,11 +122,12 @@ export function statusJson(
   configPath: string,
   store: StoreStatus,
   servers: readonly ServerStatusJson[],
+  debug = false,
 ): StatusJson {
   return {
     schema_version: JSON_SCHEMA_VERSION,
     config_path: configPath,
-    store: storeStatusJson(store),
+    store: storeStatusJson(store, debug),
     servers,
   };
 }

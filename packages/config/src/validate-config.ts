@@ -199,7 +199,7 @@ function checkOAuth(
       );
     }
   }
-  if (auth === 'ema_auth' && !machine && table.token_endpoint_auth_method !== undefined) {
+  if (!machine && table.token_endpoint_auth_method !== undefined) {
     if (table.client_secret === undefined) {
       out.error(
         [...base, 'token_endpoint_auth_method'],

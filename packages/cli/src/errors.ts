@@ -77,7 +77,8 @@ export function exitCodeFor(error: unknown): ExitCode {
     return error.code === 'needs_login' || error.code === 'not_logged_in' ? EXIT.needsLogin : EXIT.server;
   }
   if (error instanceof TokenStoreError) {
-    if (error.code === 'keyring_unavailable' || error.code === 'invalid_options') return EXIT.config;
+    if (['keyring_unavailable', 'invalid_options', 'store_backend_missing'].includes(error.code))
+      return EXIT.config;
     return error.code === 'lock_aborted' ? EXIT.cancelled : EXIT.store;
   }
   if (

@@ -14,9 +14,16 @@ import { EXIT, type ExitCode } from './exit-codes.js';
  * - `needs_login`: the server needs `mcp-oauth login NAME`;
  * - `server_error`: the MCP server or its AS failed or refused (also a tool result flagged `isError`);
  * - `cancelled`: Ctrl-C or SIGTERM;
- * - `demo_failed`: a `demo` step did not behave as stated.
+ * - `demo_failed`: a `demo` step did not behave as stated;
+ * - `demo_unavailable`: `demo` needs `@mcp-oauth/testbed`, which is not installed (the hint says how to get it).
  */
-export type CliErrorCode = 'usage' | 'needs_login' | 'server_error' | 'cancelled' | 'demo_failed';
+export type CliErrorCode =
+  | 'usage'
+  | 'needs_login'
+  | 'server_error'
+  | 'cancelled'
+  | 'demo_failed'
+  | 'demo_unavailable';
 
 const EXIT_FOR: Readonly<Record<CliErrorCode, ExitCode>> = {
   usage: EXIT.usage,
@@ -24,6 +31,7 @@ const EXIT_FOR: Readonly<Record<CliErrorCode, ExitCode>> = {
   server_error: EXIT.server,
   cancelled: EXIT.cancelled,
   demo_failed: EXIT.internal,
+  demo_unavailable: EXIT.config,
 };
 
 /** An error the CLI reports as a one-line message with a specific exit code. `hint` is printed after it. */

@@ -18,7 +18,10 @@ export interface OpenCredentialStoreOptions extends CreateCredentialStoreOptions
 }
 
 interface KeyvRedisModule {
-  createKeyv(url: string, options: { namespace: string; connectionTimeout: number }): KeyvLike;
+  createKeyv(
+    connect: { url: string; socket: { connectTimeout: number; reconnectStrategy: false } },
+    options: { namespace: string },
+  ): KeyvLike;
 }
 
 /** The package a Redis/Valkey store needs (it brings `keyv` with it). */
@@ -47,10 +50,16 @@ export async function openCredentialStore(
   const loader = options.loader ?? defaultBackendLoader;
   const feature = 'the keyv store for Redis/Valkey';
   const redis = await importBackend<KeyvRedisModule>(loader, '@keyv/redis', feature, REDIS_PACKAGES);
-  const keyv = redis.createKeyv(options.keyvUrl, {
-    namespace: options.keyvNamespace ?? 'mcp-oauth',
-    // Fail (backend_failed) instead of retrying forever when Redis is down.
-    connectionTimeout: options.keyvConnectionTimeoutMs ?? 5000,
-  });
+  const keyv = redis.createKeyv(
+    {
+      url: options.keyvUrl,
+      // Fail (backend_failed) instead of retrying forever when Redis is down: node-redis's own connect timeout
+      // (a socket timeout, gone once connected) and no reconnect loop; the next operation connects again.
+      // Not @keyv/redis's `connectionTimeout`: its timer is never cleared when the connection wins the race
+      // (@keyv/redis 5.1.6 createTimeoutPromise), so a process lingers that long after close().
+      socket: { connectTimeout: options.keyvConnectionTimeoutMs ?? 5000, reconnectStrategy: false },
+    },
+    { namespace: options.keyvNamespace ?? 'mcp-oauth' },
+  );
   return createCredentialStore({ ...options, keyv });
 }

@@ -2,7 +2,7 @@ import { quoteArgForShell } from '@mcp-oauth/config';
 import { CliError } from '../errors.js';
 import type { Testbed } from './demo-context.js';
 
-/** The package the demo runs on: an optional peer dependency of the CLI, never installed with it. */
+/** The package the demo runs on: not a dependency of the CLI (a devDependency in this repository). */
 export const TESTBED_PACKAGE = '@mcp-oauth/testbed';
 
 /** How a module is imported; injectable so that a test can make the testbed absent. */

@@ -1,4 +1,5 @@
-// Every ```ts block in README.md and docs/ (subfolders included) compiles against the workspace sources.
+// Every ```ts block in README.md, packages/*/README.md and docs/ (subfolders included) compiles against the
+// workspace sources.
 import assert from 'node:assert/strict';
 import { dirname, resolve } from 'node:path';
 import { test } from 'node:test';
@@ -39,6 +40,18 @@ test('every ts block of README.md and docs/ type-checks (a broken control block 
   const snippets = repositorySnippets(ROOT);
   const files = new Set(snippets.map((s) => s.file));
   assert.ok(files.has('docs/embedding.md'), 'docs/embedding.md has ts blocks');
+  for (const name of [
+    'authorize',
+    'client',
+    'config',
+    'discovery',
+    'http',
+    'refresh',
+    'testbed',
+    'token-store',
+  ]) {
+    assert.ok(files.has(`packages/${name}/README.md`), `packages/${name}/README.md has a ts example`);
+  }
   assert.ok(snippets.length >= 20, `found ${snippets.length} ts blocks`);
 
   // Controls in the same program: a good block passes, a broken one is reported at its Markdown line, so this

@@ -1,6 +1,6 @@
 // Extracts the ```ts blocks of the Markdown docs and type-checks them against the workspace sources, so a doc
 // example that stops compiling (a renamed export, a changed option) fails CI. See test/docs/snippets.test.ts.
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import ts from 'typescript';
 
@@ -181,7 +181,12 @@ export function checkSnippets(root: string, snippets: readonly Snippet[]): Snipp
 
 /** The snippets of README.md and every doc under docs/, in file order. */
 export function repositorySnippets(root: string): Snippet[] {
-  const files = ['README.md', ...markdownFiles(root, 'docs')];
+  const packageReadmes = readdirSync(join(root, 'packages'), { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => join('packages', entry.name, 'README.md'))
+    .filter((file) => existsSync(join(root, file)))
+    .sort();
+  const files = ['README.md', ...packageReadmes, ...markdownFiles(root, 'docs')];
   return files.flatMap((file) =>
     extractSnippets(relative(root, join(root, file)), readFileSync(join(root, file), 'utf8')),
   );

@@ -6,8 +6,8 @@
 // Inlined: this package and the @mcp-oauth packages it depends on. Left as imports: every npm package (one copy
 // each, shared with the MCP SDK: zod above all), Node's modules, @mcp-oauth/testbed (the demo's, loaded only by
 // `mcp-oauth demo`) and @mcp-oauth/token-store (it resolves its native keyring module from its own location).
-// Every package left as an import must be a dependency of this package, or the bundle would not find it when
-// installed: the build fails otherwise.
+// Every package left as an import must be a dependency of this package (the testbed excepted: optional, see
+// OPTIONAL_IMPORTS), or the bundle would not find it when installed: the build fails otherwise.
 import { readFile } from 'node:fs/promises';
 import { builtinModules } from 'node:module';
 import { build } from 'esbuild';
@@ -47,7 +47,11 @@ const result = await build({
   ],
 });
 
-const declared = new Set(Object.keys(pkg.dependencies ?? {}));
+// The testbed is imported only by `demo`, which says how to get it when it is absent (demo_unavailable): it is not
+// installed with the CLI. Not a peer dependency either: Changesets would turn every testbed release into a major
+// release of the CLI (and, in the fixed group, of every package).
+const OPTIONAL_IMPORTS = ['@mcp-oauth/testbed'];
+const declared = new Set([...Object.keys(pkg.dependencies ?? {}), ...OPTIONAL_IMPORTS]);
 const undeclared = new Set();
 for (const output of Object.values(result.metafile.outputs)) {
   for (const { path, external } of output.imports) {

@@ -14,9 +14,16 @@ import { EXIT, type ExitCode } from './exit-codes.js';
  * - `needs_login`: the server needs `mcp-oauth login NAME`;
  * - `server_error`: the MCP server or its AS failed or refused (also a tool result flagged `isError`);
  * - `cancelled`: Ctrl-C or SIGTERM;
- * - `demo_failed`: a `demo` step did not behave as stated.
+ * - `demo_failed`: a `demo` step did not behave as stated;
+ * - `demo_unavailable`: `demo` needs `@mcp-oauth/testbed`, which is not installed (the hint says how to get it).
  */
-export type CliErrorCode = 'usage' | 'needs_login' | 'server_error' | 'cancelled' | 'demo_failed';
+export type CliErrorCode =
+  | 'usage'
+  | 'needs_login'
+  | 'server_error'
+  | 'cancelled'
+  | 'demo_failed'
+  | 'demo_unavailable';
 
 const EXIT_FOR: Readonly<Record<CliErrorCode, ExitCode>> = {
   usage: EXIT.usage,
@@ -24,6 +31,7 @@ const EXIT_FOR: Readonly<Record<CliErrorCode, ExitCode>> = {
   server_error: EXIT.server,
   cancelled: EXIT.cancelled,
   demo_failed: EXIT.internal,
+  demo_unavailable: EXIT.config,
 };
 
 /** An error the CLI reports as a one-line message with a specific exit code. `hint` is printed after it. */
@@ -90,7 +98,8 @@ export function exitCodeFor(error: unknown): ExitCode {
     return error.code === 'needs_login' || error.code === 'not_logged_in' ? EXIT.needsLogin : EXIT.server;
   }
   if (error instanceof TokenStoreError) {
-    if (error.code === 'keyring_unavailable' || error.code === 'invalid_options') return EXIT.config;
+    if (['keyring_unavailable', 'invalid_options', 'store_backend_missing'].includes(error.code))
+      return EXIT.config;
     return error.code === 'lock_aborted' ? EXIT.cancelled : EXIT.store;
   }
   // The user said no (browser redirect `error=access_denied`, or RFC 8628 `access_denied` while polling).

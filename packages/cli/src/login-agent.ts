@@ -24,7 +24,7 @@ export const LOGIN_AGENT_OPTIONS: Readonly<Record<string, OptionSpec>> = {
   headless: {
     type: 'boolean',
     description:
-      'Follow the redirects in plain HTTP, no browser (for authorization servers that approve without a page)',
+      'Follow the redirects in plain HTTP, no browser: only for authorization servers that redirect straight back without a page (the MCP conformance suite, pre-approved enterprise setups); a sign-in page fails with exit 6',
   },
   'callback-port': {
     type: 'string',

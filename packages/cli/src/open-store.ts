@@ -1,6 +1,6 @@
 import type { McpOAuthConfig } from '@mcp-oauth/config';
 import { ConfigError } from '@mcp-oauth/config';
-import { type CredentialStore, createCredentialStore } from '@mcp-oauth/token-store';
+import { type CredentialStore, openCredentialStore } from '@mcp-oauth/token-store';
 
 /** Keyv namespace of the `keyv` store: every key of it is a credential (docs/storage.md). */
 export const KEYV_NAMESPACE = 'mcp-oauth';
@@ -13,7 +13,7 @@ export const KEYV_NAMESPACE = 'mcp-oauth';
  */
 export async function openStore(config: McpOAuthConfig, home: string): Promise<CredentialStore> {
   const kind = config.credentialsStore ?? 'auto';
-  if (kind !== 'keyv') return createCredentialStore({ kind, home });
+  if (kind !== 'keyv') return openCredentialStore({ kind, home });
   const url = config.keyvUrl ?? '';
   const scheme = url.split(':')[0]?.toLowerCase();
   if (scheme !== 'redis' && scheme !== 'rediss') {
@@ -28,8 +28,6 @@ export async function openStore(config: McpOAuthConfig, home: string): Promise<C
       config.path === undefined ? {} : { file: config.path },
     );
   }
-  const { createKeyv } = await import('@keyv/redis');
-  // Fail (backend_failed) instead of retrying forever when Redis is down.
-  const keyv = createKeyv(url, { namespace: KEYV_NAMESPACE, connectionTimeout: 5000 });
-  return createCredentialStore({ kind, home, keyv });
+  // @keyv/redis is loaded here, on first use; it fails (backend_failed) instead of retrying forever when Redis is down.
+  return openCredentialStore({ kind, home, keyvUrl: url, keyvNamespace: KEYV_NAMESPACE });
 }

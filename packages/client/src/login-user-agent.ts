@@ -92,9 +92,21 @@ export function parsePastedCallback(text: string, redirectUri: string): URL {
   return url;
 }
 
+/** Which servers the headless agent is for: part of its error, and said the same way in docs/cli.md. */
+export const HEADLESS_SCOPE =
+  'headless login (--headless) completes only with an authorization server that redirects straight back without ' +
+  "showing a page (the MCP conformance suite's server, or an enterprise server that has already approved this " +
+  "client for a signed-in session); for any other server, such as oidc-provider, Google, Entra or the testbed's " +
+  'standard world, log in with a browser or --no-browser';
+
+function headlessStopped(at: URL, status: number): string {
+  return `headless login stopped at ${at.origin}${at.pathname} (HTTP ${status}): the authorization server wants a person (a sign-in or consent page)`;
+}
+
 /**
- * For automation against authorization servers that approve without a page (test servers, the MCP conformance
- * suite, pre-consented enterprise setups): follows the AS's redirects in plain HTTP until the redirect URI, and
+ * For automation against authorization servers that approve without a page (the MCP conformance suite's server,
+ * pre-consented enterprise setups; not oidc-provider, Google, Entra or the testbed's standard world, which show a
+ * sign-in page): follows the AS's redirects in plain HTTP until the redirect URI, and
  * delivers it. An AS that shows a login or consent page makes it fail with a message saying so. Only https is
  * followed, or http and loopback hosts when the authorization endpoint itself is on loopback: a remote AS may not
  * aim requests at this machine or at plain http (`browser_failed`, naming the refused address).
@@ -114,11 +126,7 @@ export function headlessUserAgent(fetchImpl: typeof fetch = fetch, maxRedirects 
       await res.body?.cancel();
       const location = res.headers.get('location');
       if (res.status < 300 || res.status >= 400 || !location) {
-        throw new ClientError(
-          'browser_failed',
-          `headless login stopped at ${next.origin}${next.pathname} (HTTP ${res.status}): the authorization server ` +
-            'wants a person (login or consent page); log in with a browser or --no-browser',
-        );
+        throw new ClientError('browser_failed', `${headlessStopped(next, res.status)}; ${HEADLESS_SCOPE}`);
       }
       next = new URL(location, next);
     }

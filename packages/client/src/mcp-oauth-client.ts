@@ -569,7 +569,7 @@ function defaultStore(config: McpOAuthConfig, home: string | undefined): Credent
   if (kind === 'keyv') {
     throw new ClientError(
       'config',
-      'mcp_oauth_credentials_store = "keyv" needs a Keyv instance: create the store with createCredentialStore({ kind: "keyv", keyv }) and pass it as the client\'s store',
+      'mcp_oauth_credentials_store = "keyv" needs a connection: create the store with openCredentialStore({ kind: "keyv", keyvUrl }) (Redis/Valkey) or createCredentialStore({ kind: "keyv", keyv }) and pass it as the client\'s store',
       { retryable: false },
     );
   }

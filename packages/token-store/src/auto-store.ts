@@ -45,18 +45,32 @@ export class AutoStore implements CredentialStore {
   readonly kind = 'auto' as const;
   readonly capabilities: StoreCapabilities = { persistent: true, lockScope: 'host', multiProcess: true };
   readonly file: FileStore;
-  readonly keyring: KeyringStore;
+  /** The keyring half; `undefined` when the optional `@napi-rs/keyring` package is not installed. */
+  readonly keyring: KeyringStore | undefined;
+  readonly #keyringMissing: string | undefined;
   #choice: Promise<AutoChoice> | undefined;
 
   constructor(options: AutoStoreOptions = {}) {
     const home = options.home ?? defaultCredentialsHome(options.keyring?.env);
     this.file = new FileStore({ home });
-    this.keyring = new KeyringStore({ ...options.keyring, home });
+    try {
+      this.keyring = new KeyringStore({ ...options.keyring, home });
+    } catch (error) {
+      // Without the optional keyring module, auto is the file store; status() says why and how to change it.
+      if (!isTokenStoreError(error, 'store_backend_missing')) throw error;
+      this.#keyringMissing = `the OS keyring is not usable (store_backend_missing): ${error.message}`;
+    }
   }
 
   /** Makes (once) and returns the choice between keyring and file. */
   choose(): Promise<AutoChoice> {
-    this.#choice ??= this.keyring.probe().then(
+    const keyring = this.keyring;
+    if (keyring === undefined) {
+      const reason = this.#keyringMissing ?? 'no keyring';
+      this.#choice ??= Promise.resolve({ active: 'file', reason });
+      return this.#choice;
+    }
+    this.#choice ??= keyring.probe().then(
       (): AutoChoice => ({ active: 'keyring', reason: 'the OS keyring answered' }),
       (error: unknown): AutoChoice => {
         if (isTokenStoreError(error) && error.code.startsWith('keyring_')) {
@@ -73,25 +87,29 @@ export class AutoStore implements CredentialStore {
   }
 
   async get(key: CredentialKey): Promise<CredentialRecord | null> {
-    if ((await this.choose()).active === 'file') return this.file.get(key);
-    return (await this.keyring.get(key)) ?? this.file.get(key);
+    const keyring = await this.#activeKeyring();
+    if (keyring === undefined) return this.file.get(key);
+    return (await keyring.get(key)) ?? this.file.get(key);
   }
 
   async set(key: CredentialKey, record: CredentialRecord): Promise<void> {
-    if ((await this.choose()).active === 'file') return this.file.set(key, record);
-    await this.keyring.set(key, record);
+    const keyring = await this.#activeKeyring();
+    if (keyring === undefined) return this.file.set(key, record);
+    await keyring.set(key, record);
     await this.file.delete(key);
   }
 
   async delete(key: CredentialKey): Promise<boolean> {
-    const fromKeyring = (await this.choose()).active === 'keyring' ? await this.keyring.delete(key) : false;
+    const keyring = await this.#activeKeyring();
+    const fromKeyring = keyring === undefined ? false : await keyring.delete(key);
     const fromFile = await this.file.delete(key);
     return fromKeyring || fromFile;
   }
 
   async list(): Promise<CredentialKey[]> {
     const keys = new Map<string, CredentialKey>();
-    const sources = (await this.choose()).active === 'keyring' ? [this.keyring, this.file] : [this.file];
+    const keyring = await this.#activeKeyring();
+    const sources = keyring === undefined ? [this.file] : [keyring, this.file];
     for (const source of sources) {
       for (const key of await source.list()) keys.set(credentialStorageId(key), key);
     }
@@ -104,7 +122,8 @@ export class AutoStore implements CredentialStore {
 
   async status(): Promise<StoreStatus> {
     const choice = await this.choose();
-    const active = choice.active === 'keyring' ? await this.keyring.status() : await this.file.status();
+    const keyring = await this.#activeKeyring();
+    const active = keyring === undefined ? await this.file.status() : await keyring.status();
     return {
       kind: 'auto',
       active: choice.active,
@@ -116,6 +135,11 @@ export class AutoStore implements CredentialStore {
   }
 
   async close(): Promise<void> {
-    await this.keyring.close();
+    await this.keyring?.close();
+  }
+
+  /** The keyring store when the choice is the keyring, else `undefined` (file). */
+  async #activeKeyring(): Promise<KeyringStore | undefined> {
+    return (await this.choose()).active === 'keyring' ? this.keyring : undefined;
   }
 }

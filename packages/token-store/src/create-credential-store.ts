@@ -1,11 +1,11 @@
-import type { Keyv } from 'keyv';
 import { AutoStore } from './auto-store.js';
 import type { CredentialStore, StoreKind } from './credential-store.js';
 import { defaultCredentialsHome } from './default-home.js';
 import { FileStore } from './file-store.js';
 import { KeyringStore, type KeyringStoreOptions } from './keyring-store.js';
-import { KeyvStore, type KeyvStoreOptions } from './keyv-store.js';
+import { type KeyvLike, KeyvStore, type KeyvStoreOptions } from './keyv-store.js';
 import { MemoryStore } from './memory-store.js';
+import type { BackendLoader } from './optional-backend.js';
 import { TokenStoreError } from './token-store-error.js';
 
 /** Options of {@link createCredentialStore}. */
@@ -17,9 +17,11 @@ export interface CreateCredentialStoreOptions {
   /** For `keyring` and `auto`: service, timeout, helper environment. */
   readonly keyring?: Omit<KeyringStoreOptions, 'home'>;
   /** For `keyv`: the Keyv instance (for Redis/Valkey: `createKeyv(url, { namespace: 'mcp-oauth' })`). */
-  readonly keyv?: Keyv;
+  readonly keyv?: KeyvLike;
   /** For `keyv`: the lock choice. */
   readonly keyvLock?: KeyvStoreOptions['lock'];
+  /** How the optional backends (`@napi-rs/keyring`, `@keyv/redis`, `keyv`) are found; injectable for tests. */
+  readonly loader?: BackendLoader;
 }
 
 /**
@@ -36,12 +38,15 @@ export function createCredentialStore(options: CreateCredentialStoreOptions = {}
     case 'file':
       return new FileStore({ home });
     case 'keyring':
-      return new KeyringStore({ ...options.keyring, home });
+      return new KeyringStore({ ...options.keyring, ...loaderOf(options), home });
     case 'auto':
-      return new AutoStore({ home, ...(options.keyring !== undefined && { keyring: options.keyring }) });
+      return new AutoStore({ home, keyring: { ...options.keyring, ...loaderOf(options) } });
     case 'keyv':
       if (options.keyv === undefined) {
-        throw new TokenStoreError('invalid_options', 'the keyv store needs a Keyv instance (options.keyv)');
+        throw new TokenStoreError(
+          'invalid_options',
+          'the keyv store needs a Keyv instance (options.keyv), or use openCredentialStore({ kind: "keyv", keyvUrl }) for Redis/Valkey',
+        );
       }
       return new KeyvStore({
         keyv: options.keyv,
@@ -50,4 +55,8 @@ export function createCredentialStore(options: CreateCredentialStoreOptions = {}
     default:
       throw new TokenStoreError('invalid_options', `unknown credential store kind ${JSON.stringify(kind)}`);
   }
+}
+
+function loaderOf(options: CreateCredentialStoreOptions): { loader?: BackendLoader } {
+  return options.loader === undefined ? {} : { loader: options.loader };
 }

@@ -38,10 +38,20 @@ export {
   KeyringHelperProcess,
 } from './keyring-helper.js';
 export { KeyringStore, type KeyringStoreOptions } from './keyring-store.js';
-export { KeyvStore, type KeyvStoreOptions } from './keyv-store.js';
+export { type KeyvLike, KeyvStore, type KeyvStoreOptions } from './keyv-store.js';
 export { DEFAULT_LOCK_TTL_MS, DEFAULT_LOCK_WAIT_MS, MIN_LOCK_TTL_MS } from './lock-options.js';
 export { MemoryStore } from './memory-store.js';
 export { checkRecord, migrateRecord } from './migrate-record.js';
+export {
+  type OpenCredentialStoreOptions,
+  openCredentialStore,
+} from './open-credential-store.js';
+export {
+  type BackendLoader,
+  defaultBackendLoader,
+  installCommand,
+  type OptionalBackend,
+} from './optional-backend.js';
 export { REDACTED, redactSecrets } from './redact.js';
 export { type RedisLockClient, redisLockBackend } from './redis-lock.js';
 export {

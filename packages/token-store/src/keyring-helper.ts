@@ -1,6 +1,6 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
 import { keyringHelperSource } from './keyring-helper-source.js';
+import { defaultBackendLoader, resolveBackend } from './optional-backend.js';
 import { redactSecrets } from './redact.js';
 import { TokenStoreError } from './token-store-error.js';
 
@@ -25,6 +25,8 @@ export interface KeyringHelperOptions {
   readonly timeoutMs?: number;
   /** Environment of the helper process (D-Bus address, HOME). Default is `process.env`; NODE_OPTIONS is dropped. */
   readonly env?: NodeJS.ProcessEnv;
+  /** Path of the `@napi-rs/keyring` module the helper loads. Default: resolved from this package on first use. */
+  readonly modulePath?: string;
 }
 
 /** The hint every "no keychain" error carries. */
@@ -54,6 +56,7 @@ interface HelperAnswer {
 export class KeyringHelperProcess implements KeyringBackend {
   readonly #timeoutMs: number;
   readonly #env: NodeJS.ProcessEnv;
+  readonly #modulePath: string | undefined;
   #child: ChildProcessWithoutNullStreams | undefined;
   #nextId = 1;
   readonly #pending = new Map<number, Pending>();
@@ -67,6 +70,7 @@ export class KeyringHelperProcess implements KeyringBackend {
     const env = { ...(options.env ?? process.env) };
     delete env.NODE_OPTIONS;
     this.#env = env;
+    this.#modulePath = options.modulePath;
   }
 
   async get(service: string, account: string): Promise<string | null> {
@@ -133,7 +137,8 @@ export class KeyringHelperProcess implements KeyringBackend {
 
   #spawn(): ChildProcessWithoutNullStreams {
     if (this.#child !== undefined) return this.#child;
-    const modulePath = createRequire(import.meta.url).resolve('@napi-rs/keyring');
+    const modulePath =
+      this.#modulePath ?? resolveBackend(defaultBackendLoader, '@napi-rs/keyring', 'the keyring store');
     const child = spawn(process.execPath, ['-e', keyringHelperSource(modulePath)], {
       env: this.#env,
       stdio: ['pipe', 'pipe', 'pipe'],

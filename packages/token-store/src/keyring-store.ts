@@ -14,6 +14,7 @@ import { acquireHostLock } from './host-lock.js';
 import { type KeyringBackend, KeyringHelperProcess } from './keyring-helper.js';
 import { resolveLockOptions } from './lock-options.js';
 import { migrateRecord } from './migrate-record.js';
+import { type BackendLoader, defaultBackendLoader, resolveBackend } from './optional-backend.js';
 import { keyOfStoredRecord, recordForKey, sortKeys } from './record-for-key.js';
 import { TokenStoreError } from './token-store-error.js';
 
@@ -31,6 +32,8 @@ export interface KeyringStoreOptions {
   readonly backend?: KeyringBackend;
   /** Test seams for the lock files. */
   readonly lockDeps?: FileLockDeps;
+  /** How `@napi-rs/keyring` (an optional peer dependency) is found. Default: {@link defaultBackendLoader}. */
+  readonly loader?: BackendLoader;
 }
 
 /**
@@ -56,12 +59,7 @@ export class KeyringStore implements CredentialStore {
     if (this.service === '')
       throw new TokenStoreError('invalid_options', 'keyring service must not be empty');
     this.home = options.home ?? defaultCredentialsHome(options.env);
-    this.#backend =
-      options.backend ??
-      new KeyringHelperProcess({
-        ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
-        ...(options.env !== undefined && { env: options.env }),
-      });
+    this.#backend = options.backend ?? helperProcess(options);
     this.#lockDeps = options.lockDeps;
   }
 
@@ -123,4 +121,21 @@ function parseStored(text: string, id: string): unknown {
     // JSON.parse's message quotes the text, which is a token: never pass it on.
     throw new TokenStoreError('corrupt_record', `keyring entry ${JSON.stringify(id)} is not valid JSON`);
   }
+}
+
+/**
+ * The keychain helper, after checking that `@napi-rs/keyring` is installed: a missing optional peer fails here,
+ * at store creation, with `store_backend_missing` and the install command.
+ */
+function helperProcess(options: KeyringStoreOptions): KeyringHelperProcess {
+  const modulePath = resolveBackend(
+    options.loader ?? defaultBackendLoader,
+    '@napi-rs/keyring',
+    'the keyring store',
+  );
+  return new KeyringHelperProcess({
+    modulePath,
+    ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
+    ...(options.env !== undefined && { env: options.env }),
+  });
 }

@@ -1,4 +1,3 @@
-import type { Keyv } from 'keyv';
 import { type CredentialKey, credentialStorageId } from './credential-key.js';
 import { type CredentialRecord, recordSecrets } from './credential-record.js';
 import type {
@@ -18,13 +17,29 @@ import { keyOfStoredRecord, recordForKey, sortKeys } from './record-for-key.js';
 import { type RedisLockClient, redisLockBackend } from './redis-lock.js';
 import { TokenStoreError } from './token-store-error.js';
 
+/**
+ * The part of a `Keyv` instance (package `keyv`) the store uses. Structural, so that `@mcp-oauth/token-store`'s
+ * types do not need the optional `keyv` package installed.
+ */
+export interface KeyvLike {
+  get(key: string): Promise<unknown>;
+  set(key: string, value: unknown): Promise<boolean>;
+  delete(key: string): Promise<boolean>;
+  // biome-ignore lint/suspicious/noExplicitAny: Keyv's own IteratorFunction type takes any.
+  iterator?: ((namespace?: any) => AsyncGenerator<any, void>) | undefined;
+  readonly namespace?: string | undefined;
+  readonly store?: unknown;
+  throwOnErrors: boolean;
+  disconnect(): Promise<void>;
+}
+
 /** Options of {@link KeyvStore}. */
 export interface KeyvStoreOptions {
   /**
    * The Keyv instance, with a namespace of its own (for Redis/Valkey: `createKeyv(url, { namespace })` from
    * @keyv/redis). The store turns on `throwOnErrors` on it and on its adapter: a failed write must throw.
    */
-  readonly keyv: Keyv;
+  readonly keyv: KeyvLike;
   /**
    * The lock:
    * - `auto` (default): fleet-wide on a @keyv/redis adapter (Redis or Valkey), otherwise in-process only;
@@ -51,7 +66,7 @@ interface RedisAdapterLike {
 export class KeyvStore implements CredentialStore {
   readonly kind = 'keyv' as const;
   readonly capabilities: StoreCapabilities;
-  readonly #keyv: Keyv;
+  readonly #keyv: KeyvLike;
   readonly #lockBackend: LockBackend | undefined;
   readonly #lockKeyPrefix: string;
   readonly #mutex = new KeyedMutex();

@@ -16,6 +16,8 @@ import { redactSecrets, sanitizeCause } from './redact.js';
  * - `keyring_timeout`: the OS keychain did not answer within `timeoutMs`.
  * - `keyring_failed`: the OS keychain answered with an error.
  * - `backend_failed`: the keyv backend (Redis, Valkey, …) failed or is unreachable.
+ * - `store_backend_missing`: the store needs an optional package that is not installed (`@napi-rs/keyring` for
+ *   `keyring`, `@keyv/redis` and `keyv` for Redis/Valkey); the message ends with the `npm install …` to run.
  * - `unsupported`: the store cannot do this (for example `list` on a keyv backend without iteration).
  * - `invalid_options`: an option is out of range (the message names it).
  */
@@ -33,6 +35,7 @@ export type TokenStoreErrorCode =
   | 'keyring_timeout'
   | 'keyring_failed'
   | 'backend_failed'
+  | 'store_backend_missing'
   | 'unsupported'
   | 'invalid_options';
 

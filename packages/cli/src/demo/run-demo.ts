@@ -12,6 +12,7 @@ import { DEMO_SECRET_VAR, demoConfig } from './demo-config.js';
 import type { DemoContext, Testbed } from './demo-context.js';
 import { failureA } from './failure-a.js';
 import { failureB } from './failure-b.js';
+import { loadTestbed } from './load-testbed.js';
 import { Narrator } from './narrator.js';
 
 /** Access-token lifetime in the demo's world, seconds: short, so expiry and refresh happen while you watch. */
@@ -25,8 +26,7 @@ export const DEMO_TOKEN_TTL_SECONDS = 2;
 export async function runDemo(context: CommandContext): Promise<void> {
   const started = Date.now();
   const say = new Narrator(context.io.stdout, context.out);
-  // The only place a runtime package loads the testbed (a devDependency elsewhere): see docs/architecture.md.
-  const testbed: Testbed = await import('@mcp-oauth/testbed');
+  const testbed = await loadTestbed();
   const home = await mkdtemp(join(tmpdir(), 'mcp-oauth-demo-'));
   let world: Awaited<ReturnType<Testbed['startWorld']>> | undefined;
   let client: McpOAuthClient | undefined;

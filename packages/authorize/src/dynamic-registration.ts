@@ -121,7 +121,8 @@ function authMethod(value: unknown, secret: string | null): ClientAuthMethod {
   // RFC 7591 §2: when omitted, the default is client_secret_basic; without a secret that can only mean none.
   const method =
     value === undefined || value === null ? (secret === null ? 'none' : 'client_secret_basic') : value;
-  if (!CLIENT_AUTH_METHODS.includes(method as ClientAuthMethod)) {
+  // private_key_jwt needs a key this client never registers dynamically (it sends no `jwks`).
+  if (!CLIENT_AUTH_METHODS.includes(method as ClientAuthMethod) || method === 'private_key_jwt') {
     throw invalid(`token_endpoint_auth_method ${JSON.stringify(method)} is not supported by this client`);
   }
   if (method !== 'none' && secret === null) {

@@ -87,6 +87,8 @@ export function exitCodeFor(error: unknown): ExitCode {
     if (error.code === 'keyring_unavailable' || error.code === 'invalid_options') return EXIT.config;
     return error.code === 'lock_aborted' ? EXIT.cancelled : EXIT.store;
   }
+  // A private_key_jwt key of an algorithm the AS does not list: the fix is the key or oauth.client_assertion_alg.
+  if (error instanceof AuthorizeError && error.code === 'unsupported_signing_alg') return EXIT.config;
   if (
     error instanceof DiscoveryError ||
     error instanceof AuthorizeError ||

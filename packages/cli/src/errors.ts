@@ -109,6 +109,8 @@ export function exitCodeFor(error: unknown): ExitCode {
   ) {
     return EXIT.loginDenied;
   }
+  // A private_key_jwt key of an algorithm the AS does not list: the fix is the key or oauth.client_assertion_alg.
+  if (error instanceof AuthorizeError && error.code === 'unsupported_signing_alg') return EXIT.config;
   if (
     error instanceof DiscoveryError ||
     error instanceof AuthorizeError ||

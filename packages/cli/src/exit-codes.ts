@@ -5,7 +5,8 @@
  * - 1 `internal`: an unexpected error (a bug; `--debug` or MCP_OAUTH_DEBUG=1 for the stack), or a `demo` step
  *   that did not behave as stated.
  * - 2 `usage`: wrong command line (unknown command or option, missing argument).
- * - 3 `config`: the config file, or a value given for it, is invalid; or the named server is not configured, or
+ * - 3 `config`: the config file, or a value given for it, is invalid (also a client-credentials secret or key that is
+ *   unset, unreadable, invalid or of an algorithm the AS does not list); or the named server is not configured, or
  *   cannot use OAuth (stdio, static bearer token); or another `add`/`remove` held the file's lock too long
  *   (`config_locked`: run the command again).
  * - 4 `needsLogin`: the server needs `mcp-oauth login NAME` (no credentials, the refresh token was rejected, or

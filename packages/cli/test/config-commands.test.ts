@@ -294,6 +294,25 @@ extra_authorize_params = { prompt = "select_account consent" }
         source: 'issuer',
         detail: 'issuer "https://accounts.google.com" has origin https://accounts.google.com',
       },
+      grant: {
+        value: 'authorization_code',
+        source: 'default',
+        detail: 'authorization_code: a browser login',
+      },
+      private_key_file: { value: null, source: 'default', detail: 'none' },
+      private_key_env_var: { value: null, source: 'default', detail: 'none' },
+      client_assertion_alg: {
+        value: null,
+        source: 'default',
+        detail: "the key's own (its JWK alg, else from its type)",
+      },
+      client_assertion_kid: { value: null, source: 'default', detail: "the JWK's kid, else none" },
+      token_endpoint_auth_method: {
+        value: null,
+        source: 'default',
+        detail:
+          'a key: private_key_jwt; a secret: client_secret_basic when the AS lists it, else client_secret_post',
+      },
       client_id: {
         value: '1234.apps.googleusercontent.com',
         source: 'config',

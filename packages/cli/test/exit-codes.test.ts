@@ -88,6 +88,8 @@ test('protocol and transport errors are server errors (5); an aborted request is
   assert.equal(exitCodeFor(new DiscoveryError('prm_not_found', 'x')), 5);
   assert.equal(exitCodeFor(new AuthorizeError('oauth_error', 'x')), 5);
   assert.equal(exitCodeFor(new AuthorizeError('expired_token', 'x')), 5);
+  // A private_key_jwt key the AS cannot accept is fixed in the config (the key or client_assertion_alg).
+  assert.equal(exitCodeFor(new AuthorizeError('unsupported_signing_alg', 'x')), 3);
   assert.equal(exitCodeFor(new HttpError('timeout', 'x')), 5);
   assert.equal(exitCodeFor(new HttpError('aborted', 'x')), 130);
   assert.equal(exitCodeFor(new ProtocolError(-32602, 'unknown tool')), 5);

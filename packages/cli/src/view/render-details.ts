@@ -96,6 +96,19 @@ export function renderDetails(details: ServerDetailsJson, style: Style): string 
       sourcedRow('allow_issuer_mismatch', oauth.allow_issuer_mismatch),
       sourcedRow('dpop', oauth.dpop),
     );
+    if (oauth.grant.value === 'client_credentials') {
+      // A machine client: how it gets tokens and authenticates (the key itself is never shown).
+      oauthRows.splice(
+        1,
+        0,
+        sourcedRow('grant', oauth.grant),
+        sourcedRow('private_key_file', oauth.private_key_file),
+        sourcedRow('private_key_env_var', oauth.private_key_env_var),
+        sourcedRow('client_assertion_alg', oauth.client_assertion_alg),
+        sourcedRow('client_assertion_kid', oauth.client_assertion_kid),
+        sourcedRow('token_endpoint_auth_method', oauth.token_endpoint_auth_method),
+      );
+    }
   }
   // One column layout for both sections, so values line up.
   const all = renderColumns(

@@ -52,6 +52,15 @@ export interface ServerDetailsJson {
 /** The `oauth` object of `get --json`. */
 export interface OAuthDetailsJson {
   readonly provider: SourcedJson<string>;
+  /** `authorization_code` (browser login) or `client_credentials` (a machine client). */
+  readonly grant: SourcedJson<string>;
+  /** The `private_key_jwt` key file's path as written (the key itself is never shown), or null. */
+  readonly private_key_file: SourcedJson<string | null>;
+  /** The name of the variable holding the key, or null. */
+  readonly private_key_env_var: SourcedJson<string | null>;
+  readonly client_assertion_alg: SourcedJson<string | null>;
+  readonly client_assertion_kid: SourcedJson<string | null>;
+  readonly token_endpoint_auth_method: SourcedJson<string | null>;
   readonly client_id: SourcedJson<string | null>;
   readonly client_secret_env_var: SourcedJson<string | null>;
   /** `"(inline, hidden)"` when `oauth.client_secret` is written in the file; the secret itself is never shown. */
@@ -112,6 +121,12 @@ function oauthJson(resolved: ResolvedServer): OAuthDetailsJson | null {
   if (oauth === undefined) return null;
   return {
     provider: { value: oauth.provider.id, source: oauth.provider.source, detail: oauth.provider.reason },
+    grant: sourced(oauth.grant, String),
+    private_key_file: sourced(oauth.privateKeyFile, orNull),
+    private_key_env_var: sourced(oauth.privateKeyEnvVar, orNull),
+    client_assertion_alg: sourced(oauth.clientAssertionAlg, orNull),
+    client_assertion_kid: sourced(oauth.clientAssertionKid, orNull),
+    token_endpoint_auth_method: sourced(oauth.tokenEndpointAuthMethod, orNull),
     client_id: sourced(oauth.clientId, orNull),
     client_secret_env_var: sourced(oauth.clientSecretEnvVar, orNull),
     client_secret: sourced(oauth.clientSecretInline, (inline) => (inline ? INLINE_SECRET : null)),

@@ -297,7 +297,7 @@ extra_authorize_params = { prompt = "select_account consent" }
       grant: {
         value: 'authorization_code',
         source: 'default',
-        detail: 'authorization_code: a browser login',
+        detail: 'authorization_code: a browser login (or paste-back); device login on request',
       },
       private_key_file: { value: null, source: 'default', detail: 'none' },
       private_key_env_var: { value: null, source: 'default', detail: 'none' },
@@ -329,17 +329,11 @@ extra_authorize_params = { prompt = "select_account consent" }
         source: 'default',
         detail: 'none: discovered from the server',
       },
-      token_endpoint_auth_method: { value: null, source: 'default', detail: 'none' },
       registration: {
         value: 'auto',
         source: 'default',
         detail:
           'auto: pre-registered when client_id is set, else CIMD when supported and configured, else DCR',
-      },
-      grant: {
-        value: 'authorization_code',
-        source: 'default',
-        detail: 'authorization_code: a browser login (or paste-back); device login on request',
       },
       client_metadata_url: { value: null, source: 'default', detail: 'none' },
       callback_port: { value: null, source: 'default', detail: 'chosen by the OS at login' },

@@ -52,7 +52,10 @@ export interface ServerDetailsJson {
 /** The `oauth` object of `get --json`. */
 export interface OAuthDetailsJson {
   readonly provider: SourcedJson<string>;
-  /** `authorization_code` (browser login) or `client_credentials` (a machine client). */
+  /**
+   * `oauth.grant`: `authorization_code` (browser login), `device_code` (the device login is the default mode) or
+   * `client_credentials` (a machine client).
+   */
   readonly grant: SourcedJson<string>;
   /** The `private_key_jwt` key file's path as written (the key itself is never shown), or null. */
   readonly private_key_file: SourcedJson<string | null>;
@@ -66,11 +69,7 @@ export interface OAuthDetailsJson {
   /** `"(inline, hidden)"` when `oauth.client_secret` is written in the file; the secret itself is never shown. */
   readonly client_secret: SourcedJson<string | null>;
   readonly authorization_server_issuer: SourcedJson<string | null>;
-  /** Codex's `token_endpoint_auth_method` (enterprise-managed servers only). */
-  readonly token_endpoint_auth_method: SourcedJson<string | null>;
   readonly registration: SourcedJson<string>;
-  /** `oauth.grant`: the login mode when none is given (`authorization_code` or `device_code`). */
-  readonly grant: SourcedJson<string>;
   readonly client_metadata_url: SourcedJson<string | null>;
   readonly callback_port: SourcedJson<number | null>;
   readonly callback_url: SourcedJson<string | null>;
@@ -131,9 +130,7 @@ function oauthJson(resolved: ResolvedServer): OAuthDetailsJson | null {
     client_secret_env_var: sourced(oauth.clientSecretEnvVar, orNull),
     client_secret: sourced(oauth.clientSecretInline, (inline) => (inline ? INLINE_SECRET : null)),
     authorization_server_issuer: sourced(oauth.authorizationServerIssuer, orNull),
-    token_endpoint_auth_method: tokenEndpointAuthMethod(resolved),
     registration: sourced(oauth.registration, String),
-    grant: sourced(oauth.grant, String),
     client_metadata_url: sourced(oauth.clientMetadataUrl, orNull),
     callback_port: sourced(oauth.callbackPort, orNull),
     callback_url: sourced(oauth.callbackUrl, orNull),
@@ -149,18 +146,6 @@ function oauthJson(resolved: ResolvedServer): OAuthDetailsJson | null {
     allow_issuer_mismatch: sourced(oauth.allowIssuerMismatch, Boolean),
     dpop: sourced(oauth.dpop, (v) => v),
   };
-}
-
-function tokenEndpointAuthMethod(resolved: ResolvedServer): SourcedJson<string | null> {
-  const server = resolved.server;
-  const method = server.transport === 'streamable_http' ? server.oauth.tokenEndpointAuthMethod : undefined;
-  return method === undefined
-    ? { value: null, source: 'default', detail: 'none' }
-    : {
-        value: method,
-        source: 'config',
-        detail: `mcp_servers.${server.name}.oauth.token_endpoint_auth_method`,
-      };
 }
 
 /** Builds the `get --json` document. Header values and stdio `env` values are redacted. */

@@ -25,6 +25,10 @@
  *   `expires_in` above 10 years); the message names the field, never a token's value.
  * - `unsupported_auth_method`: the AS accepts none of `none`, `client_secret_basic`, `client_secret_post` for the
  *   credentials at hand.
+ * - `invalid_token_exchange_response`: a 2xx RFC 8693 answer that is unusable (no `access_token`, no
+ *   `issued_token_type` or one other than requested, no `token_type`); the message names the field.
+ * - `invalid_assertion`: an assertion about to be presented (an ID-JAG, a workload JWT) is not a JWT, is expired,
+ *   or names another audience, `resource` or `typ` than this grant needs; nothing was sent with it.
  *
  * Client registration
  * - `registration_unavailable`: no pre-registered client, no usable Client ID Metadata Document, no registration
@@ -51,6 +55,8 @@ export type AuthorizeErrorCode =
   | 'unexpected_status'
   | 'invalid_token_response'
   | 'unsupported_auth_method'
+  | 'invalid_token_exchange_response'
+  | 'invalid_assertion'
   | 'registration_unavailable'
   | 'registration_failed'
   | 'invalid_registration_response';

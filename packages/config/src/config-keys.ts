@@ -95,6 +95,55 @@ export const CONFIG_KEYS: readonly ConfigKeyInfo[] = Object.freeze([
     'codex',
     'Exact redirect URI for every server (wins over `mcp_oauth_callback_port`); the login listens on its port and path.',
   ),
+  top(
+    'mcp_enterprise_managed_auth.idp.issuer',
+    'string (https URL)',
+    'none',
+    'codex',
+    'Enterprise IdP issuer for every `auth = "ema_auth"` server; read only from the user-level config file.',
+  ),
+  top(
+    'mcp_enterprise_managed_auth.idp.client_id',
+    'string',
+    'none',
+    'codex',
+    "This client's id at the enterprise IdP (sign-in and token exchange).",
+  ),
+  top(
+    'mcp_enterprise_managed_auth.idp.client_secret_env_var',
+    'string (env var name)',
+    'none (public client)',
+    'mcp-oauth',
+    'Environment variable holding the IdP client secret, when the IdP requires a confidential client.',
+  ),
+  top(
+    'mcp_enterprise_managed_auth.idp.scopes',
+    'array of strings',
+    '`openid` (+ `offline_access` when listed)',
+    'mcp-oauth',
+    'Scopes of the IdP sign-in.',
+  ),
+  top(
+    'mcp_enterprise_managed_auth.idp.extra_authorize_params',
+    'table of strings',
+    '{}',
+    'mcp-oauth',
+    'Extra parameters of the IdP authorization request (reserved keys refused).',
+  ),
+  top(
+    'mcp_enterprise_managed_auth.idp.callback_port',
+    'integer 1–65535',
+    '`mcp_oauth_callback_port`',
+    'mcp-oauth',
+    'Loopback callback port of the IdP sign-in.',
+  ),
+  top(
+    'features.use_xaa',
+    'boolean',
+    'false',
+    'codex',
+    'Turns enterprise-managed authorization (cross-app access) on; `ema_auth` servers fail without it.',
+  ),
 
   server('command', 'string', 'none', 'Program to start: makes this a stdio server.', { transport: 'stdio' }),
   server('args', 'array of strings', '[]', 'Arguments of `command`.', { transport: 'stdio' }),
@@ -187,7 +236,7 @@ export const CONFIG_KEYS: readonly ConfigKeyInfo[] = Object.freeze([
     'auth',
     'string (e.g. "ema_auth")',
     'none',
-    'Codex enterprise-managed auth mode; accepted and shown, not implemented.',
+    '`"ema_auth"`: enterprise-managed authorization (ID-JAG token exchange at the IdP, then JWT bearer at the server\'s AS).',
   ),
 
   oauth('client_id', 'string', 'none', 'Pre-registered OAuth client id.', { origin: 'codex' }),
@@ -269,6 +318,18 @@ export const CONFIG_KEYS: readonly ConfigKeyInfo[] = Object.freeze([
     'boolean',
     'false',
     'Escape hatch: accept AS metadata whose `issuer` differs from the discovery URL (Entra `/common`).',
+  ),
+  oauth(
+    'grant',
+    '"authorization_code" | "workload_identity"',
+    '"authorization_code"',
+    "How the access token is obtained: a browser login, or the workload's own JWT (SEP-1933, RFC 7523).",
+  ),
+  oauth(
+    'workload_identity',
+    '{ token_file | token_env_var | token_command, audience?, issuer? }',
+    'none',
+    'Where the workload JWT comes from (exactly one source, re-read for every token request) and what it must say.',
   ),
 ]);
 

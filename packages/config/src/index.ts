@@ -45,7 +45,9 @@ export {
 } from './terminal-text.js';
 export type {
   CredentialsStoreMode,
+  EnterpriseIdpConfig,
   EnvVarRef,
+  GrantKind,
   HttpServerConfig,
   McpOAuthConfig,
   OAuthConfig,
@@ -56,6 +58,7 @@ export type {
   ServerConfig,
   StdioServerConfig,
   ToolConfig,
+  WorkloadIdentityConfig,
 } from './types.js';
 export { checkHttpsUrl, checkResourceUri, isLoopbackHost, redactUri } from './url-rules.js';
 export { type ValidateConfigOptions, validateConfig } from './validate-config.js';

@@ -32,6 +32,49 @@ export interface ToolConfig {
   readonly approvalMode?: 'auto' | 'prompt' | 'approve';
 }
 
+/**
+ * How a server's access token is obtained: `authorization_code` (a browser login, the default) or
+ * `workload_identity` (SEP-1933: the workload's own JWT presented with the RFC 7523 JWT bearer grant). Codex's
+ * `auth = "ema_auth"` selects enterprise-managed authorization independently of this key.
+ */
+export type GrantKind = 'authorization_code' | 'workload_identity';
+
+/**
+ * `[mcp_servers.NAME.oauth.workload_identity]`: where the workload's JWT comes from (exactly one source; read
+ * anew for every token request, so a rotated file is picked up) and what it must say.
+ */
+export interface WorkloadIdentityConfig {
+  /** A file holding the JWT (a Kubernetes projected service-account token, a CI OIDC token written to disk). */
+  readonly tokenFile?: string;
+  /** An environment variable holding the JWT. */
+  readonly tokenEnvVar?: string;
+  /** A program and its arguments (no shell) that prints the JWT on stdout. */
+  readonly tokenCommand?: readonly string[];
+  /**
+   * The `aud` the workload token carries, when the platform issues it for a fixed audience. Default: the
+   * authorization server's issuer or token endpoint (RFC 7523 §3).
+   */
+  readonly audience?: string;
+  /** The `iss` the workload token must have (checked before it is sent). Default: not checked by the client. */
+  readonly issuer?: string;
+}
+
+/**
+ * Codex's `[mcp_enterprise_managed_auth.idp]`: the enterprise IdP that users sign in to once, for every
+ * `auth = "ema_auth"` server. `issuer` and `client_id` are Codex's keys; the rest are this project's additions.
+ */
+export interface EnterpriseIdpConfig {
+  readonly issuer: string;
+  readonly clientId: string;
+  /** An environment variable holding the IdP client's secret, for an IdP that requires a confidential client. */
+  readonly clientSecretEnvVar?: string;
+  /** Scopes of the IdP login. Default `openid`, plus `offline_access` when the IdP lists it. */
+  readonly scopes?: readonly string[];
+  readonly extraAuthorizeParams?: Readonly<Record<string, string>>;
+  /** Loopback callback port of the IdP login. Default `mcp_oauth_callback_port`, else OS-chosen. */
+  readonly callbackPort?: number;
+}
+
 /** The `[mcp_servers.NAME.oauth]` table as written. An absent value means "not configured": the resolved view
  * (`resolveServer`) fills it from a provider profile or a default and says which. */
 export interface OAuthConfig {
@@ -54,6 +97,10 @@ export interface OAuthConfig {
   readonly extraTokenParams?: Readonly<Record<string, string>>;
   readonly allowMissingPkceMetadata?: boolean;
   readonly allowIssuerMismatch?: boolean;
+  /** `grant`; absent = `authorization_code`. */
+  readonly grant?: GrantKind;
+  /** `workload_identity`, required with `grant = "workload_identity"`. */
+  readonly workloadIdentity?: WorkloadIdentityConfig;
 }
 
 /** Keys shared by both transports (Codex's meaning). Timeouts are normalised to milliseconds. */
@@ -73,7 +120,7 @@ export interface ServerCommon {
   readonly defaultToolsApprovalMode?: 'auto' | 'prompt' | 'approve';
   readonly tools?: Readonly<Record<string, ToolConfig>>;
   readonly experimentalEnvironment?: string;
-  /** Codex's `auth` (e.g. `"ema_auth"`): kept and shown, not implemented. */
+  /** Codex's `auth`: `"ema_auth"` selects enterprise-managed authorization (ID-JAG) through the configured IdP. */
   readonly auth?: string;
   /** Server-level keys this version does not know (reported as warnings, otherwise ignored). */
   readonly unknownKeys: readonly string[];
@@ -116,6 +163,10 @@ export interface McpOAuthConfig {
   readonly callbackPort?: number;
   /** `mcp_oauth_callback_url`: the redirect URI to register and listen on instead of the default. */
   readonly callbackUrl?: string;
+  /** `[mcp_enterprise_managed_auth.idp]` (Codex), when set. Only ever read from a user-level config file. */
+  readonly enterpriseIdp?: EnterpriseIdpConfig;
+  /** `[features] use_xaa` (Codex): enterprise-managed authorization is on only when true. Default false. */
+  readonly useXaa?: boolean;
   /** Servers in file order. */
   readonly servers: readonly ServerConfig[];
   /** Things that load but deserve attention (for example unknown server-level keys). */

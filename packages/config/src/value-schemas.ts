@@ -39,8 +39,51 @@ const envVarName = () =>
   });
 const approvalMode = () => oneOf(['auto', 'prompt', 'approve'] as const);
 
+const absolutePath = () =>
+  text().refine((value) => value.startsWith('/') || /^[A-Za-z]:[\\/]/.test(value), {
+    error: 'must be an absolute path',
+  });
+
+/** Codex's `[mcp_enterprise_managed_auth.idp]` (issuer, client_id) with this project's optional additions. */
+const enterpriseIdp = () =>
+  z.strictObject(
+    {
+      issuer: withCheck(checkHttpsUrl),
+      client_id: text(),
+      client_secret_env_var: envVarName().optional(),
+      scopes: stringList().optional(),
+      extra_authorize_params: stringTable().optional(),
+      callback_port: port().optional(),
+    },
+    { error: 'must be a table with issuer and client_id' },
+  );
+
+/** `[mcp_servers.NAME.oauth.workload_identity]`; the one-source rule is checked by the validator. */
+const workloadIdentity = () =>
+  z.strictObject(
+    {
+      token_file: absolutePath().optional(),
+      token_env_var: envVarName().optional(),
+      token_command: z
+        .array(text(), { error: 'must be an array of strings (program, then arguments)' })
+        .min(1, {
+          error: 'must name a program',
+        })
+        .optional(),
+      audience: text().optional(),
+      issuer: text().optional(),
+    },
+    { error: 'must be a table, e.g. { token_file = "/var/run/secrets/tokens/mcp" }' },
+  );
+
 /** Schemas of the top-level keys (except `mcp_servers`, walked by the parser). */
 export const TOP_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
+  mcp_enterprise_managed_auth: z.strictObject(
+    { idp: enterpriseIdp() },
+    { error: 'must be a table with an idp table ([mcp_enterprise_managed_auth.idp])' },
+  ),
+  // Codex's feature flags: only use_xaa is read here; the others belong to Codex and are left alone.
+  features: z.looseObject({ use_xaa: bool().optional() }, { error: 'must be a table of feature flags' }),
   mcp_oauth_credentials_store: oneOf(['auto', 'keyring', 'file', 'keyv'] as const),
   mcp_oauth_keyv_url: withCheck(checkAbsoluteUri),
   mcp_oauth_callback_port: port(),
@@ -114,4 +157,6 @@ export const OAUTH_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
   extra_token_params: stringTable(),
   allow_missing_pkce_metadata: bool(),
   allow_issuer_mismatch: bool(),
+  grant: oneOf(['authorization_code', 'workload_identity'] as const),
+  workload_identity: workloadIdentity(),
 };

@@ -57,7 +57,9 @@ export function renderDetails(details: ServerDetailsJson, style: Style): string 
       rows.push([
         'codex auth',
         details.auth,
-        'mcp_servers.NAME.auth: shown, not implemented (OAuth is used)',
+        details.auth === 'ema_auth'
+          ? 'mcp_servers.NAME.auth: enterprise-managed (ID-JAG through the IdP)'
+          : 'mcp_servers.NAME.auth: only "ema_auth" has a meaning',
       ]);
     if (details.http_headers !== null)
       rows.push(['http_headers', Object.keys(details.http_headers).join(', '), 'values hidden']);

@@ -33,7 +33,7 @@ export interface ServerDetailsJson {
   readonly default_tools_approval_mode: string | null;
   readonly tools: Readonly<Record<string, { readonly approval_mode: string | null }>> | null;
   readonly experimental_environment: string | null;
-  /** Codex's `auth` (e.g. `"ema_auth"`): shown, not implemented. */
+  /** Codex's `auth`: `"ema_auth"` = enterprise-managed authorization. */
   readonly auth: string | null;
   readonly startup_timeout_ms: number | null;
   readonly tool_timeout_ms: number | null;

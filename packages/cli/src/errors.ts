@@ -61,6 +61,15 @@ const CLIENT_EXIT: Readonly<Record<ClientError['code'], ExitCode>> = {
   browser_failed: EXIT.loginIncomplete,
   invalid_paste: EXIT.loginIncomplete,
   login_cancelled: EXIT.cancelled,
+  ema_disabled: EXIT.config,
+  idp_not_configured: EXIT.config,
+  idp_login_needed: EXIT.needsLogin,
+  idp_unreachable: EXIT.server,
+  token_exchange_refused: EXIT.server,
+  id_jag_invalid: EXIT.server,
+  jwt_bearer_refused: EXIT.server,
+  workload_token_unavailable: EXIT.config,
+  workload_token_invalid: EXIT.server,
 };
 
 /** A `fetch` that could not reach its server (undici's `TypeError: fetch failed`). */

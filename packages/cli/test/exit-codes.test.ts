@@ -43,6 +43,15 @@ test('client errors: config 3, login needed 4, server 5, login not completed 6, 
     browser_failed: 6,
     invalid_paste: 6,
     login_cancelled: 130,
+    ema_disabled: 3,
+    idp_not_configured: 3,
+    idp_login_needed: 4,
+    idp_unreachable: 5,
+    token_exchange_refused: 5,
+    id_jag_invalid: 5,
+    jwt_bearer_refused: 5,
+    workload_token_unavailable: 3,
+    workload_token_invalid: 5,
   };
   for (const [code, exit] of Object.entries(expected)) {
     assert.equal(exitCodeFor(new ClientError(code as ClientErrorCode, 'x')), exit, code);

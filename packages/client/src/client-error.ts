@@ -12,6 +12,17 @@
  * - `step_up_exhausted`: the server kept asking for scopes after the allowed re-authorizations.
  * - `server_unsupported`: the server does not use OAuth (or is not an HTTP server).
  * - `config`: the server is not configured for this operation.
+ *
+ * Enterprise-managed authorization and workload identity
+ * - `ema_disabled`: an `ema_auth` server is used while `[features] use_xaa = true` is not set.
+ * - `idp_not_configured`: an `ema_auth` server without `[mcp_enterprise_managed_auth.idp]`.
+ * - `idp_login_needed`: no usable enterprise IdP sign-in is stored and interaction is not allowed.
+ * - `idp_unreachable`: the IdP's metadata or token endpoint could not be reached (retryable).
+ * - `token_exchange_refused`: the IdP refused the ID-JAG token exchange (`invalid_target`, `access_denied`, …).
+ * - `id_jag_invalid`: the IdP returned an ID-JAG that is not for this server's AS or resource (nothing was sent).
+ * - `jwt_bearer_refused`: the server's AS refused the JWT bearer grant (an untrusted IdP or workload issuer, …).
+ * - `workload_token_unavailable`: the workload JWT's file, variable or command gave nothing.
+ * - `workload_token_invalid`: the workload JWT is expired, or not for this AS or issuer (nothing was sent).
  */
 export type ClientErrorCode =
   | 'callback_timeout'
@@ -26,7 +37,16 @@ export type ClientErrorCode =
   | 'invalid_challenge_scope'
   | 'step_up_exhausted'
   | 'server_unsupported'
-  | 'config';
+  | 'config'
+  | 'ema_disabled'
+  | 'idp_not_configured'
+  | 'idp_login_needed'
+  | 'idp_unreachable'
+  | 'token_exchange_refused'
+  | 'id_jag_invalid'
+  | 'jwt_bearer_refused'
+  | 'workload_token_unavailable'
+  | 'workload_token_invalid';
 
 /** The error class of the client package. Messages never contain a token, code or secret. */
 export class ClientError extends Error {

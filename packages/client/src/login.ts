@@ -188,7 +188,8 @@ async function register(
   });
 }
 
-async function presentAndWait(
+/** Shows the authorization URL through the user agent and waits for the loopback callback (shared by login modes). */
+export async function presentAndWait(
   url: URL,
   callback: Awaited<ReturnType<typeof startCallbackServer>>,
   options: LoginOptions,
@@ -257,7 +258,7 @@ async function exchange(
   }
 }
 
-function toRecord(
+export function toRecord(
   key: CredentialKey,
   tokens: TokenSet,
   registration: ClientRegistration,

@@ -15,6 +15,8 @@ import {
 import { createAuthorizedFetch, type FetchLike } from './authorized-fetch.js';
 import { DEFAULT_CALLBACK_TIMEOUT_MS } from './callback-server.js';
 import { ClientError } from './client-error.js';
+import { type IdpMetadataSource, idpMetadataSource } from './enterprise-idp.js';
+import { type EnterpriseDeps, enterpriseLogin } from './enterprise-login.js';
 import {
   createEraMemory,
   DEFAULT_ERA_TTL_MS,
@@ -23,6 +25,7 @@ import {
   eraOf,
   memoryEraStore,
 } from './era-memory.js';
+import { type IdpLoginResult, loginIdp } from './idp-login.js';
 import { JsonFileMap } from './json-file-map.js';
 import { type Logger, redactingLogger, SecretRedactor, silentLogger } from './logger.js';
 import { type LoginDeps, type LoginOptions, type LoginResult, login } from './login.js';
@@ -33,9 +36,11 @@ import {
   openMcpSession,
   SDK_REQUEST_TIMEOUT_MS,
 } from './mcp-session.js';
+import { idJagReacquirer, workloadReacquirer } from './reacquire.js';
 import { refreshGrantFor } from './refresh-grant.js';
 import { revokeCredential } from './revoke.js';
 import { type ServerContext, serverContext } from './server-context.js';
+import { workloadLogin } from './workload-login.js';
 
 export interface McpOAuthClientOptions {
   readonly config: McpOAuthConfig;
@@ -176,6 +181,7 @@ export class McpOAuthClient {
   readonly #logger: Logger;
   readonly #env: Readonly<Record<string, string | undefined>>;
   readonly #now: () => number;
+  readonly #idpMetadata: IdpMetadataSource;
 
   constructor(options: McpOAuthClientOptions) {
     this.config = options.config;
@@ -184,6 +190,7 @@ export class McpOAuthClient {
     this.#logger = redactingLogger(options.logger ?? silentLogger, this.redactor);
     this.#env = options.env ?? process.env;
     this.#now = options.now ?? Date.now;
+    this.#idpMetadata = idpMetadataSource(this.#http);
     this.#discovery = createDiscovery({
       http: this.#http,
       now: this.#now,
@@ -224,6 +231,10 @@ export class McpOAuthClient {
     };
   }
 
+  #enterpriseDeps(): EnterpriseDeps {
+    return { ...this.#deps(), idpMetadata: this.#idpMetadata, refresher: this.refresher };
+  }
+
   #grant(): RefreshGrant {
     return refreshGrantFor({
       config: this.config,
@@ -232,17 +243,41 @@ export class McpOAuthClient {
       env: this.#env,
       now: this.#now,
       redactor: this.redactor,
+      idpMetadata: this.#idpMetadata,
+      // Built per use: they need the refresher (the IdP credential), which needs this grant.
+      reacquirers: {
+        id_jag: (record, signal) => idJagReacquirer(this.#enterpriseDeps())(record, signal),
+        workload_identity: (record, signal) => workloadReacquirer(this.#enterpriseDeps())(record, signal),
+      },
     });
   }
 
   /**
-   * Runs a browser login for server `name` and stores its credentials. The server's remembered protocol era is
-   * forgotten: a `server/discover` answer may hold for one authorization context only.
+   * Logs in to server `name` and stores its credentials, in the server's login mode: a browser login (default), an
+   * enterprise-managed one (`auth = "ema_auth"`: no browser once the IdP sign-in is stored; `options.userAgent` is
+   * used only for that sign-in), or a workload-identity one (`oauth.grant = "workload_identity"`: never a browser).
+   * The server's remembered protocol era is forgotten: a `server/discover` answer may hold for one authorization
+   * context only.
    */
   async login(name: string, options: LoginOptions): Promise<LoginResult> {
-    const result = await login(this.#deps(), name, options);
+    const { server } = serverContext(this.config, name);
+    const result =
+      server.auth === 'ema_auth'
+        ? await enterpriseLogin(this.#enterpriseDeps(), name, options)
+        : server.oauth.grant === 'workload_identity'
+          ? await workloadLogin(this.#enterpriseDeps(), name, options)
+          : await login(this.#deps(), name, options);
     await this.#forgetEra(name);
     return result;
+  }
+
+  /**
+   * Signs in to the enterprise IdP (`[mcp_enterprise_managed_auth.idp]`) with the browser, paste or headless user
+   * agent, and stores its ID and refresh tokens as their own credential, keyed by the IdP issuer. Every
+   * `ema_auth` server then logs in without a browser.
+   */
+  async loginIdp(options: Omit<LoginOptions, 'scopes' | 'challenge'>): Promise<IdpLoginResult> {
+    return loginIdp(this.#enterpriseDeps(), options);
   }
 
   /** The memory key of server `name`'s protocol era. */

@@ -3,7 +3,9 @@ import type { Discovery } from '@mcp-oauth/discovery';
 import type { HttpClient } from '@mcp-oauth/http';
 import { createRefreshGrant, type RefreshGrant } from '@mcp-oauth/refresh';
 import type { CredentialRecord } from '@mcp-oauth/token-store';
+import { enterpriseIdp, type IdpMetadataSource, idpClient, isIdpRecord } from './enterprise-idp.js';
 import type { SecretRedactor } from './logger.js';
+import type { Reacquirer } from './reacquire.js';
 import { type RecordContext, recordContext } from './record-context.js';
 
 /**
@@ -19,6 +21,9 @@ export function refreshGrantFor(deps: {
   env: Readonly<Record<string, string | undefined>>;
   now: () => number;
   redactor: SecretRedactor;
+  idpMetadata: IdpMetadataSource;
+  /** Re-acquirers by kind, for records without a refresh token: `id_jag`, `workload_identity`. */
+  reacquirers: Readonly<Record<string, Reacquirer>>;
 }): RefreshGrant {
   const contexts = new WeakMap<CredentialRecord, Promise<RecordContext>>();
   const context = (record: CredentialRecord) => {
@@ -41,9 +46,38 @@ export function refreshGrantFor(deps: {
         Object.entries((await context(record)).ctx.oauth.tokenEndpointHeaders).map(([k, v]) => [k, v.value]),
       ),
   });
+  // The enterprise IdP credential: a refresh-token grant at the IdP (token endpoint only), whose answer carries a
+  // new ID token (kept by the refresher).
+  const idpGrant = createRefreshGrant({
+    http: deps.http,
+    now: deps.now,
+    authorizationServer: (record) => deps.idpMetadata(record.issuer, 'token'),
+    clientSecret: () => idpClient(enterpriseIdp(deps.config), deps.env).clientSecret,
+  });
   return async (record, signal) => {
-    const tokens = await grant(record, signal);
-    deps.redactor.add(tokens.access_token, tokens.refresh_token);
+    const kind = reacquireKind(deps.config, record);
+    const reacquirer = kind === undefined ? undefined : deps.reacquirers[kind];
+    const tokens = isIdpRecord(record)
+      ? await idpGrant(record, signal)
+      : reacquirer !== undefined
+        ? await reacquirer(record, signal)
+        : await grant(record, signal);
+    deps.redactor.add(tokens.access_token, tokens.refresh_token, tokens.id_token);
     return tokens;
   };
+}
+
+/**
+ * How a record without a refresh token is renewed: its `reacquire.grant` once records carry it, else (records
+ * written before) the server's config: `auth = "ema_auth"` → `id_jag`, `grant = "workload_identity"`.
+ */
+function reacquireKind(config: McpOAuthConfig, record: CredentialRecord): string | undefined {
+  if (record.refresh_token) return undefined;
+  const stored = (record as { reacquire?: { grant?: unknown } | null }).reacquire?.grant;
+  if (typeof stored === 'string') return stored;
+  const server = config.servers.find((s) => s.name === record.server_name);
+  if (server?.transport !== 'streamable_http') return undefined;
+  if (server.auth === 'ema_auth') return 'id_jag';
+  if (server.oauth.grant === 'workload_identity') return 'workload_identity';
+  return undefined;
 }

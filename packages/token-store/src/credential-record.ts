@@ -54,6 +54,11 @@ export interface CredentialRecord {
   readonly needs_login: NeedsLogin | null;
   /** When this record was last written (ms since the epoch); 0 when unknown (migrated records). */
   readonly updated_at: number;
+  /**
+   * The OpenID Connect ID token of an enterprise IdP credential (the subject token of the ID-JAG token exchange),
+   * renewed by each refresh that returns one. Absent on every other record. A secret.
+   */
+  readonly id_token?: string | null;
 }
 
 /** The secret values of a record: access token, refresh token, client secret. Used to redact error messages. */

@@ -11,6 +11,7 @@ import {
   failureOf,
   judge,
   parseExpectedFailures,
+  parseRequiredExtensions,
   type RequirementSet,
   readResults,
   runFails,
@@ -114,6 +115,40 @@ describe('judge', () => {
       '2026-07-28': { known: 'a written reason' },
     });
     assert.equal(runFails(judged), false);
+  });
+
+  test('a not-scored extension listed as required is judged like a scored one: its failure fails the run', () => {
+    const judged = judge(
+      { ...set, scored: ['passing'] },
+      results,
+      {},
+      { outcome: true, required: ['auth/dpop'] },
+    );
+    assert.deepEqual(
+      judged.map((j) => [j.scenario, j.verdict, j.scored]),
+      [
+        ['passing', 'pass', true],
+        ['auth/dpop', 'fail', true],
+      ],
+    );
+    assert.equal(runFails(judged), true);
+    const passing = judge(
+      { ...set, scored: [] },
+      [result('auth/dpop', [ok('d')])],
+      {},
+      { outcome: true, required: ['auth/dpop'] },
+    );
+    assert.equal(passing[0]?.verdict, 'pass');
+  });
+
+  test('required-extensions.json names the enterprise and workload-identity scenarios', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const text = await readFile(new URL('./required-extensions.json', import.meta.url), 'utf8');
+    assert.deepEqual(parseRequiredExtensions(text), [
+      'auth/enterprise-managed-authorization',
+      'auth/wif-jwt-bearer',
+    ]);
+    assert.throws(() => parseRequiredExtensions('{"scenarios": [1]}'), /array of scenario names/);
   });
 
   test('an expected failure the set does not name is stale (a renamed or dropped scenario)', () => {

@@ -160,7 +160,7 @@ export function judge(
   set: RequirementSet,
   results: readonly ScenarioResult[],
   expected: ExpectedFailures,
-  options = { outcome: true },
+  options: { outcome: boolean; required?: readonly string[] } = { outcome: true },
 ): JudgedScenario[] {
   const byName = new Map(results.map((r) => [r.scenario, r]));
   const expectedHere = expected[set.revision] ?? {};
@@ -173,9 +173,17 @@ export function judge(
       failure === null ? (reason === null ? 'pass' : 'stale') : reason === null ? 'fail' : 'expected';
     judged.push({ revision: set.revision, scenario, scored: true, result, failure, verdict, note: reason });
   }
+  const required = new Set(options.required ?? []);
   for (const { scenario, reason } of set.notScored) {
     const result = byName.get(scenario);
     const failure = failureOf(result, options);
+    if (required.has(scenario)) {
+      // Not scored by the suite, required by this project (required-extensions.json): judged like a scored one.
+      const note = `required by mcp-oauth; the suite does not score it: ${reason}`;
+      const verdict: Verdict = failure === null ? 'pass' : 'fail';
+      judged.push({ revision: set.revision, scenario, scored: true, result, failure, verdict, note });
+      continue;
+    }
     const verdict: Verdict = failure === null ? 'unscored-pass' : 'unscored-fail';
     judged.push({ revision: set.revision, scenario, scored: false, result, failure, verdict, note: reason });
   }
@@ -193,6 +201,18 @@ export function judge(
     });
   }
   return judged;
+}
+
+/**
+ * `required-extensions.json`: scenarios the suite runs without scoring (protocol extensions) that this project
+ * implements and therefore requires to pass, at every revision that runs them.
+ */
+export function parseRequiredExtensions(text: string): string[] {
+  const value = JSON.parse(text) as { scenarios?: unknown };
+  if (!Array.isArray(value.scenarios) || value.scenarios.some((s) => typeof s !== 'string')) {
+    throw new Error('required-extensions.json: "scenarios" must be an array of scenario names');
+  }
+  return value.scenarios as string[];
 }
 
 /** Whether the run fails: an unexpected failure or a stale expected-failure entry. */

@@ -14,6 +14,7 @@ import {
   type JudgedScenario,
   judge,
   parseExpectedFailures,
+  parseRequiredExtensions,
   readResults,
   runFails,
 } from './results.js';
@@ -52,6 +53,10 @@ async function main(): Promise<number> {
     values.client === undefined
       ? parseExpectedFailures(readFileSync(join(HERE, 'expected-failures.json'), 'utf8'))
       : {};
+  const required =
+    values.client === undefined
+      ? parseRequiredExtensions(readFileSync(join(HERE, 'required-extensions.json'), 'utf8'))
+      : [];
   say(`conformance suite ${SUITE_VERSION} on ${home.node}; client: ${command}`);
   const judged: JudgedScenario[] = [];
   for (const revision of values.revisions.split(',')) {
@@ -68,7 +73,9 @@ async function main(): Promise<number> {
     say(
       `--requirements ${revision}: suite exit ${run.exitCode} in ${(run.ms / 1000).toFixed(1)} s (log: ${run.logFile})`,
     );
-    judged.push(...judge(set, readResults(outDir), expected, { outcome: values.client === undefined }));
+    judged.push(
+      ...judge(set, readResults(outDir), expected, { outcome: values.client === undefined, required }),
+    );
   }
   say('');
   say(textTable(judged));

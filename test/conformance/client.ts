@@ -42,7 +42,7 @@ async function run(serverUrl: string): Promise<void> {
   const scenario = process.env.MCP_CONFORMANCE_SCENARIO ?? '';
   const protocolVersion = process.env.MCP_CONFORMANCE_PROTOCOL_VERSION ?? '2025-11-25';
   const context = parseContext(process.env.MCP_CONFORMANCE_CONTEXT);
-  const { toml, env } = scenarioConfig(serverUrl, context);
+  const { toml, env } = scenarioConfig(serverUrl, context, scenario);
   const store = new MemoryStore();
   // auth/enterprise-managed-authorization: the user's IdP sign-in, as `mcp-oauth login --idp` would have stored it.
   const signIn = idpSignIn(context, Date.now());

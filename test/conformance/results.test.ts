@@ -11,7 +11,7 @@ import {
   failureOf,
   judge,
   parseExpectedFailures,
-  parseRequiredExtensions,
+  parseRequiredUnscored,
   type RequirementSet,
   readResults,
   runFails,
@@ -117,38 +117,30 @@ describe('judge', () => {
     assert.equal(runFails(judged), false);
   });
 
-  test('a not-scored extension listed as required is judged like a scored one: its failure fails the run', () => {
-    const judged = judge(
-      { ...set, scored: ['passing'] },
-      results,
-      {},
-      { outcome: true, required: ['auth/dpop'] },
-    );
+  test('a required not-scored scenario that fails fails the run; passing, it stays "not scored"', () => {
+    const required = new Map([['auth/dpop', 'extension implemented here']]);
+    const failing = judge({ ...set, scored: ['passing'] }, results, {}, { outcome: true }, required);
     assert.deepEqual(
-      judged.map((j) => [j.scenario, j.verdict, j.scored]),
+      failing.map((j) => [j.scenario, j.verdict]),
       [
-        ['passing', 'pass', true],
-        ['auth/dpop', 'fail', true],
+        ['passing', 'pass'],
+        ['auth/dpop', 'fail'],
       ],
     );
-    assert.equal(runFails(judged), true);
-    const passing = judge(
-      { ...set, scored: [] },
-      [result('auth/dpop', [ok('d')])],
-      {},
-      { outcome: true, required: ['auth/dpop'] },
-    );
-    assert.equal(passing[0]?.verdict, 'pass');
+    assert.equal(runFails(failing), true);
+    const fixed = results.map((r) => (r.scenario === 'auth/dpop' ? result('auth/dpop', [ok('d')]) : r));
+    const passing = judge({ ...set, scored: ['passing'] }, fixed, {}, { outcome: true }, required);
+    assert.equal(passing.find((j) => j.scenario === 'auth/dpop')?.verdict, 'unscored-pass');
+    assert.equal(runFails(passing), false);
   });
 
-  test('required-extensions.json names the enterprise and workload-identity scenarios', async () => {
-    const { readFile } = await import('node:fs/promises');
-    const text = await readFile(new URL('./required-extensions.json', import.meta.url), 'utf8');
-    assert.deepEqual(parseRequiredExtensions(text), [
-      'auth/enterprise-managed-authorization',
-      'auth/wif-jwt-bearer',
-    ]);
-    assert.throws(() => parseRequiredExtensions('{"scenarios": [1]}'), /array of scenario names/);
+  test('required-unscored.json: every entry has a written reason, and the file lists the client-credentials pair', () => {
+    assert.throws(() => parseRequiredUnscored('{"auth/x": ""}'), /needs a written reason/);
+    const file = parseRequiredUnscored(
+      readFileSync(new URL('./required-unscored.json', import.meta.url), 'utf8'),
+    );
+    assert.ok(file.has('auth/client-credentials-basic'));
+    assert.ok(file.has('auth/client-credentials-jwt'));
   });
 
   test('an expected failure the set does not name is stale (a renamed or dropped scenario)', () => {

@@ -129,7 +129,8 @@ export function parseExpectedFailures(text: string): ExpectedFailures {
 }
 
 /**
- * - `pass`: passed; `fail`: an unexpected failure (fails the run);
+ * - `pass`: passed; `fail`: an unexpected failure (fails the run), also of a not-scored scenario listed in
+ *   `required-unscored.json`;
  * - `expected`: fails, listed in the expected failures with a reason;
  * - `stale`: listed as an expected failure but passes (fails the run: remove the entry);
  * - `unscored-pass` / `unscored-fail`: run by the requirement set but not scored (extensions, added after release).
@@ -155,12 +156,33 @@ export interface RequirementSet {
   readonly notScored: readonly { readonly scenario: string; readonly reason: string }[];
 }
 
-/** Judges one revision's results: every scored and not-scored scenario of the set, plus stray expected entries. */
+/**
+ * `required-unscored.json`: not-scored scenarios (extensions) that must pass anyway, scenario → what it covers.
+ * Keys starting with `$` are comments.
+ */
+export function parseRequiredUnscored(text: string): ReadonlyMap<string, string> {
+  const value = JSON.parse(text) as Record<string, unknown>;
+  const out = new Map<string, string>();
+  for (const [scenario, reason] of Object.entries(value)) {
+    if (scenario.startsWith('$')) continue;
+    if (typeof reason !== 'string' || reason.trim().length < 10) {
+      throw new Error(`required-unscored: ${scenario} needs a written reason`);
+    }
+    out.set(scenario, reason);
+  }
+  return out;
+}
+
+/**
+ * Judges one revision's results: every scored and not-scored scenario of the set, plus stray expected entries. A
+ * not-scored scenario listed in `required` that fails is a `fail` (it fails the run), as a scored one would be.
+ */
 export function judge(
   set: RequirementSet,
   results: readonly ScenarioResult[],
   expected: ExpectedFailures,
-  options: { outcome: boolean; required?: readonly string[] } = { outcome: true },
+  options = { outcome: true },
+  required: ReadonlyMap<string, string> = new Map(),
 ): JudgedScenario[] {
   const byName = new Map(results.map((r) => [r.scenario, r]));
   const expectedHere = expected[set.revision] ?? {};
@@ -173,19 +195,14 @@ export function judge(
       failure === null ? (reason === null ? 'pass' : 'stale') : reason === null ? 'fail' : 'expected';
     judged.push({ revision: set.revision, scenario, scored: true, result, failure, verdict, note: reason });
   }
-  const required = new Set(options.required ?? []);
   for (const { scenario, reason } of set.notScored) {
     const result = byName.get(scenario);
     const failure = failureOf(result, options);
-    if (required.has(scenario)) {
-      // Not scored by the suite, required by this project (required-extensions.json): judged like a scored one.
-      const note = `required by mcp-oauth; the suite does not score it: ${reason}`;
-      const verdict: Verdict = failure === null ? 'pass' : 'fail';
-      judged.push({ revision: set.revision, scenario, scored: true, result, failure, verdict, note });
-      continue;
-    }
-    const verdict: Verdict = failure === null ? 'unscored-pass' : 'unscored-fail';
-    judged.push({ revision: set.revision, scenario, scored: false, result, failure, verdict, note: reason });
+    const requiredBy = required.get(scenario);
+    const verdict: Verdict =
+      failure === null ? 'unscored-pass' : requiredBy === undefined ? 'unscored-fail' : 'fail';
+    const note = requiredBy === undefined ? reason : `${reason}; required: ${requiredBy}`;
+    judged.push({ revision: set.revision, scenario, scored: false, result, failure, verdict, note });
   }
   const known = new Set([...set.scored, ...set.notScored.map((n) => n.scenario)]);
   for (const scenario of Object.keys(expectedHere)) {
@@ -201,18 +218,6 @@ export function judge(
     });
   }
   return judged;
-}
-
-/**
- * `required-extensions.json`: scenarios the suite runs without scoring (protocol extensions) that this project
- * implements and therefore requires to pass, at every revision that runs them.
- */
-export function parseRequiredExtensions(text: string): string[] {
-  const value = JSON.parse(text) as { scenarios?: unknown };
-  if (!Array.isArray(value.scenarios) || value.scenarios.some((s) => typeof s !== 'string')) {
-    throw new Error('required-extensions.json: "scenarios" must be an array of scenario names');
-  }
-  return value.scenarios as string[];
 }
 
 /** Whether the run fails: an unexpected failure or a stale expected-failure entry. */

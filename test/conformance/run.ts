@@ -14,7 +14,7 @@ import {
   type JudgedScenario,
   judge,
   parseExpectedFailures,
-  parseRequiredExtensions,
+  parseRequiredUnscored,
   readResults,
   runFails,
 } from './results.js';
@@ -55,8 +55,8 @@ async function main(): Promise<number> {
       : {};
   const required =
     values.client === undefined
-      ? parseRequiredExtensions(readFileSync(join(HERE, 'required-extensions.json'), 'utf8'))
-      : [];
+      ? parseRequiredUnscored(readFileSync(join(HERE, 'required-unscored.json'), 'utf8'))
+      : new Map<string, string>();
   say(`conformance suite ${SUITE_VERSION} on ${home.node}; client: ${command}`);
   const judged: JudgedScenario[] = [];
   for (const revision of values.revisions.split(',')) {
@@ -74,8 +74,15 @@ async function main(): Promise<number> {
       `--requirements ${revision}: suite exit ${run.exitCode} in ${(run.ms / 1000).toFixed(1)} s (log: ${run.logFile})`,
     );
     judged.push(
-      ...judge(set, readResults(outDir), expected, { outcome: values.client === undefined, required }),
+      ...judge(set, readResults(outDir), expected, { outcome: values.client === undefined }, required),
     );
+    for (const scenario of required.keys()) {
+      if (!set.scored.includes(scenario) && !set.notScored.some((n) => n.scenario === scenario)) {
+        throw new Error(
+          `required-unscored.json names ${scenario}, which --requirements ${revision} does not run`,
+        );
+      }
+    }
   }
   say('');
   say(textTable(judged));

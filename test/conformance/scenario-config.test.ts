@@ -4,6 +4,7 @@ import { describe, test } from 'node:test';
 import { parseConfig, resolveServer } from '@mcp-oauth/config';
 import {
   CONFORMANCE_CIMD_URL,
+  CONFORMANCE_KEY_VAR,
   CONFORMANCE_SECRET_VAR,
   CONFORMANCE_SERVER,
   CONFORMANCE_WORKLOAD_TOKEN_VAR,
@@ -22,6 +23,36 @@ function oauthOf(toml: string) {
 }
 
 describe('scenarioConfig', () => {
+  test('client-credentials-basic: a machine client with its secret in the environment only', () => {
+    const { toml, env } = scenarioConfig(
+      URL_,
+      { client_id: 'conformance-test-client', client_secret: 'conformance-test-secret' },
+      'auth/client-credentials-basic',
+    );
+    const oauth = oauthOf(toml);
+    assert.equal(oauth.grant.value, 'client_credentials');
+    assert.equal(oauth.clientId.value, 'conformance-test-client');
+    assert.equal(oauth.clientSecretEnvVar.value, CONFORMANCE_SECRET_VAR);
+    assert.deepEqual(oauth.resource.value, { kind: 'auto' });
+    assert.ok(!toml.includes('conformance-test-secret'));
+    assert.deepEqual(env, { [CONFORMANCE_SECRET_VAR]: 'conformance-test-secret' });
+  });
+
+  test('client-credentials-jwt: the PEM key in the environment, the algorithm from the context', () => {
+    const pem = '-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n';
+    const { toml, env } = scenarioConfig(
+      URL_,
+      { client_id: 'conformance-test-client', private_key_pem: pem, signing_algorithm: 'ES256' },
+      'auth/client-credentials-jwt',
+    );
+    const oauth = oauthOf(toml);
+    assert.equal(oauth.grant.value, 'client_credentials');
+    assert.equal(oauth.privateKeyEnvVar.value, CONFORMANCE_KEY_VAR);
+    assert.equal(oauth.clientAssertionAlg.value, 'ES256');
+    assert.ok(!toml.includes('PRIVATE KEY'));
+    assert.deepEqual(env, { [CONFORMANCE_KEY_VAR]: pem });
+  });
+
   test('no context: auto registration (CIMD URL offered, else DCR), auto resource, nothing relaxed', () => {
     const { toml, env } = scenarioConfig(URL_, {});
     const config = parseConfig(toml);

@@ -11,6 +11,15 @@ export const CONFORMANCE_CIMD_URL = 'https://conformance-test.local/client-metad
 /** The environment variable `client_secret_env_var` names when the scenario pre-registers a confidential client. */
 export const CONFORMANCE_SECRET_VAR = 'MCP_CONFORMANCE_CLIENT_SECRET';
 
+/** The environment variable `private_key_env_var` names for the client-credentials `private_key_jwt` scenario. */
+export const CONFORMANCE_KEY_VAR = 'MCP_CONFORMANCE_PRIVATE_KEY';
+
+/**
+ * Scenarios of the `oauth-client-credentials` extension: the client is a machine client (`grant =
+ * "client_credentials"`) whose credentials the context names (a secret, or a PEM key and its algorithm).
+ */
+export const CLIENT_CREDENTIALS_SCENARIO = /^auth\/client-credentials-/;
+
 /** The server's name in the generated config. */
 export const CONFORMANCE_SERVER = 'conformance';
 
@@ -22,12 +31,15 @@ export interface ConformanceContext {
   readonly name?: string;
   readonly client_id?: string;
   readonly client_secret?: string;
+  /** `auth/client-credentials-jwt`: the client's private key (PKCS#8 PEM) and its JWS algorithm. */
+  readonly private_key_pem?: string;
   /** auth/enterprise-managed-authorization: the IdP, its client id, and an ID token it issued for that client. */
   readonly idp_issuer?: string;
   readonly idp_client_id?: string;
   readonly idp_id_token?: string;
   /** auth/wif-jwt-bearer: a workload JWT for the suite's AS. */
   readonly valid_jwt?: string;
+  readonly signing_algorithm?: string;
   readonly [key: string]: unknown;
 }
 
@@ -57,7 +69,12 @@ const tomlString = (value: string) => JSON.stringify(value);
  * protected-resource metadata's `resource`, verbatim), scopes from the challenge or metadata. Nothing is relaxed:
  * no escape hatch (`allow_issuer_mismatch`, `allow_missing_pkce_metadata`) is ever set.
  */
-export function scenarioConfig(serverUrl: string, context: ConformanceContext): ScenarioConfig {
+export function scenarioConfig(
+  serverUrl: string,
+  context: ConformanceContext,
+  scenario = '',
+): ScenarioConfig {
+  if (CLIENT_CREDENTIALS_SCENARIO.test(scenario)) return clientCredentialsConfig(serverUrl, context);
   if (typeof context.idp_id_token === 'string') return enterpriseConfig(serverUrl, context);
   if (typeof context.valid_jwt === 'string') return workloadConfig(serverUrl, context);
   const lines = [
@@ -76,6 +93,35 @@ export function scenarioConfig(serverUrl: string, context: ConformanceContext): 
       lines.push(`client_secret_env_var = ${tomlString(CONFORMANCE_SECRET_VAR)}`);
       env[CONFORMANCE_SECRET_VAR] = context.client_secret;
     }
+  }
+  return { toml: `${lines.join('\n')}\n`, env };
+}
+
+/**
+ * A machine client as a user would configure it: `grant = "client_credentials"`, the context's `client_id`, and its
+ * secret (`client_secret_env_var`) or private key (`private_key_env_var`, with `client_assertion_alg` when the
+ * context names the algorithm); resource policy `auto`, scopes from the challenge or metadata.
+ */
+function clientCredentialsConfig(serverUrl: string, context: ConformanceContext): ScenarioConfig {
+  const lines = [
+    `[mcp_servers.${CONFORMANCE_SERVER}]`,
+    `url = ${tomlString(serverUrl)}`,
+    '',
+    `[mcp_servers.${CONFORMANCE_SERVER}.oauth]`,
+    'grant = "client_credentials"',
+    'resource = "auto"',
+  ];
+  const env: Record<string, string> = {};
+  if (typeof context.client_id === 'string') lines.push(`client_id = ${tomlString(context.client_id)}`);
+  if (typeof context.private_key_pem === 'string') {
+    lines.push(`private_key_env_var = ${tomlString(CONFORMANCE_KEY_VAR)}`);
+    env[CONFORMANCE_KEY_VAR] = context.private_key_pem;
+    if (typeof context.signing_algorithm === 'string') {
+      lines.push(`client_assertion_alg = ${tomlString(context.signing_algorithm)}`);
+    }
+  } else if (typeof context.client_secret === 'string') {
+    lines.push(`client_secret_env_var = ${tomlString(CONFORMANCE_SECRET_VAR)}`);
+    env[CONFORMANCE_SECRET_VAR] = context.client_secret;
   }
   return { toml: `${lines.join('\n')}\n`, env };
 }
@@ -160,6 +206,7 @@ export function idpSignIn(context: ConformanceContext, now: number) {
         client_secret: null,
         client_secret_expires_at: null,
       },
+      reacquire: null,
       needs_login: null,
       updated_at: now,
       id_token: idToken,

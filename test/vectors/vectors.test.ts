@@ -204,6 +204,7 @@ async function runVector(vector: Vector): Promise<void> {
         client_secret: null,
         client_secret_expires_at: null,
       },
+      reacquire: null,
       needs_login: null,
       updated_at: sentAt,
     };

@@ -22,4 +22,11 @@ export interface AuthorizationServerMetadata {
   readonly authorization_response_iss_parameter_supported?: boolean | undefined;
   readonly revocation_endpoint?: string | undefined;
   readonly code_challenge_methods_supported?: readonly string[] | undefined;
+  /** RFC 8414 §2: the grants the AS supports; absent means `authorization_code` and `implicit`. */
+  readonly grant_types_supported?: readonly string[] | undefined;
+  /**
+   * RFC 8414 §2: the JWS algorithms the token endpoint accepts for `private_key_jwt` client assertions. Read as
+   * sent (discovery does not type-check it): anything but an array of strings counts as absent.
+   */
+  readonly token_endpoint_auth_signing_alg_values_supported?: unknown;
 }

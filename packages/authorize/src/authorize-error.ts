@@ -23,12 +23,14 @@
  * - `invalid_token_response`: a 2xx answer that is not a usable token response (not JSON or form, no
  *   `access_token`, a `token_type` other than Bearer, a wrongly typed field, a token outside RFC 6750 b64token, an
  *   `expires_in` above 10 years); the message names the field, never a token's value.
- * - `unsupported_auth_method`: the AS accepts none of `none`, `client_secret_basic`, `client_secret_post` for the
- *   credentials at hand.
  * - `invalid_token_exchange_response`: a 2xx RFC 8693 answer that is unusable (no `access_token`, no
  *   `issued_token_type` or one other than requested, no `token_type`); the message names the field.
  * - `invalid_assertion`: an assertion about to be presented (an ID-JAG, a workload JWT) is not a JWT, is expired,
  *   or names another audience, `resource` or `typ` than this grant needs; nothing was sent with it.
+ * - `unsupported_auth_method`: the AS accepts none of `none`, `client_secret_basic`, `client_secret_post`,
+ *   `private_key_jwt` for the credentials at hand.
+ * - `unsupported_signing_alg`: a `private_key_jwt` key's algorithm is not in the AS's
+ *   `token_endpoint_auth_signing_alg_values_supported` (or is `none` / symmetric).
  *
  * Client registration
  * - `registration_unavailable`: no pre-registered client, no usable Client ID Metadata Document, no registration
@@ -57,6 +59,7 @@ export type AuthorizeErrorCode =
   | 'unsupported_auth_method'
   | 'invalid_token_exchange_response'
   | 'invalid_assertion'
+  | 'unsupported_signing_alg'
   | 'registration_unavailable'
   | 'registration_failed'
   | 'invalid_registration_response';

@@ -19,6 +19,15 @@ export {
   ID_JAG_TYP,
 } from './check-assertion.js';
 export {
+  assertionAlgsSupported,
+  buildClientAssertion,
+  type ClientAssertionKey,
+  type ClientAssertionOptions,
+  JWT_BEARER_ASSERTION_TYPE,
+  MAX_ASSERTION_LIFETIME_SECONDS,
+} from './client-assertion.js';
+export {
+  authenticateClient,
   CLIENT_AUTH_METHODS,
   type ClientAuthentication,
   type ClientAuthMethod,
@@ -26,6 +35,13 @@ export {
   type OAuthClient,
   selectClientAuthMethod,
 } from './client-authentication.js';
+export {
+  type ClientCredentialsGrant,
+  clientCredentialsGrantRequest,
+  processClientCredentialsResponse,
+  type RequestClientCredentialsOptions,
+  requestClientCredentialsToken,
+} from './client-credentials-grant.js';
 export {
   type ClientRegistration,
   memoryRegistrationCache,

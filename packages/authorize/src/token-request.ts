@@ -1,7 +1,7 @@
 import type { HttpClient, HttpResponse } from '@mcp-oauth/http';
 import type { AuthorizationServerMetadata } from './as-metadata.js';
 import { AuthorizeError } from './authorize-error.js';
-import { clientAuthentication, type OAuthClient, selectClientAuthMethod } from './client-authentication.js';
+import { authenticateClient, type OAuthClient } from './client-authentication.js';
 import {
   assertNoReservedParams,
   type ExtraTokenParams,
@@ -13,7 +13,10 @@ import { checkResource } from './resource-policy.js';
 /** The AS metadata a token request needs. */
 export type TokenEndpointMetadata = Pick<
   AuthorizationServerMetadata,
-  'issuer' | 'token_endpoint' | 'token_endpoint_auth_methods_supported'
+  | 'issuer'
+  | 'token_endpoint'
+  | 'token_endpoint_auth_methods_supported'
+  | 'token_endpoint_auth_signing_alg_values_supported'
 >;
 
 /** Options shared by every token-endpoint request (code exchange, refresh). */
@@ -25,6 +28,8 @@ export interface TokenRequestOptions {
   /** Extra headers (a profile's `Accept: application/json` for GitHub). Client authentication headers win. */
   headers?: Readonly<Record<string, string>> | undefined;
   signal?: AbortSignal | undefined;
+  /** Clock of a `private_key_jwt` assertion's `iat`/`exp`, ms since the epoch. Default `Date.now`. */
+  now?: (() => number) | undefined;
 }
 
 /**
@@ -32,11 +37,11 @@ export interface TokenRequestOptions {
  * application/json`, never following a redirect) and returns the raw response, whatever its status, for
  * {@link processTokenResponse}. Body parameters, in order: `grant_type`, the grant's `parameters` as given,
  * `resource` (when any), the client authentication parameters (`client_id`, and `client_secret` for
- * `client_secret_post`), the extra parameters sorted by name. The refresh package sends `grant_type=refresh_token`
+ * `client_secret_post`, or a fresh `client_assertion` for `private_key_jwt`), the extra parameters sorted by name. The refresh package sends `grant_type=refresh_token`
  * through this same function.
  *
  * @throws {AuthorizeError} `reserved_param`, `invalid_parameter` (a name sent twice, a bad resource or client),
- *   `unsupported_auth_method`.
+ *   `unsupported_auth_method`, `unsupported_signing_alg`.
  * @throws {HttpError} transport failures (timeout, TLS, redirect, size cap).
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-3.2
  * @see https://www.rfc-editor.org/rfc/rfc8707#section-2.2 (resource on the token request)
@@ -50,7 +55,7 @@ export async function tokenEndpointRequest(
   options: TokenRequestOptions = {},
 ): Promise<HttpResponse> {
   assertNoReservedParams(options.extraParams, RESERVED_TOKEN_PARAMS, 'extraParams');
-  const auth = clientAuthentication(selectClientAuthMethod(as, client), client);
+  const auth = await authenticateClient(as, client, options.now === undefined ? {} : { now: options.now });
   const body = new URLSearchParams();
   const add = (name: string, value: string) => {
     // RFC 6749 §3.2: parameters sent without a value MUST be treated as omitted, and none may repeat.

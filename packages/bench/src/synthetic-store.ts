@@ -64,6 +64,7 @@ export class SyntheticStore implements CredentialStore {
         client_secret: null,
         client_secret_expires_at: null,
       },
+      reacquire: null,
       needs_login: null,
       updated_at: storedAt,
     };

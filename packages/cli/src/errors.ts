@@ -70,6 +70,13 @@ const CLIENT_EXIT: Readonly<Record<ClientError['code'], ExitCode>> = {
   jwt_bearer_refused: EXIT.server,
   workload_token_unavailable: EXIT.config,
   workload_token_invalid: EXIT.server,
+  client_secret_unset: EXIT.config,
+  private_key_unset: EXIT.config,
+  private_key_unreadable: EXIT.config,
+  private_key_invalid: EXIT.config,
+  grant_not_supported: EXIT.config,
+  invalid_client: EXIT.server,
+  unauthorized_client: EXIT.server,
 };
 
 /** A `fetch` that could not reach its server (undici's `TypeError: fetch failed`). */

@@ -52,6 +52,13 @@ test('client errors: config 3, login needed 4, server 5, login not completed 6, 
     jwt_bearer_refused: 5,
     workload_token_unavailable: 3,
     workload_token_invalid: 5,
+    client_secret_unset: 3,
+    private_key_unset: 3,
+    private_key_unreadable: 3,
+    private_key_invalid: 3,
+    grant_not_supported: 3,
+    invalid_client: 5,
+    unauthorized_client: 5,
   };
   for (const [code, exit] of Object.entries(expected)) {
     assert.equal(exitCodeFor(new ClientError(code as ClientErrorCode, 'x')), exit, code);

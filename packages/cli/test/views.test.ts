@@ -43,6 +43,7 @@ const STATUS: ServerStatus = {
   name: 'gmail',
   url: 'https://gmailmcp.googleapis.com/mcp/v1',
   state: 'logged_in',
+  grant: 'authorization_code',
   issuer: 'https://accounts.google.com',
   resource: null,
   scopes: ['https://www.googleapis.com/auth/gmail.readonly'],
@@ -74,6 +75,7 @@ test('status --json: ISO times, every field present, provider with its reason', 
     name: 'gmail',
     url: 'https://gmailmcp.googleapis.com/mcp/v1',
     state: 'logged_in',
+    grant: 'authorization_code',
     enabled: true,
     issuer: 'https://accounts.google.com',
     resource: null,
@@ -85,6 +87,19 @@ test('status --json: ISO times, every field present, provider with its reason', 
     registration: 'pre_registered',
     provider: { id: 'google', source: 'config', reason: 'mcp_servers.gmail.oauth.provider' },
   });
+});
+
+test('status text of a client-credentials server: the grant, and how the token is renewed without a refresh token', () => {
+  const machine = { ...STATUS, grant: 'client_credentials' as const, refreshToken: false };
+  const doc = statusJson('/h/config.toml', STATUS.store, [serverStatusJson(machine, true)]);
+  const text = renderStatus(doc, plain, Date.UTC(2026, 0, 1));
+  assert.match(
+    text,
+    /\n {2}grant +client_credentials \(no login needed: a token is fetched on first use\)\n/,
+  );
+  assert.match(text, /\n {2}refresh token +no \(a new client-credentials request renews the token\)\n/);
+  assert.match(text, /\n {2}next refresh +in 54 min/);
+  assert.equal(serverStatusJson(machine, true).grant, 'client_credentials');
 });
 
 test('status text: state, expiry and next refresh relative to now, the provider and the store', () => {

@@ -12,6 +12,15 @@
  * - `step_up_exhausted`: the server kept asking for scopes after the allowed re-authorizations.
  * - `server_unsupported`: the server does not use OAuth (or is not an HTTP server).
  * - `config`: the server is not configured for this operation.
+ * - `client_secret_unset`: the variable `client_secret_env_var` names is not set (export it).
+ * - `private_key_unset`: the variable `private_key_env_var` names is not set (export it).
+ * - `private_key_unreadable`: the `private_key_file` is missing or cannot be read (fix the path or permissions).
+ * - `private_key_invalid`: the key is neither a PEM private key nor a private JWK, or its algorithm is unknown.
+ * - `grant_not_supported`: the authorization server's metadata does not list the `client_credentials` grant.
+ * - `invalid_client`: the authorization server refused the client's credentials (RFC 6749 §5.2): the client id,
+ *   secret or key (its registered public key, `kid`, `alg`) is wrong.
+ * - `unauthorized_client`: the client may not use the client-credentials grant (RFC 6749 §5.2): allow it at the
+ *   authorization server.
  *
  * Enterprise-managed authorization and workload identity
  * - `ema_disabled`: an `ema_auth` server is used while `[features] use_xaa = true` is not set.
@@ -46,7 +55,14 @@ export type ClientErrorCode =
   | 'id_jag_invalid'
   | 'jwt_bearer_refused'
   | 'workload_token_unavailable'
-  | 'workload_token_invalid';
+  | 'workload_token_invalid'
+  | 'client_secret_unset'
+  | 'private_key_unset'
+  | 'private_key_unreadable'
+  | 'private_key_invalid'
+  | 'grant_not_supported'
+  | 'invalid_client'
+  | 'unauthorized_client';
 
 /** The error class of the client package. Messages never contain a token, code or secret. */
 export class ClientError extends Error {

@@ -71,7 +71,7 @@ export async function enterpriseLogin(
     interaction,
   );
   const key: CredentialKey = { serverName: name, serverUrl: ctx.server.url, issuer: found.issuer };
-  await deps.store.set(key, serverRecord(key, tokens, ctx, deps.now()));
+  await deps.store.set(key, serverRecord(key, tokens, ctx, idp.issuer, deps.now()));
   deps.logger.info('enterprise-managed login complete', { server: name, issuer: found.issuer, resource });
   return {
     key,
@@ -82,6 +82,7 @@ export async function enterpriseLogin(
     refreshTokenIssued: tokens.refresh_token !== undefined,
     provider: ctx.oauth.provider,
     registration: 'pre_registered',
+    grant: 'authorization_code',
   };
 }
 
@@ -339,6 +340,7 @@ function serverRecord(
   key: CredentialKey,
   tokens: TokenSet,
   ctx: ServerContext,
+  idpIssuer: string,
   now: number,
 ): CredentialRecord {
   return {
@@ -358,6 +360,8 @@ function serverRecord(
       client_secret: null,
       client_secret_expires_at: null,
     },
+    // No refresh token: a new ID-JAG from the stored IdP sign-in renews it (the refresher's re-acquirer).
+    reacquire: { grant: 'id_jag', idp_issuer: idpIssuer },
     needs_login: null,
     updated_at: now,
   };

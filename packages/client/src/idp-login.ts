@@ -138,6 +138,7 @@ function idpRecord(
       client_secret: null,
       client_secret_expires_at: null,
     },
+    reacquire: null,
     needs_login: null,
     updated_at: now,
     id_token: idToken,

@@ -6,6 +6,11 @@ export {
   escapeHtml,
   startCallbackServer,
 } from './callback-server.js';
+export {
+  type ClientAssertionKeySource,
+  loadClientAssertionKey,
+} from './client-assertion-key.js';
+export type { ClientCredentialsLoginOptions } from './client-credentials-login.js';
 export { ClientError, type ClientErrorCode, isClientError } from './client-error.js';
 export { IDP_SERVER_NAME, idpKey } from './enterprise-idp.js';
 export type { IdpLoginResult } from './idp-login.js';

@@ -16,6 +16,7 @@ const SECRET_NAMES = [
   'code',
   'code_verifier',
   'client_secret',
+  'client_assertion',
   'token',
   'password',
   'authorization',
@@ -42,6 +43,11 @@ export class SecretRedactor {
     out = out.replace(new RegExp(`((?:^|[?&\\s])(?:${names})=)[^&#\\s"']+`, 'gi'), `$1${REDACTED}`);
     out = out.replace(new RegExp(`("(?:${names})"\\s*:\\s*")[^"]*(")`, 'gi'), `$1${REDACTED}$2`);
     out = out.replace(/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/g, `$1 ${REDACTED}`);
+    // A PEM private key (PKCS#8, SEC1, PKCS#1), whole: private_key_jwt keys are secrets like client secrets.
+    out = out.replace(
+      /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)/g,
+      REDACTED,
+    );
     return out;
   }
 

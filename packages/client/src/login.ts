@@ -15,6 +15,7 @@ import {
   extraAuthorizeParamsFor,
   extraTokenParamsFor,
   type McpOAuthConfig,
+  type OAuthGrant,
   type ResolvedProvider,
   suggestCommand,
 } from '@mcp-oauth/config';
@@ -69,6 +70,8 @@ export interface LoginOptions {
 /** What a login stored, without any secret. */
 export interface LoginResult {
   readonly key: CredentialKey;
+  /** How the token was obtained: a browser login, or the client-credentials grant (no user). */
+  readonly grant: OAuthGrant;
   readonly issuer: string;
   readonly resource: string | null;
   readonly scopes: readonly string[];
@@ -128,6 +131,7 @@ export async function login(deps: LoginDeps, name: string, options: LoginOptions
     });
     return {
       key,
+      grant: 'authorization_code',
       issuer: found.issuer,
       resource: tokens.resource ?? null,
       scopes: tokens.scopes,
@@ -282,6 +286,7 @@ export function toRecord(
       client_secret: registration.registration === 'dynamic' ? registration.client_secret : null,
       client_secret_expires_at: registration.client_secret_expires_at,
     },
+    reacquire: null,
     needs_login: null,
     updated_at: now,
   };

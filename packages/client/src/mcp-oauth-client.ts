@@ -1,10 +1,16 @@
 import { join } from 'node:path';
 import { memoryRegistrationCache, type RegistrationCache } from '@mcp-oauth/authorize';
-import type { McpOAuthConfig, ResolvedProvider } from '@mcp-oauth/config';
+import type { McpOAuthConfig, OAuthGrant, ResolvedProvider } from '@mcp-oauth/config';
 import { suggestCommand } from '@mcp-oauth/config';
 import { createDiscovery, type Discovery, type DiscoveryCacheStore } from '@mcp-oauth/discovery';
 import { createHttpClient, type HttpClient } from '@mcp-oauth/http';
-import { nextRefreshAt, Refresher, type RefresherEvent, type RefreshGrant } from '@mcp-oauth/refresh';
+import {
+  nextRefreshAt,
+  Refresher,
+  type RefresherEvent,
+  type RefreshGrant,
+  renewable,
+} from '@mcp-oauth/refresh';
 import {
   type CredentialKey,
   type CredentialRecord,
@@ -14,6 +20,7 @@ import {
 } from '@mcp-oauth/token-store';
 import { createAuthorizedFetch, type FetchLike } from './authorized-fetch.js';
 import { DEFAULT_CALLBACK_TIMEOUT_MS } from './callback-server.js';
+import { type ClientCredentialsLoginOptions, clientCredentialsLogin } from './client-credentials-login.js';
 import { ClientError } from './client-error.js';
 import { type IdpMetadataSource, idpMetadataSource } from './enterprise-idp.js';
 import { type EnterpriseDeps, enterpriseLogin } from './enterprise-login.js';
@@ -84,6 +91,11 @@ export interface ServerStatus {
    * - `bearer_token`: the server uses a static token from `bearer_token_env_var`.
    */
   readonly state: 'logged_in' | 'expired' | 'needs_login' | 'not_logged_in' | 'bearer_token';
+  /**
+   * How the server's tokens are obtained: `authorization_code` (a browser login) or `client_credentials` (the
+   * client's own credentials; renewed by a new request before expiry, no login needed).
+   */
+  readonly grant: OAuthGrant;
   readonly issuer: string | null;
   readonly resource: string | null;
   readonly scopes: readonly string[];
@@ -93,7 +105,8 @@ export interface ServerStatus {
   /**
    * When the access token is refreshed (ms): this client's scheduled time when it has one, else the latest time the
    * scheduler of a running client would pick (`nextRefreshAt` with no jitter; a token is also refreshed on use
-   * once it is that close to expiry). Null without a refresh token, with an unknown expiry, or when a login is needed.
+   * once it is that close to expiry). Null without a refresh token (or a client-credentials grant to ask again),
+   * with an unknown expiry, or when a login is needed.
    */
   readonly nextRefreshAt: number | null;
   readonly needsLoginReason: string | null;
@@ -109,7 +122,8 @@ export interface ConnectOptions {
    * Log in on demand: requests go out without a token until the server answers 401, which starts a login from
    * its challenge (then one retry); a stored credential the server still refuses after a refresh starts one too,
    * after dropping the cached discovery (the server may have moved to another authorization server). Absent: a
-   * login must come first (`login`), else `not_logged_in`.
+   * login must come first (`login`), else `not_logged_in`; except for a `grant = "client_credentials"` server,
+   * whose first 401 always gets a token (no user is involved).
    */
   readonly login?: Omit<LoginOptions, 'scopes' | 'challenge'>;
   /** Client name sent in `initialize` (2025-11-25) or in every request's `_meta` (2026-07-28). Default `mcp-oauth`. */
@@ -253,20 +267,35 @@ export class McpOAuthClient {
   }
 
   /**
-   * Logs in to server `name` and stores its credentials, in the server's login mode: a browser login (default), an
-   * enterprise-managed one (`auth = "ema_auth"`: no browser once the IdP sign-in is stored; `options.userAgent` is
-   * used only for that sign-in), or a workload-identity one (`oauth.grant = "workload_identity"`: never a browser).
-   * The server's remembered protocol era is forgotten: a `server/discover` answer may hold for one authorization
-   * context only.
+   * Logs in to server `name` and stores its credentials, in the server's login mode: a browser login (needs
+   * `options.userAgent`), an enterprise-managed one (`auth = "ema_auth"`: no browser once the IdP sign-in is stored;
+   * the user agent is used only for that sign-in), a workload-identity one (`grant = "workload_identity"`: the
+   * workload's JWT, never a browser), or a client-credentials token request (`grant = "client_credentials"`: no user
+   * agent, no callback). The server's remembered protocol era is forgotten: a `server/discover` answer may hold for
+   * one authorization context only.
    */
-  async login(name: string, options: LoginOptions): Promise<LoginResult> {
-    const { server } = serverContext(this.config, name);
-    const result =
-      server.auth === 'ema_auth'
-        ? await enterpriseLogin(this.#enterpriseDeps(), name, options)
-        : server.oauth.grant === 'workload_identity'
-          ? await workloadLogin(this.#enterpriseDeps(), name, options)
+  async login(
+    name: string,
+    options: LoginOptions | ClientCredentialsLoginOptions = {},
+  ): Promise<LoginResult> {
+    let result: LoginResult;
+    const grant = this.grant(name);
+    if (grant === 'client_credentials') {
+      result = await clientCredentialsLogin(this.#deps(), name, options);
+    } else if (grant === 'workload_identity') {
+      result = await workloadLogin(this.#enterpriseDeps(), name, options);
+    } else {
+      if (!('userAgent' in options) || options.userAgent === undefined) {
+        throw new ClientError(
+          'config',
+          `logging in to ${JSON.stringify(name)} opens a browser: pass a userAgent (or set grant = "client_credentials" for a machine client)`,
+        );
+      }
+      result =
+        serverContext(this.config, name).server.auth === 'ema_auth'
+          ? await enterpriseLogin(this.#enterpriseDeps(), name, options)
           : await login(this.#deps(), name, options);
+    }
     await this.#forgetEra(name);
     return result;
   }
@@ -278,6 +307,11 @@ export class McpOAuthClient {
    */
   async loginIdp(options: Omit<LoginOptions, 'scopes' | 'challenge'>): Promise<IdpLoginResult> {
     return loginIdp(this.#enterpriseDeps(), options);
+  }
+
+  /** How server `name` gets its tokens: `authorization_code` (browser login), `client_credentials`, `workload_identity`. */
+  grant(name: string): OAuthGrant {
+    return serverContext(this.config, name).oauth.grant.value;
   }
 
   /** The memory key of server `name`'s protocol era. */
@@ -337,20 +371,21 @@ export class McpOAuthClient {
         ? 'not_logged_in'
         : record.needs_login
           ? 'needs_login'
-          : record.expires_at !== null && record.expires_at <= this.#now() && !record.refresh_token
+          : record.expires_at !== null && record.expires_at <= this.#now() && !renewable(record)
             ? 'expired'
             : 'logged_in';
     return {
       name,
       url: ctx.server.url,
       state,
+      grant: ctx.oauth.grant.value,
       issuer: record?.issuer ?? null,
       resource: record?.resource ?? null,
       scopes: record?.scopes ?? [],
       expiresAt: record?.expires_at ?? null,
       refreshToken: Boolean(record?.refresh_token),
       nextRefreshAt:
-        found && state === 'logged_in' && found.record.refresh_token && found.record.expires_at !== null
+        found && state === 'logged_in' && renewable(found.record) && found.record.expires_at !== null
           ? (this.refresher.state(found.key)?.nextRefreshAt ??
             nextRefreshAt(found.record.expires_at, found.record.updated_at, 0))
           : null,
@@ -392,7 +427,9 @@ export class McpOAuthClient {
 
   /** A fetch that authorizes every request to server `name` (refresh, 401 retry, step-up when allowed). */
   fetchFor(name: string, options: ConnectOptions = {}): FetchLike {
-    const { stepUp, login } = options;
+    const { stepUp } = options;
+    // A client-credentials server needs no user: its first 401 gets a token at once, as a login on demand would.
+    const login = options.login ?? (this.grant(name) === 'client_credentials' ? {} : undefined);
     // The credential's key is looked up in the store once per fetch (a session), not per request: each request then
     // reads the store once (the refresher's read). Looked up again after a login, and when its credential is gone
     // or needs a login (another process logged out, or in under another authorization server).

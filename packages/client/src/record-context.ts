@@ -3,7 +3,9 @@ import type { McpOAuthConfig } from '@mcp-oauth/config';
 import { suggestCommand } from '@mcp-oauth/config';
 import type { Discovery } from '@mcp-oauth/discovery';
 import type { CredentialRecord } from '@mcp-oauth/token-store';
+import { clientCredentialsClient } from './client-credentials-client.js';
 import { ClientError } from './client-error.js';
+import type { SecretRedactor } from './logger.js';
 import { discoveryPolicy, preRegisteredSecret, type ServerContext, serverContext } from './server-context.js';
 
 /** What a stored credential needs to talk to its AS again (refresh, revocation). */
@@ -19,7 +21,12 @@ export interface RecordContext {
  * their issuer); a different one means the server moved to another AS and a new login is needed.
  */
 export async function recordContext(
-  deps: { config: McpOAuthConfig; discovery: Discovery; env: Readonly<Record<string, string | undefined>> },
+  deps: {
+    config: McpOAuthConfig;
+    discovery: Discovery;
+    env: Readonly<Record<string, string | undefined>>;
+    redactor?: SecretRedactor;
+  },
   record: CredentialRecord,
   signal?: AbortSignal,
 ): Promise<RecordContext> {
@@ -36,6 +43,15 @@ export async function recordContext(
       `${JSON.stringify(record.server_name)} now uses the authorization server ${JSON.stringify(found.issuer)}, ` +
         `not ${JSON.stringify(record.issuer)} that issued the stored tokens: run \`${suggestCommand(['login', record.server_name])}\``,
     );
+  }
+  // A client-credentials credential authenticates as its config says now (secret or private key, never stored).
+  if (record.reacquire?.grant === 'client_credentials') {
+    const client = await clientCredentialsClient(ctx, {
+      env: deps.env,
+      configPath: deps.config.path,
+      redactor: deps.redactor,
+    });
+    return { ctx, as: found.authorizationServerMetadata, client };
   }
   const secret =
     record.client.registration === 'pre_registered'

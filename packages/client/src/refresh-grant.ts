@@ -2,14 +2,17 @@ import { extraTokenParamsFor, type McpOAuthConfig } from '@mcp-oauth/config';
 import type { Discovery } from '@mcp-oauth/discovery';
 import type { HttpClient } from '@mcp-oauth/http';
 import { createRefreshGrant, type RefreshGrant } from '@mcp-oauth/refresh';
-import type { CredentialRecord } from '@mcp-oauth/token-store';
+import type { CredentialRecord, Reacquire } from '@mcp-oauth/token-store';
 import { enterpriseIdp, type IdpMetadataSource, idpClient, isIdpRecord } from './enterprise-idp.js';
 import type { SecretRedactor } from './logger.js';
 import type { Reacquirer } from './reacquire.js';
+import { reacquireClientCredentials } from './reacquire-client-credentials.js';
 import { type RecordContext, recordContext } from './record-context.js';
 
 /**
- * The client's refresh grant: `createRefreshGrant` with, per stored credential, its AS metadata (discovery, cached:
+ * The client's refresh grant, dispatching per record: a refresh token → the refresh-token grant; none, but a
+ * `reacquire` grant → that grant's re-acquirer (`client_credentials`: a new client-credentials request). The
+ * refresh-token grant is `createRefreshGrant` with, per stored credential, its AS metadata (discovery, cached:
  * no request when warm), its client secret (DCR secret from the record, a pre-registered one from its env var), the
  * profile's `scope`-on-refresh rule (Entra), extra token params and token-endpoint headers. New tokens are
  * registered with the redactor before anything can log them.
@@ -23,13 +26,15 @@ export function refreshGrantFor(deps: {
   redactor: SecretRedactor;
   idpMetadata: IdpMetadataSource;
   /** Re-acquirers by kind, for records without a refresh token: `id_jag`, `workload_identity`. */
-  reacquirers: Readonly<Record<string, Reacquirer>>;
+  reacquirers: Readonly<Record<'id_jag' | 'workload_identity', Reacquirer>>;
 }): RefreshGrant {
   const contexts = new WeakMap<CredentialRecord, Promise<RecordContext>>();
   const context = (record: CredentialRecord) => {
     let found = contexts.get(record);
     if (!found) {
       found = recordContext(deps, record);
+      // A failed lookup (an unset secret, an unreadable key) is not kept: the next renewal reads the config again.
+      found.catch(() => contexts.delete(record));
       contexts.set(record, found);
     }
     return found;
@@ -54,30 +59,20 @@ export function refreshGrantFor(deps: {
     authorizationServer: (record) => deps.idpMetadata(record.issuer, 'token'),
     clientSecret: () => idpClient(enterpriseIdp(deps.config), deps.env).clientSecret,
   });
+  const reacquirers: Readonly<Record<Reacquire['grant'], RefreshGrant | undefined>> = {
+    client_credentials: reacquireClientCredentials({ ...deps, context }),
+    id_jag: deps.reacquirers.id_jag,
+    workload_identity: deps.reacquirers.workload_identity,
+  };
   return async (record, signal) => {
-    const kind = reacquireKind(deps.config, record);
-    const reacquirer = kind === undefined ? undefined : deps.reacquirers[kind];
-    const tokens = isIdpRecord(record)
-      ? await idpGrant(record, signal)
-      : reacquirer !== undefined
-        ? await reacquirer(record, signal)
-        : await grant(record, signal);
+    // A refresh token wins; without one, the record's `reacquire` grant asks again (client credentials, a new ID-JAG,
+    // the workload's current JWT). Neither: the refresh grant says `needs_login` (refresh_token_missing).
+    const reacquire = record.refresh_token ? undefined : record.reacquire?.grant;
+    const renew = isIdpRecord(record)
+      ? idpGrant
+      : ((reacquire === undefined ? undefined : reacquirers[reacquire]) ?? grant);
+    const tokens = await renew(record, signal);
     deps.redactor.add(tokens.access_token, tokens.refresh_token, tokens.id_token);
     return tokens;
   };
-}
-
-/**
- * How a record without a refresh token is renewed: its `reacquire.grant` once records carry it, else (records
- * written before) the server's config: `auth = "ema_auth"` → `id_jag`, `grant = "workload_identity"`.
- */
-function reacquireKind(config: McpOAuthConfig, record: CredentialRecord): string | undefined {
-  if (record.refresh_token) return undefined;
-  const stored = (record as { reacquire?: { grant?: unknown } | null }).reacquire?.grant;
-  if (typeof stored === 'string') return stored;
-  const server = config.servers.find((s) => s.name === record.server_name);
-  if (server?.transport !== 'streamable_http') return undefined;
-  if (server.auth === 'ema_auth') return 'id_jag';
-  if (server.oauth.grant === 'workload_identity') return 'workload_identity';
-  return undefined;
 }

@@ -1,4 +1,4 @@
-import { clientAuthentication, selectClientAuthMethod } from '@mcp-oauth/authorize';
+import { authenticateClient } from '@mcp-oauth/authorize';
 import type { McpOAuthConfig } from '@mcp-oauth/config';
 import type { Discovery } from '@mcp-oauth/discovery';
 import type { HttpClient } from '@mcp-oauth/http';
@@ -26,7 +26,7 @@ export async function revokeCredential(
   try {
     const { as, client } = await recordContext(deps, record);
     if (!as.revocation_endpoint) return 'unsupported';
-    const auth = clientAuthentication(selectClientAuthMethod(as, client), client);
+    const auth = await authenticateClient(as, client);
     const [token, hint] = record.refresh_token
       ? [record.refresh_token, 'refresh_token']
       : [record.access_token, 'access_token'];

@@ -27,6 +27,9 @@ const SDK_PLACEHOLDER_CLIENT = 'mcp-oauth-sdk-adapter';
  * `new StreamableHTTPClientTransport(url, { fetch: client.fetchFor(name) })`. Use the adapter when the transport
  * must get an `authProvider`.
  *
+ * A `grant = "client_credentials"` server needs no `userAgent`: `tokens()` fetches its first token itself, and an
+ * authorization the SDK starts is a new client-credentials request.
+ *
  * What it does: `tokens()` hands the SDK a token from {@link McpOAuthClient.refresher} (refreshed before expiry,
  * single flight, persisted first) and never a refresh token, so the SDK never refreshes on its own (it has no
  * single flight and would race rotating refresh tokens). When the SDK starts an authorization (after a 401), the
@@ -65,7 +68,12 @@ export function createSdkAuthProvider(
       // Registrations are this project's (cached per issuer by the login); the SDK's are not kept.
     },
     async tokens(): Promise<OAuthTokens | undefined> {
-      const found = await client.credential(name);
+      let found = await client.credential(name);
+      // A client-credentials server needs no user: its first request gets a token at once, without a 401.
+      if (!found && client.grant(name) === 'client_credentials') {
+        await client.login(name);
+        found = await client.credential(name);
+      }
       if (!found) return undefined;
       const record = await client.refresher.getValidToken(found.key);
       lastToken = record.access_token;
@@ -92,6 +100,10 @@ export function createSdkAuthProvider(
         } catch (error) {
           if (!options.userAgent) throw error;
         }
+      }
+      if (client.grant(name) === 'client_credentials') {
+        await client.login(name);
+        return;
       }
       if (!options.userAgent) {
         throw new ClientError(

@@ -61,6 +61,7 @@ export async function workloadLogin(
     refreshTokenIssued: tokens.refresh_token !== undefined,
     provider: ctx.oauth.provider,
     registration: 'pre_registered',
+    grant: 'workload_identity',
   };
 }
 
@@ -170,6 +171,8 @@ function workloadRecord(
       client_secret: null,
       client_secret_expires_at: null,
     },
+    // No refresh token: the workload's current JWT is presented again (the refresher's re-acquirer).
+    reacquire: { grant: 'workload_identity' },
     needs_login: null,
     updated_at: now,
   };

@@ -47,6 +47,7 @@ test('a client without a store keeps credentials in its own home, not in MCP_OAU
         client_secret: null,
         client_secret_expires_at: null,
       },
+      reacquire: null,
       needs_login: null,
       updated_at: 0,
     });

@@ -27,6 +27,7 @@ function recordFor(key: CredentialKey, accessToken: string, refreshToken: string
     refresh_token: refreshToken,
     scopes: ['mcp:basic'],
     client: { client_id: 'c', registration: 'dynamic', client_secret: null, client_secret_expires_at: null },
+    reacquire: null,
     needs_login: null,
     updated_at: Date.now(),
   };

@@ -23,6 +23,7 @@ function record(fields: Partial<CredentialRecord>): CredentialRecord {
     refresh_token: 'refresh-token-value',
     scopes: ['mcp:tools'],
     client: { client_id: 'c', registration: 'dynamic', client_secret: null, client_secret_expires_at: null },
+    reacquire: null,
     needs_login: null,
     updated_at: NOW,
     ...fields,

@@ -239,6 +239,12 @@ export const CONFIG_KEYS: readonly ConfigKeyInfo[] = Object.freeze([
     '`"ema_auth"`: enterprise-managed authorization (ID-JAG token exchange at the IdP, then JWT bearer at the server\'s AS).',
   ),
 
+  oauth(
+    'grant',
+    '"authorization_code" | "client_credentials" | "workload_identity"',
+    '"authorization_code"',
+    "How tokens are obtained: a browser login, the client-credentials grant (machine clients; no login step), or the workload's own JWT (SEP-1933, RFC 7523).",
+  ),
   oauth('client_id', 'string', 'none', 'Pre-registered OAuth client id.', { origin: 'codex' }),
   oauth(
     'callback_port',
@@ -320,16 +326,35 @@ export const CONFIG_KEYS: readonly ConfigKeyInfo[] = Object.freeze([
     'Escape hatch: accept AS metadata whose `issuer` differs from the discovery URL (Entra `/common`).',
   ),
   oauth(
-    'grant',
-    '"authorization_code" | "workload_identity"',
-    '"authorization_code"',
-    "How the access token is obtained: a browser login, or the workload's own JWT (SEP-1933, RFC 7523).",
-  ),
-  oauth(
     'workload_identity',
     '{ token_file | token_env_var | token_command, audience?, issuer? }',
     'none',
     'Where the workload JWT comes from (exactly one source, re-read for every token request) and what it must say.',
+  ),
+  oauth(
+    'private_key_file',
+    'string (path)',
+    'none',
+    '`private_key_jwt` key file (PEM or JWK; relative to the config file), for `grant = "client_credentials"`.',
+  ),
+  oauth(
+    'private_key_env_var',
+    'string (env var name)',
+    'none',
+    'Environment variable holding the `private_key_jwt` key itself (PEM or JWK JSON).',
+  ),
+  oauth(
+    'client_assertion_alg',
+    '"ES256" | "RS256" | "PS256" | "EdDSA" | … (asymmetric JWS)',
+    "the key's",
+    'Signing algorithm of the client assertions; must be one the AS lists.',
+  ),
+  oauth('client_assertion_kid', 'string', "the JWK's `kid`", '`kid` header of the client assertions.'),
+  oauth(
+    'token_endpoint_auth_method',
+    '"client_secret_basic" | "client_secret_post" | "private_key_jwt"',
+    'from the credential and the AS metadata',
+    'Client authentication of a client-credentials client, as registered at the AS.',
   ),
 ]);
 

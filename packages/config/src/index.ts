@@ -11,6 +11,7 @@ export { type AddServerOptions, addServerToText, removeServerFromText } from './
 export { renderServer, type ServerTable, type TomlValue } from './edit/render-server.js';
 export { addServer, removeServer, updateConfigFile, writeFileAtomic } from './edit/update-config-file.js';
 export { ConfigError, type ConfigErrorCode, type ConfigIssue, formatIssue } from './errors.js';
+export { formatKey, formatKeyPath } from './key-path.js';
 export { emptyConfig, type LoadConfigOptions, loadConfig } from './load-config.js';
 export { type ParseConfigOptions, parseConfig } from './parse-config.js';
 export {
@@ -43,22 +44,24 @@ export {
   escapeForTerminal,
   type TerminalTextOptions,
 } from './terminal-text.js';
-export type {
-  CredentialsStoreMode,
-  EnterpriseIdpConfig,
-  EnvVarRef,
-  GrantKind,
-  HttpServerConfig,
-  McpOAuthConfig,
-  OAuthConfig,
-  ProviderId,
-  RegistrationMode,
-  ResourcePolicy,
-  ServerCommon,
-  ServerConfig,
-  StdioServerConfig,
-  ToolConfig,
-  WorkloadIdentityConfig,
+export {
+  CLIENT_ASSERTION_ALGS,
+  type ClientAssertionAlg,
+  type CredentialsStoreMode,
+  type EnterpriseIdpConfig,
+  type EnvVarRef,
+  type HttpServerConfig,
+  type McpOAuthConfig,
+  type OAuthConfig,
+  type OAuthGrant,
+  type ProviderId,
+  type RegistrationMode,
+  type ResourcePolicy,
+  type ServerCommon,
+  type ServerConfig,
+  type StdioServerConfig,
+  type ToolConfig,
+  type WorkloadIdentityConfig,
 } from './types.js';
 export { checkHttpsUrl, checkResourceUri, isLoopbackHost, redactUri } from './url-rules.js';
 export { type ValidateConfigOptions, validateConfig } from './validate-config.js';

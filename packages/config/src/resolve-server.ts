@@ -4,9 +4,12 @@ import { ConfigError } from './errors.js';
 import { formatKey } from './key-path.js';
 import { PROVIDER_PROFILES, type ProviderProfile } from './provider-profiles.js';
 import type {
+  ClientAssertionAlg,
   CredentialsStoreMode,
   HttpServerConfig,
   McpOAuthConfig,
+  OAuthConfig,
+  OAuthGrant,
   ProviderId,
   RegistrationMode,
   ResourcePolicy,
@@ -34,6 +37,15 @@ export interface ResolvedProvider {
 /** The effective OAuth settings of a streamable HTTP server. */
 export interface ResolvedOAuth {
   readonly provider: ResolvedProvider;
+  /** How tokens are obtained: a browser login (`authorization_code`) or `client_credentials`. */
+  readonly grant: Sourced<OAuthGrant>;
+  /** The `private_key_jwt` key file as written (resolve it against the config file's directory). */
+  readonly privateKeyFile: Sourced<string | undefined>;
+  /** The name of the environment variable holding the `private_key_jwt` key; never the key. */
+  readonly privateKeyEnvVar: Sourced<string | undefined>;
+  readonly clientAssertionAlg: Sourced<ClientAssertionAlg | undefined>;
+  readonly clientAssertionKid: Sourced<string | undefined>;
+  readonly tokenEndpointAuthMethod: Sourced<OAuthConfig['tokenEndpointAuthMethod']>;
   readonly clientId: Sourced<string | undefined>;
   /** The environment variable's name only: the secret itself is read at use time and never kept here. */
   readonly clientSecretEnvVar: Sourced<string | undefined>;
@@ -168,6 +180,36 @@ function resolveOAuth(
     oauth.extraAuthorizeParams !== undefined && Object.hasOwn(oauth.extraAuthorizeParams, 'audience');
   return {
     provider,
+    grant: r.value(
+      'grant',
+      oauth.grant,
+      undefined,
+      'authorization_code',
+      'authorization_code: a browser login',
+    ),
+    privateKeyFile: r.value('private_key_file', oauth.privateKeyFile, undefined, undefined, 'none'),
+    privateKeyEnvVar: r.value('private_key_env_var', oauth.privateKeyEnvVar, undefined, undefined, 'none'),
+    clientAssertionAlg: r.value(
+      'client_assertion_alg',
+      oauth.clientAssertionAlg,
+      undefined,
+      undefined,
+      "the key's own (its JWK alg, else from its type)",
+    ),
+    clientAssertionKid: r.value(
+      'client_assertion_kid',
+      oauth.clientAssertionKid,
+      undefined,
+      undefined,
+      "the JWK's kid, else none",
+    ),
+    tokenEndpointAuthMethod: r.value(
+      'token_endpoint_auth_method',
+      oauth.tokenEndpointAuthMethod,
+      undefined,
+      undefined,
+      'a key: private_key_jwt; a secret: client_secret_basic when the AS lists it, else client_secret_post',
+    ),
     clientId: r.value(
       'client_id',
       oauth.clientId,

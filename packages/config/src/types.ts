@@ -7,6 +7,28 @@ export type CredentialsStoreMode = 'auto' | 'keyring' | 'file' | 'keyv';
  * set, else a Client ID Metadata Document when the AS supports it and `client_metadata_url` is set, else DCR. */
 export type RegistrationMode = 'auto' | 'preregistered' | 'cimd' | 'dcr';
 
+/**
+ * How a server's tokens are obtained: `authorization_code` (a browser login, the default) or `client_credentials`
+ * (RFC 6749 §4.4: the client's own credentials, no user; the MCP `oauth-client-credentials` extension).
+ */
+export type OAuthGrant = 'authorization_code' | 'client_credentials' | 'workload_identity';
+
+/** JWS algorithms a `private_key_jwt` client assertion may be signed with (asymmetric only; RFC 7518, RFC 8037). */
+export const CLIENT_ASSERTION_ALGS = [
+  'ES256',
+  'ES384',
+  'ES512',
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'EdDSA',
+  'Ed25519',
+] as const;
+export type ClientAssertionAlg = (typeof CLIENT_ASSERTION_ALGS)[number];
+
 /** Provider profile names. */
 export type ProviderId = 'google' | 'entra' | 'auth0' | 'atlassian' | 'github' | 'keycloak' | 'generic';
 
@@ -31,13 +53,6 @@ export interface EnvVarRef {
 export interface ToolConfig {
   readonly approvalMode?: 'auto' | 'prompt' | 'approve';
 }
-
-/**
- * How a server's access token is obtained: `authorization_code` (a browser login, the default) or
- * `workload_identity` (SEP-1933: the workload's own JWT presented with the RFC 7523 JWT bearer grant). Codex's
- * `auth = "ema_auth"` selects enterprise-managed authorization independently of this key.
- */
-export type GrantKind = 'authorization_code' | 'workload_identity';
 
 /**
  * `[mcp_servers.NAME.oauth.workload_identity]`: where the workload's JWT comes from (exactly one source; read
@@ -78,6 +93,8 @@ export interface EnterpriseIdpConfig {
 /** The `[mcp_servers.NAME.oauth]` table as written. An absent value means "not configured": the resolved view
  * (`resolveServer`) fills it from a provider profile or a default and says which. */
 export interface OAuthConfig {
+  /** `grant`: how tokens are obtained. Absent: `authorization_code`. */
+  readonly grant?: OAuthGrant;
   readonly clientId?: string;
   readonly clientSecretEnvVar?: string;
   /** `client_secret` written inline (Codex's `--oauth-client-secret`). Never print it. */
@@ -97,10 +114,25 @@ export interface OAuthConfig {
   readonly extraTokenParams?: Readonly<Record<string, string>>;
   readonly allowMissingPkceMetadata?: boolean;
   readonly allowIssuerMismatch?: boolean;
-  /** `grant`; absent = `authorization_code`. */
-  readonly grant?: GrantKind;
   /** `workload_identity`, required with `grant = "workload_identity"`. */
   readonly workloadIdentity?: WorkloadIdentityConfig;
+  /**
+   * `private_key_file`: a PEM (PKCS#8, SEC1 or PKCS#1) or JWK file holding the `private_key_jwt` key, as written
+   * (relative paths are resolved against the config file's directory at use time).
+   */
+  readonly privateKeyFile?: string;
+  /** `private_key_env_var`: the environment variable holding the key itself (PEM or JWK JSON). */
+  readonly privateKeyEnvVar?: string;
+  /** `client_assertion_alg`: the JWS algorithm of the assertions; default from the key (its `alg`, or its type). */
+  readonly clientAssertionAlg?: ClientAssertionAlg;
+  /** `client_assertion_kid`: the `kid` header; default the JWK's `kid`, else none. */
+  readonly clientAssertionKid?: string;
+  /**
+   * `token_endpoint_auth_method` of a client-credentials client, as registered at the AS (RFC 7591 §2). Default: a
+   * key → `private_key_jwt`; a secret → `client_secret_basic` when the AS lists it (or nothing), else
+   * `client_secret_post`.
+   */
+  readonly tokenEndpointAuthMethod?: 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt';
 }
 
 /** Keys shared by both transports (Codex's meaning). Timeouts are normalised to milliseconds. */

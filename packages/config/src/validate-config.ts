@@ -12,13 +12,14 @@ import {
   reservedParamMessage,
 } from './reserved-params.js';
 import type {
+  ClientAssertionAlg,
   CredentialsStoreMode,
   EnterpriseIdpConfig,
   EnvVarRef,
-  GrantKind,
   HttpServerConfig,
   McpOAuthConfig,
   OAuthConfig,
+  OAuthGrant,
   ProviderId,
   RegistrationMode,
   ResourcePolicy,
@@ -188,6 +189,7 @@ function checkOAuth(
     );
   }
   checkGrant(table, base, server, out);
+  checkWorkloadGrant(table, base, server, out);
   if (!valid) return {};
   const resourceValue = table.resource ?? oauthResource;
   return {
@@ -213,13 +215,18 @@ function checkOAuth(
       table.extra_token_params === undefined ? undefined : stringRecord(table.extra_token_params),
     allowMissingPkceMetadata: table.allow_missing_pkce_metadata as boolean | undefined,
     allowIssuerMismatch: table.allow_issuer_mismatch as boolean | undefined,
-    grant: table.grant as GrantKind | undefined,
+    grant: table.grant as OAuthGrant | undefined,
     workloadIdentity: workloadIdentityOf(table.workload_identity),
+    privateKeyFile: table.private_key_file as string | undefined,
+    privateKeyEnvVar: table.private_key_env_var as string | undefined,
+    clientAssertionAlg: table.client_assertion_alg as ClientAssertionAlg | undefined,
+    clientAssertionKid: table.client_assertion_kid as string | undefined,
+    tokenEndpointAuthMethod: table.token_endpoint_auth_method as OAuthConfig['tokenEndpointAuthMethod'],
   };
 }
 
 /** `grant = "workload_identity"` needs its table with exactly one token source and a client id, and vice versa. */
-function checkGrant(table: Table, base: Path, server: string, out: Collector): void {
+function checkWorkloadGrant(table: Table, base: Path, server: string, out: Collector): void {
   const wif = table.workload_identity;
   if (table.grant === 'workload_identity') {
     if (!isTable(wif)) {
@@ -305,6 +312,77 @@ function enterpriseIdpOf(value: unknown): EnterpriseIdpConfig | undefined {
       idp.extra_authorize_params === undefined ? undefined : stringRecord(idp.extra_authorize_params),
     callbackPort: idp.callback_port as number | undefined,
   });
+}
+
+/** The credentials a client-credentials client can authenticate with; exactly one must be set. */
+const CLIENT_CREDENTIALS = [
+  'client_secret_env_var',
+  'client_secret',
+  'private_key_file',
+  'private_key_env_var',
+] as const;
+
+/**
+ * Cross-key rules of `grant`: a client-credentials client is pre-registered (`client_id`) and authenticates with
+ * exactly one secret or private key (RFC 6749 §4.4.2: the client MUST authenticate); the private-key settings
+ * belong to `grant = "client_credentials"`.
+ */
+function checkGrant(table: Table, base: Path, server: string, out: Collector): void {
+  const clientCredentials = table.grant === 'client_credentials';
+  const set = CLIENT_CREDENTIALS.filter((key) => table[key] !== undefined);
+  if (clientCredentials) {
+    if (table.client_id === undefined) {
+      out.error(
+        [...base, 'grant'],
+        `"client_credentials" needs ${server}.oauth.client_id: the client is registered at the authorization server beforehand`,
+      );
+    }
+    if (set.length === 0) {
+      out.error(
+        [...base, 'grant'],
+        `"client_credentials" needs the client's credentials: set ${server}.oauth.client_secret_env_var or ${server}.oauth.private_key_file (or private_key_env_var)`,
+      );
+    }
+    if (set.length > 1) {
+      out.error(
+        [...base, set[1] as string],
+        `set only one of ${set.map((key) => `${server}.oauth.${key}`).join(', ')}: the client authenticates one way`,
+      );
+    }
+    const method = table.token_endpoint_auth_method;
+    const keyed = table.private_key_file !== undefined || table.private_key_env_var !== undefined;
+    if (method !== undefined && set.length > 0 && (method === 'private_key_jwt') !== keyed) {
+      out.error(
+        [...base, 'token_endpoint_auth_method'],
+        method === 'private_key_jwt'
+          ? `"private_key_jwt" needs ${server}.oauth.private_key_file or private_key_env_var`
+          : `${JSON.stringify(method)} authenticates with a client secret: set ${server}.oauth.client_secret_env_var instead of a private key`,
+      );
+    }
+    for (const key of ['registration', 'client_metadata_url', 'callback_port', 'callback_url'] as const) {
+      if (table[key] !== undefined) {
+        out.error(
+          [...base, key],
+          `has no use with grant = "client_credentials" (no browser login): remove it`,
+        );
+      }
+    }
+    return;
+  }
+  for (const key of [
+    'private_key_file',
+    'private_key_env_var',
+    'client_assertion_alg',
+    'client_assertion_kid',
+    'token_endpoint_auth_method',
+  ] as const) {
+    if (table[key] !== undefined) {
+      out.error(
+        [...base, key],
+        `is used with grant = "client_credentials" only: set ${server}.oauth.grant = "client_credentials", or remove it`,
+      );
+    }
+  }
 }
 
 function dropUndefined<T extends object>(value: T): T {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CLIENT_ASSERTION_ALGS } from './types.js';
 import { checkAbsoluteUri, checkCallbackUrl, checkHttpsUrl, checkResourceUri } from './url-rules.js';
 
 // Per-key value schemas (zod). Cross-key rules (transport, reserved params, conflicts) live in parse-config.ts.
@@ -130,6 +131,7 @@ export const SERVER_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
 
 /** Schemas of `[mcp_servers.NAME.oauth]` keys. */
 export const OAUTH_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
+  grant: oneOf(['authorization_code', 'client_credentials', 'workload_identity'] as const),
   client_id: text(),
   client_secret: text(),
   client_secret_env_var: envVarName(),
@@ -157,6 +159,14 @@ export const OAUTH_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
   extra_token_params: stringTable(),
   allow_missing_pkce_metadata: bool(),
   allow_issuer_mismatch: bool(),
-  grant: oneOf(['authorization_code', 'workload_identity'] as const),
   workload_identity: workloadIdentity(),
+  private_key_file: text(),
+  private_key_env_var: envVarName(),
+  client_assertion_alg: oneOf(CLIENT_ASSERTION_ALGS),
+  client_assertion_kid: text(),
+  token_endpoint_auth_method: oneOf([
+    'client_secret_basic',
+    'client_secret_post',
+    'private_key_jwt',
+  ] as const),
 };

@@ -25,3 +25,4 @@ export {
   type RefreshGrant,
 } from './refresher.js';
 export { realTimers, TimerHeap, type Timers } from './timer-heap.js';
+export { type RenewableRecord, renewable } from './token-fingerprint.js';

@@ -12,7 +12,7 @@ import { backoffDelayMs } from './backoff.js';
 import { classifyFailure, type FailureClass, RefreshError } from './refresh-error.js';
 import { needsRefreshBeforeUse, nextRefreshAt } from './refresh-timing.js';
 import { TimerHeap, type Timers } from './timer-heap.js';
-import { type SeenToken, storedTokenChanged, tokenFingerprint } from './token-fingerprint.js';
+import { renewable, type SeenToken, storedTokenChanged, tokenFingerprint } from './token-fingerprint.js';
 
 /** What a refresh-token grant returns, in the terms of the stored record. */
 export interface RefreshedTokens {
@@ -33,7 +33,8 @@ export interface RefreshedTokens {
 
 /**
  * Performs one refresh-token grant for a stored credential (same `resource`, client authentication, extra token
- * params as the login). It throws on failure; {@link classifyFailure} decides what the error means.
+ * params as the login), or, for a record without a refresh token whose `reacquire` is set, that grant again (a new
+ * client-credentials request). It throws on failure; {@link classifyFailure} decides what the error means.
  *
  * The `Refresher` passes no `signal`: once a grant is sent, the AS may rotate the refresh token, and cancelling
  * would lose the answer that carries the new one. The grant's own HTTP timeouts bound it.
@@ -325,7 +326,9 @@ export class Refresher {
       this.#succeeded(state, current, true);
       return current;
     }
-    if (!current.refresh_token) {
+    // A record without a refresh token is renewed by its `reacquire` grant (client credentials: a new token
+    // request), through the same grant, lock and single flight; without one, only a login helps.
+    if (!renewable(current)) {
       await this.#markNeedsLogin(key, current, 'refresh_token_missing');
       throw this.#needsLoginError(key, 'refresh_token_missing');
     }
@@ -517,13 +520,15 @@ export class Refresher {
   }
 
   #plan(state: MutableState, record: CredentialRecord): void {
-    if (this.#closed || record.expires_at === null || !record.refresh_token) {
-      // Unknown expiry: refreshed after a 401. No refresh token: nothing to schedule (getValidToken explains).
+    if (this.#closed || record.expires_at === null || !renewable(record)) {
+      // Unknown expiry: refreshed after a 401. No refresh token and no reacquire grant: nothing to schedule
+      // (getValidToken explains).
       state.plannedFrom = null;
       this.#heap.cancel(state);
       return;
     }
-    // storedTokenChanged relies on this: a fingerprint is only ever taken of a record with a refresh token.
+    // storedTokenChanged relies on this: a fingerprint is only ever taken of a renewable record (a refresh token or
+    // a reacquire grant).
     state.plannedFrom = tokenFingerprint(record.access_token);
     const at = nextRefreshAt(record.expires_at, record.updated_at || this.#now(), this.#random());
     this.#heap.schedule(state, at);

@@ -32,14 +32,29 @@ export type SeenToken = string | number | null;
  * stored token for the one it planned from and refreshes it, under the store lock, with the stored (current)
  * refresh token, so the AS sees one needless but valid refresh-token grant, never a replayed refresh token, and
  * the new token is stored and scheduled as after any refresh. The one case where refreshing instead of adopting
- * would do harm, a record without a refresh token (it would be marked needs-login), cannot be a collision: the
- * scheduler plans only from records with a refresh token, so a stored record without one is always a change.
+ * would do harm, a record that cannot be renewed (it would be marked needs-login), cannot be a collision: the
+ * scheduler plans only from {@link renewable} records, so a stored record that is not renewable is always a change.
+ * A reacquired record (client credentials) behaves as one with a refresh token: a collision costs one needless
+ * client-credentials request under the lock.
  */
-export function storedTokenChanged(
-  stored: { readonly access_token: string; readonly refresh_token: string | null },
-  seen: SeenToken,
-): boolean {
+export function storedTokenChanged(stored: RenewableRecord, seen: SeenToken): boolean {
   if (seen === null) return true;
   if (typeof seen === 'string') return stored.access_token !== seen;
-  return !stored.refresh_token || tokenFingerprint(stored.access_token) !== seen;
+  return !renewable(stored) || tokenFingerprint(stored.access_token) !== seen;
+}
+
+/** The fields of a stored record that say whether it can be renewed without a user. */
+export interface RenewableRecord {
+  readonly access_token: string;
+  readonly refresh_token: string | null;
+  /** Absent in records of older writers: treated as null. */
+  readonly reacquire?: { readonly grant: string } | null;
+}
+
+/**
+ * Whether the refresher can renew a record without a user: it holds a refresh token (RFC 6749 §6), or says how to
+ * get a new token again (`reacquire`: the client-credentials grant, RFC 6749 §4.4, which issues no refresh token).
+ */
+export function renewable(record: RenewableRecord): boolean {
+  return Boolean(record.refresh_token) || (record.reacquire ?? null) !== null;
 }

@@ -71,6 +71,7 @@ export function record(overrides: Partial<CredentialRecord> = {}): CredentialRec
       client_secret: null,
       client_secret_expires_at: null,
     },
+    reacquire: null,
     needs_login: null,
     updated_at: 0,
     ...overrides,

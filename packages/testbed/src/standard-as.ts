@@ -89,8 +89,10 @@ function classify(path: string, mount: string): string {
 /**
  * A standards-following authorization server: oidc-provider 9 with PKCE S256 required, dynamic client registration,
  * RFC 8707 resource indicators (JWT access tokens whose `aud` is the resource), refresh-token rotation with reuse
- * detection (replaying a rotated refresh token revokes the grant), RFC 9207 `iss` in authorization responses, and
- * simple login and consent pages (any user name signs in).
+ * detection (replaying a rotated refresh token revokes the grant), RFC 9207 `iss` in authorization responses, the
+ * client-credentials grant (RFC 6749 §4.4) for clients registered with it, with `client_secret_basic`,
+ * `client_secret_post` or `private_key_jwt` (RFC 7523 §2.2: give the client its public `jwks`), and simple login
+ * and consent pages (any user name signs in).
  */
 export async function startStandardAs(options: StandardAsOptions = {}): Promise<StandardAs> {
   const Provider = await loadOidcProvider();
@@ -130,6 +132,7 @@ export async function startStandardAs(options: StandardAsOptions = {}): Promise<
       (!options.requireOfflineAccess || code.scopes.has('offline_access')),
     ttl: {
       AccessToken: accessTokenTtl,
+      ClientCredentials: accessTokenTtl,
       AuthorizationCode: 60,
       RefreshToken: options.refreshTokenTtl ?? 14 * 24 * 3600,
       Grant: 14 * 24 * 3600,
@@ -142,6 +145,9 @@ export async function startStandardAs(options: StandardAsOptions = {}): Promise<
       devInteractions: { enabled: false },
       registration: { enabled: options.registration ?? true },
       revocation: { enabled: true },
+      // RFC 6749 §4.4 for machine clients (registered with grant_types ["client_credentials"]): with a `resource`
+      // the access token is a JWT whose `aud` is that resource, like a login's (resourceIndicators below).
+      clientCredentials: { enabled: true },
       introspection: {
         enabled: true,
         // The resource server may introspect any token; a client only its own.
@@ -166,6 +172,16 @@ export async function startStandardAs(options: StandardAsOptions = {}): Promise<
   provider.proxy = false;
   provider.use(async (ctx: KoaContextWithOIDC, next) => {
     await next();
+    // RFC 6749 §5.2: a client not authorized for the grant type gets `unauthorized_client`; oidc-provider 9 says
+    // `invalid_request` with this description. Answered as the RFC says, so clients meet the standard error.
+    const answer = ctx.body as { error?: unknown; error_description?: unknown } | undefined;
+    if (
+      ctx.status === 400 &&
+      answer?.error === 'invalid_request' &&
+      answer.error_description === 'requested grant type is not allowed for this client'
+    ) {
+      ctx.body = { ...answer, error: 'unauthorized_client' };
+    }
     const body = ctx.oidc?.body;
     if (body && typeof body === 'object') {
       const out: Record<string, string[]> = {};

@@ -28,6 +28,17 @@ export interface NeedsLogin {
 }
 
 /**
+ * How to get a new access token for a credential that has no refresh token, without a user: the grant to send
+ * again (RFC 6749 §4.4 client credentials; the enterprise grants extend this union). The secrets such a grant needs
+ * (client secret, private key) are never stored here: they come from the config's env var or key file at use time.
+ * Null: a login is the only way to a new token once the access token has expired.
+ */
+export type Reacquire =
+  | { readonly grant: 'client_credentials' }
+  | { readonly grant: 'id_jag'; readonly idp_issuer: string }
+  | { readonly grant: 'workload_identity' };
+
+/**
  * One stored credential, version 1. Field names are snake_case: this is a stored format, read by other tools.
  * `expires_at` is absolute (ms since the epoch), computed when the token response arrives, or null when the
  * authorization server sent no `expires_in` (then the token is used until a 401 and refreshed then).
@@ -50,6 +61,11 @@ export interface CredentialRecord {
   /** Granted scopes (the response `scope`, else the requested ones), in order, without duplicates. */
   readonly scopes: readonly string[];
   readonly client: ClientRegistration;
+  /**
+   * How the refresher renews this credential when it has no refresh token (client credentials: a new token request
+   * per expiry), or null. Optional on read (absent → null); always written.
+   */
+  readonly reacquire: Reacquire | null;
   /** Set when a refresh failed for good (for example `invalid_grant`); the tokens are kept, not wiped. */
   readonly needs_login: NeedsLogin | null;
   /** When this record was last written (ms since the epoch); 0 when unknown (migrated records). */

@@ -11,6 +11,7 @@ export {
   CREDENTIAL_RECORD_VERSION,
   type CredentialRecord,
   type NeedsLogin,
+  type Reacquire,
   type RegistrationKind,
   recordSecrets,
 } from './credential-record.js';

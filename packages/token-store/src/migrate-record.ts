@@ -4,6 +4,7 @@ import {
   CREDENTIAL_RECORD_VERSION,
   type CredentialRecord,
   type NeedsLogin,
+  type Reacquire,
   type RegistrationKind,
   recordSecrets,
 } from './credential-record.js';
@@ -94,6 +95,7 @@ export function checkRecord(
     refresh_token: optionalText(r, 'refresh_token', fail),
     scopes: scopeList(r.scopes, fail),
     client: clientOf(r.client, fail),
+    reacquire: reacquireOf(r.reacquire, fail),
     needs_login: needsLoginOf(r.needs_login, fail),
     updated_at: time(r, 'updated_at', fail),
     // Optional: present only on enterprise IdP credentials; absent stays absent so other records are unchanged.
@@ -127,6 +129,7 @@ function fromVersion0(r: Record<string, unknown>, key: CredentialKey, secrets: s
       client_secret: null,
       client_secret_expires_at: null,
     },
+    reacquire: null,
     needs_login: null,
     updated_at: 0,
   };
@@ -196,4 +199,21 @@ function needsLoginOf(v: unknown, fail: Fail): NeedsLogin | null {
     reason: text(n, 'reason', (w) => fail(`needs_login.${w}`)),
     since: time(n, 'since', (w) => fail(`needs_login.${w}`)),
   };
+}
+
+/** `reacquire`: absent or null → null (records written before the field existed); else one known grant. */
+function reacquireOf(v: unknown, fail: Fail): Reacquire | null {
+  if (v === undefined || v === null) return null;
+  if (typeof v !== 'object' || Array.isArray(v)) return fail('reacquire must be an object or null');
+  const r = v as Record<string, unknown>;
+  switch (r.grant) {
+    case 'client_credentials':
+      return { grant: 'client_credentials' };
+    case 'workload_identity':
+      return { grant: 'workload_identity' };
+    case 'id_jag':
+      return { grant: 'id_jag', idp_issuer: text(r, 'idp_issuer', (w) => fail(`reacquire.${w}`)) };
+    default:
+      return fail('reacquire.grant must be "client_credentials", "id_jag" or "workload_identity"');
+  }
 }

@@ -45,6 +45,7 @@ test('migrateRecord: version 0 (an unversioned token response) becomes version 1
     refresh_token: SENTINEL.refresh,
     scopes: ['x', 'y'],
     client: { client_id: 'c1', registration: 'unknown', client_secret: null, client_secret_expires_at: null },
+    reacquire: null,
     needs_login: null,
     updated_at: 0,
   });
@@ -133,6 +134,9 @@ test('checkRecord: each malformed field is named in the message, never its value
     ['needs_login.reason', { needs_login: { since: 1 } }],
     ['needs_login.since', { needs_login: { reason: 'invalid_grant' } }],
     ['updated_at', { updated_at: -1 }],
+    ['reacquire must be an object', { reacquire: 'client_credentials' }],
+    ['reacquire.grant', { reacquire: { grant: 'password' } }],
+    ['reacquire.idp_issuer', { reacquire: { grant: 'id_jag' } }],
   ];
   for (const [field, change] of bad) {
     let caught: unknown;
@@ -144,5 +148,17 @@ test('checkRecord: each malformed field is named in the message, never its value
     assert.ok(isTokenStoreError(caught, 'invalid_record'), `${field}: invalid_record`);
     assert.ok(caught.message.includes(field), `${field}: named in the message`);
     assert.equal(containsSentinel(inspect(caught, { depth: 10 })), false);
+  }
+});
+
+test('reacquire: absent or null reads as null (records of older writers); each known grant round-trips', () => {
+  const { reacquire: _absent, ...older } = sampleRecord(key);
+  assert.equal(checkRecord(older, 'corrupt_record').reacquire, null);
+  for (const reacquire of [
+    { grant: 'client_credentials' },
+    { grant: 'workload_identity' },
+    { grant: 'id_jag', idp_issuer: 'https://idp.example.com' },
+  ]) {
+    assert.deepEqual(checkRecord({ ...sampleRecord(key), reacquire }, 'invalid_record').reacquire, reacquire);
   }
 });

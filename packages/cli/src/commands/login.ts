@@ -26,7 +26,11 @@ function renderResult(name: string, result: LoginResult, style: Style, now: numb
     ['registration', result.registration],
   ];
   const lines = renderColumns(rows, (cell, column) => (column === 0 ? style.dim(cell) : cell), '  ');
-  return `${style.green('Logged in')} to ${style.bold(name)}.\n${lines.join('\n')}\n`;
+  const headline =
+    result.grant === 'client_credentials'
+      ? `${style.green('Fetched a token')} for ${style.bold(name)} with the client-credentials grant (no browser; it is renewed by a new request before it expires).`
+      : `${style.green('Logged in')} to ${style.bold(name)}.`;
+  return `${headline}\n${lines.join('\n')}\n`;
 }
 
 function renderIdpResult(result: IdpLoginResult, style: Style, now: number): string {
@@ -63,6 +67,9 @@ export const loginCommand: Command = {
     'and refresh tokens; `login NAME` of an ema_auth server then exchanges the ID token for an ID-JAG at the IdP and',
     "presents it to the server's authorization server (it signs in to the IdP first when no sign-in is stored).",
     'Servers with oauth.grant = "workload_identity" log in with the workload\'s own JWT, never a browser.',
+    'For a server with oauth.grant = "client_credentials" (a machine client) no browser is involved: login fetches',
+    "a token with the client's own secret or private key and says so; the browser options are ignored. Such a",
+    'server needs no login at all: tools and call fetch a token on first use.',
   ].join('\n'),
   positionals: [],
   optionalPositionals: ['NAME'],
@@ -122,7 +129,7 @@ export const loginCommand: Command = {
       const reacquirable =
         server?.transport === 'streamable_http' &&
         (server.auth === 'ema_auth' || server.oauth.grant === 'workload_identity');
-      if (!result.refreshTokenIssued && !reacquirable) {
+      if (!result.refreshTokenIssued && !reacquirable && result.grant !== 'client_credentials') {
         context.warn(
           'no refresh token was issued: the session ends when this access token expires. For Google set ' +
             'oauth.provider = "google" (adds access_type=offline and prompt=consent); other servers may need the ' +

@@ -26,6 +26,8 @@ function rows(server: ServerStatusJson, now: number): string[][] {
   if (server.state === 'stdio') return [];
   const out: string[][] = [['url', server.url ?? '-']];
   if (server.state === 'bearer_token') return out;
+  const machine = server.grant === 'client_credentials';
+  if (machine) out.push(['grant', 'client_credentials (no login needed: a token is fetched on first use)']);
   if (server.state === 'not_logged_in') {
     out.push(['login', suggestCommand(['login', server.name])]);
   } else {
@@ -34,7 +36,14 @@ function rows(server: ServerStatusJson, now: number): string[][] {
       ['resource', server.resource ?? '(none sent)'],
       ['scopes', server.scopes.length === 0 ? '-' : server.scopes.join(' ')],
       ['expires', server.expires_at === null ? 'unknown (refreshed on a 401)' : when(server.expires_at, now)],
-      ['refresh token', server.refresh_token ? 'yes' : 'no'],
+      [
+        'refresh token',
+        server.refresh_token
+          ? 'yes'
+          : machine
+            ? 'no (a new client-credentials request renews the token)'
+            : 'no',
+      ],
       ['next refresh', when(server.next_refresh_at, now)],
     );
     if (server.needs_login_reason !== null)

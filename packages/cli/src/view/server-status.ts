@@ -25,6 +25,8 @@ export interface ServerStatusJson {
    * good), `not_logged_in`, `bearer_token` (static token from an environment variable), `stdio` (no OAuth).
    */
   readonly state: ServerStatus['state'] | 'stdio';
+  /** How tokens are obtained: `authorization_code` (browser login) or `client_credentials`; null for stdio. */
+  readonly grant: ServerStatus['grant'] | null;
   readonly enabled: boolean;
   readonly issuer: string | null;
   readonly resource: string | null;
@@ -63,6 +65,7 @@ export function serverStatusJson(status: ServerStatus, enabled: boolean): Server
     name: status.name,
     url: status.url,
     state: status.state,
+    grant: status.grant,
     enabled,
     issuer: status.issuer,
     resource: status.resource,
@@ -82,6 +85,7 @@ export function stdioStatusJson(server: ServerConfig): ServerStatusJson {
     name: server.name,
     url: null,
     state: 'stdio',
+    grant: null,
     enabled: server.enabled,
     issuer: null,
     resource: null,

@@ -159,6 +159,7 @@ export function tokenStoreContract(
         client_secret: null,
         client_secret_expires_at: null,
       },
+      reacquire: null,
       needs_login: null,
       updated_at: 0,
     });

@@ -34,6 +34,7 @@ export function sampleRecord(
       client_secret: SENTINEL.clientSecret,
       client_secret_expires_at: null,
     },
+    reacquire: null,
     needs_login: null,
     updated_at: 1_700_000_000_000,
     ...overrides,

@@ -66,6 +66,7 @@ export function credentialRecord(
       client_secret: registration.registration === 'dynamic' ? registration.client_secret : null,
       client_secret_expires_at: registration.client_secret_expires_at,
     },
+    reacquire: null,
     needs_login: null,
     updated_at: Date.now(),
   };

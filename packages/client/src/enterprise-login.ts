@@ -312,7 +312,10 @@ async function idpCredential(
     try {
       let record = await deps.refresher.getValidToken(key);
       const expiry = record.id_token ? idTokenExpiry(record.id_token) : null;
-      if (typeof mode === 'object' || (expiry !== null && expiry <= deps.now())) {
+      // The refresher renews the IdP credential by its expires_at; its ID token's own exp is consulted only when that
+      // is unknown. An ID token the IdP refuses anyway (invalid_grant) comes back here as `mode`: refreshed once.
+      const stale = record.expires_at === null && expiry !== null && expiry <= deps.now();
+      if (typeof mode === 'object' || stale) {
         record = await deps.refresher.handleUnauthorized(
           key,
           (typeof mode === 'object' ? mode : record).access_token,

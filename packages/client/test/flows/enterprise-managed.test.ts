@@ -45,7 +45,8 @@ describe('enterprise-managed authorization (ID-JAG) flows', () => {
     // The AS's issuer must be known to the IdPs' client maps, and the IdP's key to the AS: start the IdPs with a
     // placeholder map, then fill it in.
     const jag: Record<string, string> = {};
-    idp = await startEnterpriseIdp({ log, clients: [{ client_id: 'mcp-desktop', jag }] });
+    // ID-JAGs live 4 h here so that a test that moves the client's clock 2 h ahead still sees them as unexpired.
+    idp = await startEnterpriseIdp({ log, clients: [{ client_id: 'mcp-desktop', jag }], jagTtl: 4 * 3600 });
     rogueIdp = await startEnterpriseIdp({
       log,
       name: 'rogue-idp',
@@ -181,6 +182,31 @@ ${extra}`);
         'refresh_token',
         'urn:ietf:params:oauth:grant-type:token-exchange',
       ]);
+      assert.equal(signIns, 1);
+    } finally {
+      await client.close();
+    }
+  });
+
+  test('access token and IdP sign-in both expire: the refresher refreshes the IdP credential and re-acquires with a new ID-JAG, no browser', async () => {
+    let now = Date.now();
+    const store = new MemoryStore();
+    const client = new McpOAuthClient({ config: config(), store, env: ENV, now: () => now });
+    try {
+      await client.loginIdp({ userAgent: agent });
+      const first = await client.login('docs', { userAgent: noBrowser });
+      const before = await store.get(first.key);
+      assert.deepEqual(before?.reacquire, { grant: 'id_jag', idp_issuer: idp.issuer });
+      const mark = log.mark();
+      now += 2 * 3600 * 1000; // both the server's token and the IdP sign-in are past their expiry
+      const renewed = await client.refresher.getValidToken(first.key);
+      assert.notEqual(renewed.access_token, before?.access_token);
+      assert.equal(renewed.needs_login, null);
+      const idpGrants = log
+        .entries({ server: 'idp', endpoint: 'token', after: mark })
+        .map((e) => paramValues(e, 'grant_type')[0]);
+      assert.deepEqual(idpGrants, ['refresh_token', 'urn:ietf:params:oauth:grant-type:token-exchange']);
+      assert.equal(log.entries({ server: 'jwt-as', endpoint: 'token', after: mark }).length, 1);
       assert.equal(signIns, 1);
     } finally {
       await client.close();

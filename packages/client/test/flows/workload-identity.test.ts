@@ -111,6 +111,34 @@ workload_identity = { token_file = ${JSON.stringify(file)} }
     }
   });
 
+  test('the access token expires: the refresher re-reads the rotated file and presents the new JWT', async () => {
+    const file = join(dir, 'token-reacquire');
+    await writeFile(file, await token());
+    let now = Date.now();
+    const store = new MemoryStore();
+    const config = parseConfig(
+      `[mcp_servers.ci]\nurl = "${mcp.url}"\n[mcp_servers.ci.oauth]\ngrant = "workload_identity"\nclient_id = "ci-workload"\nworkload_identity = { token_file = ${JSON.stringify(file)} }\n`,
+    );
+    const client = new McpOAuthClient({ config, store, now: () => now });
+    try {
+      const { key } = await client.login('ci', { userAgent: noBrowser });
+      assert.deepEqual((await store.get(key))?.reacquire, { grant: 'workload_identity' });
+      const rotated = await token({ exp: Math.floor(Date.now() / 1000) + 3 * 3600 });
+      await writeFile(file, rotated);
+      const mark = log.mark();
+      now += 2 * 3600 * 1000;
+      const renewed = await client.refresher.getValidToken(key);
+      assert.equal(renewed.needs_login, null);
+      const sent = log.entries({ server: 'jwt-as', endpoint: 'token', after: mark });
+      assert.deepEqual(
+        sent.map((e) => paramValues(e, 'assertion')[0]),
+        [rotated],
+      );
+    } finally {
+      await client.close();
+    }
+  });
+
   test('a missing token file: workload_token_unavailable, nothing sent or stored', async () => {
     const { store, client } = make(join(dir, 'absent'));
     try {

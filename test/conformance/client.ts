@@ -14,6 +14,7 @@ import { parseConfig } from '@mcp-oauth/config';
 import { MemoryStore } from '@mcp-oauth/token-store';
 import {
   CONFORMANCE_SERVER,
+  idpSignIn,
   parseContext,
   plannedToolCalls,
   scenarioConfig,
@@ -48,9 +49,13 @@ async function run(serverUrl: string): Promise<void> {
   const protocolVersion = process.env.MCP_CONFORMANCE_PROTOCOL_VERSION ?? '2025-11-25';
   const context = parseContext(process.env.MCP_CONFORMANCE_CONTEXT);
   const { toml, env } = scenarioConfig(serverUrl, context, scenario);
+  const store = new MemoryStore();
+  // auth/enterprise-managed-authorization: the user's IdP sign-in, as `mcp-oauth login --idp` would have stored it.
+  const signIn = idpSignIn(context, Date.now());
+  if (signIn !== undefined) await store.set(signIn.key, signIn.record);
   const client = new McpOAuthClient({
     config: parseConfig(toml),
-    store: new MemoryStore(),
+    store,
     env,
     logger: stderrLogger,
   });

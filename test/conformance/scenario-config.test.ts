@@ -7,6 +7,8 @@ import {
   CONFORMANCE_KEY_VAR,
   CONFORMANCE_SECRET_VAR,
   CONFORMANCE_SERVER,
+  CONFORMANCE_WORKLOAD_TOKEN_VAR,
+  idpSignIn,
   parseContext,
   plannedToolCalls,
   scenarioConfig,
@@ -160,5 +162,41 @@ describe('scenarioToolCalls', () => {
     ]);
     assert.deepEqual(scenarioToolCalls('json-schema-ref-no-deref', [{ name: 'lookup_user' }]), []);
     assert.deepEqual(scenarioToolCalls('tools_call', []), []);
+  });
+});
+
+describe('extension scenarios', () => {
+  const idToken = `e30.${Buffer.from(JSON.stringify({ exp: 2_000_000_000 })).toString('base64url')}.sig`;
+  const ema = {
+    client_id: 'xaa-client',
+    client_secret: 'xaa-secret',
+    idp_client_id: 'idp-client',
+    idp_id_token: idToken,
+    idp_issuer: 'http://localhost:41235',
+  };
+
+  test('enterprise-managed authorization: Codex keys, ema_auth, the AS client and its secret by env var', () => {
+    const { toml, env } = scenarioConfig(URL_, ema);
+    const config = parseConfig(toml);
+    assert.equal(config.useXaa, true);
+    assert.deepEqual(config.enterpriseIdp, { issuer: 'http://localhost:41235', clientId: 'idp-client' });
+    const server = config.servers[0];
+    assert.ok(server?.transport === 'streamable_http' && server.auth === 'ema_auth');
+    assert.equal(server.oauth.clientId, 'xaa-client');
+    assert.deepEqual(env, { [CONFORMANCE_SECRET_VAR]: 'xaa-secret' });
+    assert.equal(toml.includes('xaa-secret'), false);
+    const signIn = idpSignIn(ema, 5);
+    assert.equal(signIn?.record.id_token, idToken);
+    assert.equal(signIn?.record.expires_at, 2_000_000_000_000);
+    assert.equal(idpSignIn({}, 5), undefined);
+  });
+
+  test('workload identity: grant, client id, the JWT through an environment variable', () => {
+    const { toml, env } = scenarioConfig(URL_, { client_id: 'wif-client', valid_jwt: 'a.b.c' });
+    const server = parseConfig(toml).servers[0];
+    assert.ok(server?.transport === 'streamable_http');
+    assert.equal(server.oauth.grant, 'workload_identity');
+    assert.deepEqual(server.oauth.workloadIdentity, { tokenEnvVar: CONFORMANCE_WORKLOAD_TOKEN_VAR });
+    assert.deepEqual(env, { [CONFORMANCE_WORKLOAD_TOKEN_VAR]: 'a.b.c' });
   });
 });

@@ -23,6 +23,9 @@ export const CLIENT_CREDENTIALS_SCENARIO = /^auth\/client-credentials-/;
 /** The server's name in the generated config. */
 export const CONFORMANCE_SERVER = 'conformance';
 
+/** The environment variable the workload-identity scenario's JWT is read from (`token_env_var`). */
+export const CONFORMANCE_WORKLOAD_TOKEN_VAR = 'MCP_CONFORMANCE_WORKLOAD_JWT';
+
 /** `MCP_CONFORMANCE_CONTEXT`: scenario data such as pre-registered client credentials. */
 export interface ConformanceContext {
   readonly name?: string;
@@ -30,6 +33,12 @@ export interface ConformanceContext {
   readonly client_secret?: string;
   /** `auth/client-credentials-jwt`: the client's private key (PKCS#8 PEM) and its JWS algorithm. */
   readonly private_key_pem?: string;
+  /** auth/enterprise-managed-authorization: the IdP, its client id, and an ID token it issued for that client. */
+  readonly idp_issuer?: string;
+  readonly idp_client_id?: string;
+  readonly idp_id_token?: string;
+  /** auth/wif-jwt-bearer: a workload JWT for the suite's AS. */
+  readonly valid_jwt?: string;
   readonly signing_algorithm?: string;
   readonly [key: string]: unknown;
 }
@@ -66,6 +75,8 @@ export function scenarioConfig(
   scenario = '',
 ): ScenarioConfig {
   if (CLIENT_CREDENTIALS_SCENARIO.test(scenario)) return clientCredentialsConfig(serverUrl, context);
+  if (typeof context.idp_id_token === 'string') return enterpriseConfig(serverUrl, context);
+  if (typeof context.valid_jwt === 'string') return workloadConfig(serverUrl, context);
   const lines = [
     `[mcp_servers.${CONFORMANCE_SERVER}]`,
     `url = ${tomlString(serverUrl)}`,
@@ -113,6 +124,96 @@ function clientCredentialsConfig(serverUrl: string, context: ConformanceContext)
     env[CONFORMANCE_SECRET_VAR] = context.client_secret;
   }
   return { toml: `${lines.join('\n')}\n`, env };
+}
+
+/**
+ * auth/enterprise-managed-authorization: Codex's keys (`[features] use_xaa`, `[mcp_enterprise_managed_auth.idp]`,
+ * `auth = "ema_auth"`) with the client pre-registered at the server's AS (id and secret from the context). The
+ * user's IdP sign-in is the context's ID token, stored by the entry before connecting ({@link idpSignIn}).
+ */
+function enterpriseConfig(serverUrl: string, context: ConformanceContext): ScenarioConfig {
+  const lines = [
+    '[features]',
+    'use_xaa = true',
+    '',
+    '[mcp_enterprise_managed_auth.idp]',
+    `issuer = ${tomlString(String(context.idp_issuer))}`,
+    `client_id = ${tomlString(String(context.idp_client_id))}`,
+    '',
+    `[mcp_servers.${CONFORMANCE_SERVER}]`,
+    `url = ${tomlString(serverUrl)}`,
+    'auth = "ema_auth"',
+    '',
+    `[mcp_servers.${CONFORMANCE_SERVER}.oauth]`,
+    'resource = "auto"',
+  ];
+  const env: Record<string, string> = {};
+  if (typeof context.client_id === 'string') lines.push(`client_id = ${tomlString(context.client_id)}`);
+  if (typeof context.client_secret === 'string') {
+    lines.push(`client_secret_env_var = ${tomlString(CONFORMANCE_SECRET_VAR)}`);
+    env[CONFORMANCE_SECRET_VAR] = context.client_secret;
+  }
+  return { toml: `${lines.join('\n')}\n`, env };
+}
+
+/** auth/wif-jwt-bearer: `grant = "workload_identity"` with the context's JWT in an environment variable. */
+function workloadConfig(serverUrl: string, context: ConformanceContext): ScenarioConfig {
+  const lines = [
+    `[mcp_servers.${CONFORMANCE_SERVER}]`,
+    `url = ${tomlString(serverUrl)}`,
+    '',
+    `[mcp_servers.${CONFORMANCE_SERVER}.oauth]`,
+    'grant = "workload_identity"',
+    'resource = "auto"',
+    `client_id = ${tomlString(String(context.client_id))}`,
+    `workload_identity = { token_env_var = ${tomlString(CONFORMANCE_WORKLOAD_TOKEN_VAR)} }`,
+  ];
+  return {
+    toml: `${lines.join('\n')}\n`,
+    env: { [CONFORMANCE_WORKLOAD_TOKEN_VAR]: String(context.valid_jwt) },
+  };
+}
+
+/**
+ * The stored IdP sign-in the enterprise scenario starts from: the ID token the suite's IdP issued (the scenario has
+ * no browser sign-in; a user would have run `mcp-oauth login --idp`). No IdP access or refresh token is given, so
+ * the record holds a placeholder access token that is never sent anywhere; its expiry is the ID token's.
+ */
+export function idpSignIn(context: ConformanceContext, now: number) {
+  const issuer = context.idp_issuer;
+  const idToken = context.idp_id_token;
+  if (typeof issuer !== 'string' || typeof idToken !== 'string' || typeof context.idp_client_id !== 'string')
+    return undefined;
+  const payload = JSON.parse(Buffer.from(idToken.split('.')[1] ?? '', 'base64url').toString('utf8')) as {
+    exp?: number;
+  };
+  return {
+    key: { serverName: '@idp', serverUrl: issuer, issuer },
+    record: {
+      version: 1 as const,
+      server_name: '@idp',
+      server_url: issuer,
+      issuer,
+      resource: null,
+      access_token: 'conformance-idp-sign-in',
+      token_type: 'Bearer',
+      expires_at: typeof payload.exp === 'number' ? payload.exp * 1000 : null,
+      refresh_token: null,
+      scopes: ['openid'],
+      client: {
+        client_id: context.idp_client_id,
+        registration: 'pre_registered' as const,
+        client_secret: null,
+        client_secret_expires_at: null,
+      },
+      reacquire: null,
+      needs_login: null,
+      updated_at: now,
+      // DPoP for enterprise and workload grants is not wired yet: bearer tokens.
+      dpop: null,
+      id_token: idToken,
+    },
+  };
 }
 
 /** A tool call the scenario asks for in its context (`toolCalls`), with the arguments to send. */

@@ -23,6 +23,10 @@
  * - `invalid_token_response`: a 2xx answer that is not a usable token response (not JSON or form, no
  *   `access_token`, a `token_type` other than Bearer, a wrongly typed field, a token outside RFC 6750 b64token, an
  *   `expires_in` above 10 years); the message names the field, never a token's value.
+ * - `invalid_token_exchange_response`: a 2xx RFC 8693 answer that is unusable (no `access_token`, no
+ *   `issued_token_type` or one other than requested, no `token_type`); the message names the field.
+ * - `invalid_assertion`: an assertion about to be presented (an ID-JAG, a workload JWT) is not a JWT, is expired,
+ *   or names another audience, `resource` or `typ` than this grant needs; nothing was sent with it.
  * - `unsupported_auth_method`: the AS accepts none of `none`, `client_secret_basic`, `client_secret_post`,
  *   `private_key_jwt` for the credentials at hand.
  * - `unsupported_signing_alg`: a `private_key_jwt` key's algorithm is not in the AS's
@@ -62,6 +66,8 @@ export type AuthorizeErrorCode =
   | 'unexpected_status'
   | 'invalid_token_response'
   | 'unsupported_auth_method'
+  | 'invalid_token_exchange_response'
+  | 'invalid_assertion'
   | 'unsupported_signing_alg'
   | 'device_flow_unsupported'
   | 'invalid_device_authorization_response'

@@ -13,6 +13,12 @@ export {
 } from './authorize-error.js';
 export { type AuthorizationUrlInput, buildAuthorizationUrl } from './build-authorization-url.js';
 export {
+  type AssertionExpectations,
+  type CheckedAssertion,
+  checkAssertion,
+  ID_JAG_TYP,
+} from './check-assertion.js';
+export {
   assertionAlgsSupported,
   buildClientAssertion,
   type ClientAssertionKey,
@@ -63,6 +69,7 @@ export {
   processDynamicRegistrationResponse,
   registrationAuthMethod,
 } from './dynamic-registration.js';
+export { JWT_BEARER_GRANT_TYPE, type JwtBearerGrant, jwtBearerGrantRequest } from './jwt-bearer-grant.js';
 export { type MergeAuthorizeParamsInput, mergeAuthorizeParams } from './merge-authorize-params.js';
 export { computeCodeChallenge, type GeneratePkceOptions, generatePkce, type Pkce } from './pkce.js';
 export {
@@ -101,6 +108,16 @@ export {
   startAuthorization,
 } from './start-authorization.js';
 export { constantTimeEqual, type GenerateStateOptions, generateState } from './state.js';
+export {
+  ID_JAG_TOKEN_TYPE,
+  ID_TOKEN_TYPE,
+  type ProcessTokenExchangeOptions,
+  processTokenExchangeResponse,
+  TOKEN_EXCHANGE_GRANT_TYPE,
+  type TokenExchangeGrant,
+  type TokenExchangeResult,
+  tokenExchangeGrantRequest,
+} from './token-exchange-grant.js';
 export {
   isUseDpopNonce,
   type TokenEndpointMetadata,

@@ -30,6 +30,17 @@
  * - `elicitation_invalid_answer`: an elicitation handler accepted with content that does not fit the requested
  *   schema (a required field missing, a value of the wrong type or out of range); nothing was sent.
  * - `elicitation_timeout`: the server did not report a URL elicitation complete in time.
+ *
+ * Enterprise-managed authorization and workload identity
+ * - `ema_disabled`: an `ema_auth` server is used while `[features] use_xaa = true` is not set.
+ * - `idp_not_configured`: an `ema_auth` server without `[mcp_enterprise_managed_auth.idp]`.
+ * - `idp_login_needed`: no usable enterprise IdP sign-in is stored and interaction is not allowed.
+ * - `idp_unreachable`: the IdP's metadata or token endpoint could not be reached (retryable).
+ * - `token_exchange_refused`: the IdP refused the ID-JAG token exchange (`invalid_target`, `access_denied`, …).
+ * - `id_jag_invalid`: the IdP returned an ID-JAG that is not for this server's AS or resource (nothing was sent).
+ * - `jwt_bearer_refused`: the server's AS refused the JWT bearer grant (an untrusted IdP or workload issuer, …).
+ * - `workload_token_unavailable`: the workload JWT's file, variable or command gave nothing.
+ * - `workload_token_invalid`: the workload JWT is expired, or not for this AS or issuer (nothing was sent).
  */
 export type ClientErrorCode =
   | 'callback_timeout'
@@ -49,6 +60,15 @@ export type ClientErrorCode =
   | 'server_unsupported'
   | 'as_unreachable'
   | 'config'
+  | 'ema_disabled'
+  | 'idp_not_configured'
+  | 'idp_login_needed'
+  | 'idp_unreachable'
+  | 'token_exchange_refused'
+  | 'id_jag_invalid'
+  | 'jwt_bearer_refused'
+  | 'workload_token_unavailable'
+  | 'workload_token_invalid'
   | 'client_secret_unset'
   | 'private_key_unset'
   | 'private_key_unreadable'

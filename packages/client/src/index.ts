@@ -42,6 +42,8 @@ export {
   elicitationFieldProblem,
   elicitationFields,
 } from './elicitation-schema.js';
+export { IDP_SERVER_NAME, idpKey } from './enterprise-idp.js';
+export type { IdpLoginResult } from './idp-login.js';
 export { type Logger, redactingLogger, SecretRedactor, silentLogger } from './logger.js';
 export type { LoginOptions, LoginProgress, LoginResult } from './login.js';
 export {
@@ -67,4 +69,6 @@ export {
   SDK_REQUEST_TIMEOUT_MS,
 } from './mcp-session.js';
 export { assertBrowsableUrl, openBrowser } from './open-browser.js';
+export type { Reacquirer } from './reacquire.js';
 export { createSdkAuthProvider, createSdkFetch, type SdkAuthProviderOptions } from './sdk-auth-provider.js';
+export { readWorkloadToken, type WorkloadTokenIo } from './workload-token.js';

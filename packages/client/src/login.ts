@@ -257,7 +257,8 @@ export async function register(
   });
 }
 
-async function presentAndWait(
+/** Shows the authorization URL through the user agent and waits for the loopback callback (shared by login modes). */
+export async function presentAndWait(
   url: URL,
   callback: Awaited<ReturnType<typeof startCallbackServer>>,
   options: LoginOptions,

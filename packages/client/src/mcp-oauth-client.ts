@@ -27,6 +27,8 @@ import { ClientError } from './client-error.js';
 import { type DeviceLoginOptions, deviceLogin } from './device-login.js';
 import { DpopProvers } from './dpop-binding.js';
 import { type ElicitationHandler, installElicitation } from './elicitation.js';
+import { type IdpMetadataSource, idpMetadataSource } from './enterprise-idp.js';
+import { type EnterpriseDeps, enterpriseLogin } from './enterprise-login.js';
 import {
   createEraMemory,
   DEFAULT_ERA_TTL_MS,
@@ -35,6 +37,7 @@ import {
   eraOf,
   memoryEraStore,
 } from './era-memory.js';
+import { type IdpLoginResult, loginIdp } from './idp-login.js';
 import { JsonFileMap } from './json-file-map.js';
 import { type Logger, redactingLogger, SecretRedactor, silentLogger } from './logger.js';
 import { discover, type LoginDeps, type LoginOptions, type LoginResult, login } from './login.js';
@@ -45,9 +48,11 @@ import {
   openMcpSession,
   SDK_REQUEST_TIMEOUT_MS,
 } from './mcp-session.js';
+import { idJagReacquirer, workloadReacquirer } from './reacquire.js';
 import { refreshGrantFor } from './refresh-grant.js';
 import { revokeCredential } from './revoke.js';
 import { type ServerContext, serverContext } from './server-context.js';
+import { workloadLogin } from './workload-login.js';
 
 export interface McpOAuthClientOptions {
   readonly config: McpOAuthConfig;
@@ -209,12 +214,13 @@ export class McpOAuthClient {
   readonly #now: () => number;
   /** DPoP provers of the stored keys and the servers' nonces (RFC 9449), shared by every session of this client. */
   readonly #dpop = new DpopProvers();
+  readonly #idpMetadata: IdpMetadataSource;
 
   constructor(options: McpOAuthClientOptions) {
     this.config = options.config;
     // Secrets written inline in the config (Codex's oauth.client_secret, the enterprise IdP's) never reach a log.
     this.redactor.add(
-      options.config.enterpriseManagedAuth?.idp.clientSecret,
+      options.config.enterpriseIdp?.clientSecret,
       ...options.config.servers.map((s) =>
         s.transport === 'streamable_http' ? s.oauth.clientSecret : undefined,
       ),
@@ -224,6 +230,7 @@ export class McpOAuthClient {
     this.#logger = redactingLogger(options.logger ?? silentLogger, this.redactor);
     this.#env = options.env ?? process.env;
     this.#now = options.now ?? Date.now;
+    this.#idpMetadata = idpMetadataSource(this.#http);
     this.#discovery = createDiscovery({
       http: this.#http,
       now: this.#now,
@@ -265,6 +272,10 @@ export class McpOAuthClient {
     };
   }
 
+  #enterpriseDeps(): EnterpriseDeps {
+    return { ...this.#deps(), idpMetadata: this.#idpMetadata, refresher: this.refresher };
+  }
+
   #grant(): RefreshGrant {
     return refreshGrantFor({
       config: this.config,
@@ -274,22 +285,33 @@ export class McpOAuthClient {
       now: this.#now,
       redactor: this.redactor,
       dpop: this.#dpop,
+      idpMetadata: this.#idpMetadata,
+      // Built per use: they need the refresher (the IdP credential), which needs this grant.
+      reacquirers: {
+        id_jag: (record, signal) => idJagReacquirer(this.#enterpriseDeps())(record, signal),
+        workload_identity: (record, signal) => workloadReacquirer(this.#enterpriseDeps())(record, signal),
+      },
     });
   }
 
   /**
-   * Logs in to server `name` and stores its credentials: a browser login (needs `options.userAgent`), or, for a
-   * server with `grant = "client_credentials"`, a client-credentials token request (no user agent, no callback; the
-   * user agent and callback options are ignored). The server's remembered protocol era is forgotten: a
-   * `server/discover` answer may hold for one authorization context only.
+   * Logs in to server `name` and stores its credentials, in the server's login mode: a browser login (needs
+   * `options.userAgent`), an enterprise-managed one (`auth = "ema_auth"`: no browser once the IdP sign-in is stored;
+   * the user agent is used only for that sign-in), a workload-identity one (`grant = "workload_identity"`: the
+   * workload's JWT, never a browser), or a client-credentials token request (`grant = "client_credentials"`: no user
+   * agent, no callback). The server's remembered protocol era is forgotten: a `server/discover` answer may hold for
+   * one authorization context only.
    */
   async login(
     name: string,
     options: LoginOptions | ClientCredentialsLoginOptions = {},
   ): Promise<LoginResult> {
     let result: LoginResult;
-    if (this.grant(name) === 'client_credentials') {
+    const grant = this.grant(name);
+    if (grant === 'client_credentials') {
       result = await clientCredentialsLogin(this.#deps(), name, options);
+    } else if (grant === 'workload_identity') {
+      result = await workloadLogin(this.#enterpriseDeps(), name, options);
     } else {
       if (!('userAgent' in options) || options.userAgent === undefined) {
         throw new ClientError(
@@ -297,13 +319,25 @@ export class McpOAuthClient {
           `logging in to ${JSON.stringify(name)} opens a browser: pass a userAgent (or set grant = "client_credentials" for a machine client)`,
         );
       }
-      result = await login(this.#deps(), name, options);
+      result =
+        serverContext(this.config, name).server.auth === 'ema_auth'
+          ? await enterpriseLogin(this.#enterpriseDeps(), name, options)
+          : await login(this.#deps(), name, options);
     }
     await this.#forgetEra(name);
     return result;
   }
 
-  /** How server `name` gets its tokens: `authorization_code` (browser login) or `client_credentials`. */
+  /**
+   * Signs in to the enterprise IdP (`[mcp_enterprise_managed_auth.idp]`) with the browser, paste or headless user
+   * agent, and stores its ID and refresh tokens as their own credential, keyed by the IdP issuer. Every
+   * `ema_auth` server then logs in without a browser.
+   */
+  async loginIdp(options: Omit<LoginOptions, 'scopes' | 'challenge'>): Promise<IdpLoginResult> {
+    return loginIdp(this.#enterpriseDeps(), options);
+  }
+
+  /** How server `name` gets its tokens: `authorization_code` (browser login), `client_credentials`, `workload_identity`. */
   grant(name: string): OAuthGrant {
     return serverContext(this.config, name).oauth.grant.value;
   }

@@ -5,7 +5,9 @@ import type { HttpClient } from '@mcp-oauth/http';
 import { createRefreshGrant, RefreshError, type RefreshGrant } from '@mcp-oauth/refresh';
 import type { CredentialRecord, Reacquire } from '@mcp-oauth/token-store';
 import type { DpopProvers } from './dpop-binding.js';
+import { enterpriseIdp, type IdpMetadataSource, idpClient, isIdpRecord } from './enterprise-idp.js';
 import type { SecretRedactor } from './logger.js';
+import type { Reacquirer } from './reacquire.js';
 import { reacquireClientCredentials } from './reacquire-client-credentials.js';
 import { type RecordContext, recordContext } from './record-context.js';
 
@@ -35,6 +37,9 @@ export function refreshGrantFor(deps: {
   now: () => number;
   redactor: SecretRedactor;
   dpop: DpopProvers;
+  idpMetadata: IdpMetadataSource;
+  /** Re-acquirers by kind, for records without a refresh token: `id_jag`, `workload_identity`. */
+  reacquirers: Readonly<Record<'id_jag' | 'workload_identity', Reacquirer>>;
 }): RefreshGrant {
   const contexts = new WeakMap<CredentialRecord, Promise<RecordContext>>();
   const context = (record: CredentialRecord) => {
@@ -68,17 +73,26 @@ export function refreshGrantFor(deps: {
       }
     },
   });
+  // The enterprise IdP credential: a refresh-token grant at the IdP (token endpoint only), whose answer carries a
+  // new ID token (kept by the refresher).
+  const idpGrant = createRefreshGrant({
+    http: deps.http,
+    now: deps.now,
+    authorizationServer: (record) => deps.idpMetadata(record.issuer, 'token'),
+    clientSecret: () => idpClient(enterpriseIdp(deps.config), deps.env).clientSecret,
+  });
   const reacquirers: Readonly<Record<Reacquire['grant'], RefreshGrant | undefined>> = {
     client_credentials: reacquireClientCredentials({ ...deps, context }),
-    // id_jag and workload_identity: added with enterprise-managed authorization.
-    id_jag: undefined,
-    workload_identity: undefined,
+    id_jag: deps.reacquirers.id_jag,
+    workload_identity: deps.reacquirers.workload_identity,
   };
   return async (record, signal) => {
-    // A refresh token wins; without one, the record's `reacquire` grant asks again (client credentials). Neither:
-    // the refresh grant says `needs_login` (refresh_token_missing).
+    // A refresh token wins; without one, the record's `reacquire` grant asks again (client credentials, a new ID-JAG,
+    // the workload's current JWT). Neither: the refresh grant says `needs_login` (refresh_token_missing).
     const reacquire = record.refresh_token ? undefined : record.reacquire?.grant;
-    const renew = (reacquire === undefined ? undefined : reacquirers[reacquire]) ?? grant;
+    const renew = isIdpRecord(record)
+      ? idpGrant
+      : ((reacquire === undefined ? undefined : reacquirers[reacquire]) ?? grant);
     let tokens: Awaited<ReturnType<RefreshGrant>>;
     try {
       tokens = await renew(record, signal);
@@ -87,7 +101,7 @@ export function refreshGrantFor(deps: {
       if (isDpopError(error) && error.code !== 'invalid_url') throw dpopKeyLost(record.server_name, error);
       throw error;
     }
-    deps.redactor.add(tokens.access_token, tokens.refresh_token);
+    deps.redactor.add(tokens.access_token, tokens.refresh_token, tokens.id_token);
     return tokens;
   };
 }

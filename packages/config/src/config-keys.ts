@@ -116,6 +116,55 @@ export const CONFIG_KEYS: readonly ConfigKeyInfo[] = Object.freeze([
     'codex',
     'Codex feature flags; `features.use_xaa` (cross-app access) is parsed and shown, the others are ignored.',
   ),
+  top(
+    'mcp_enterprise_managed_auth.idp.issuer',
+    'string (https URL)',
+    'none',
+    'codex',
+    'Enterprise IdP issuer for every `auth = "ema_auth"` server; read only from the user-level config file.',
+  ),
+  top(
+    'mcp_enterprise_managed_auth.idp.client_id',
+    'string',
+    'none',
+    'codex',
+    "This client's id at the enterprise IdP (sign-in and token exchange).",
+  ),
+  top(
+    'mcp_enterprise_managed_auth.idp.client_secret_env_var',
+    'string (env var name)',
+    'none (public client)',
+    'mcp-oauth',
+    'Environment variable holding the IdP client secret, when the IdP requires a confidential client.',
+  ),
+  top(
+    'mcp_enterprise_managed_auth.idp.scopes',
+    'array of strings',
+    '`openid` (+ `offline_access` when listed)',
+    'mcp-oauth',
+    'Scopes of the IdP sign-in.',
+  ),
+  top(
+    'mcp_enterprise_managed_auth.idp.extra_authorize_params',
+    'table of strings',
+    '{}',
+    'mcp-oauth',
+    'Extra parameters of the IdP authorization request (reserved keys refused).',
+  ),
+  top(
+    'mcp_enterprise_managed_auth.idp.callback_port',
+    'integer 1–65535',
+    '`mcp_oauth_callback_port`',
+    'mcp-oauth',
+    'Loopback callback port of the IdP sign-in.',
+  ),
+  top(
+    'features.use_xaa',
+    'boolean',
+    'false',
+    'codex',
+    'Turns enterprise-managed authorization (cross-app access) on; `ema_auth` servers fail without it.',
+  ),
 
   server('command', 'string', 'none', 'Program to start: makes this a stdio server.', { transport: 'stdio' }),
   server('args', 'array of strings', '[]', 'Arguments of `command`.', { transport: 'stdio' }),
@@ -208,7 +257,7 @@ export const CONFIG_KEYS: readonly ConfigKeyInfo[] = Object.freeze([
     'auth',
     '"oauth" | "chatgpt" | "ema_auth"',
     'none',
-    'Codex auth mode; `"ema_auth"` = enterprise-managed authorization (parsed and shown).',
+    '`"ema_auth"` (Codex): enterprise-managed authorization (ID-JAG token exchange at the IdP, then JWT bearer at the server\'s AS).',
   ),
   server(
     'http_headers_helper',
@@ -225,6 +274,12 @@ export const CONFIG_KEYS: readonly ConfigKeyInfo[] = Object.freeze([
   ),
   server('environment_id', 'string', 'none', 'Codex environment the server belongs to; shown.'),
 
+  oauth(
+    'grant',
+    '"authorization_code" | "client_credentials" | "workload_identity"',
+    '"authorization_code"',
+    "How tokens are obtained: a browser login, the client-credentials grant (machine clients; no login step), or the workload's own JWT (SEP-1933, RFC 7523).",
+  ),
   oauth('client_id', 'string', 'none', 'Pre-registered OAuth client id.', { origin: 'codex' }),
   oauth(
     'callback_port',
@@ -310,6 +365,12 @@ export const CONFIG_KEYS: readonly ConfigKeyInfo[] = Object.freeze([
     'boolean',
     'false',
     'Escape hatch: accept AS metadata whose `issuer` differs from the discovery URL (Entra `/common`).',
+  ),
+  oauth(
+    'workload_identity',
+    '{ token_file | token_env_var | token_command, audience?, issuer? }',
+    'none',
+    'Where the workload JWT comes from (exactly one source, re-read for every token request) and what it must say.',
   ),
   oauth(
     'private_key_file',

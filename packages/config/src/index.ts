@@ -53,7 +53,6 @@ export {
   type CredentialsStoreMode,
   type DpopMode,
   type EnterpriseIdpConfig,
-  type EnterpriseManagedAuthConfig,
   type EnvVarRef,
   type HttpServerConfig,
   type McpOAuthConfig,
@@ -67,6 +66,7 @@ export {
   type ServerConfig,
   type StdioServerConfig,
   type ToolConfig,
+  type WorkloadIdentityConfig,
 } from './types.js';
 export { checkHttpsUrl, checkResourceUri, isLoopbackHost, redactUri } from './url-rules.js';
 export { type ValidateConfigOptions, validateConfig } from './validate-config.js';

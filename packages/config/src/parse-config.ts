@@ -2,12 +2,14 @@ import { parse, TomlError } from 'smol-toml';
 import { ConfigError } from './errors.js';
 import { createKeyLocator } from './locate-keys.js';
 import type { McpOAuthConfig } from './types.js';
-import { validateConfig } from './validate-config.js';
+import { type ValidateConfigOptions, validateConfig } from './validate-config.js';
 
 /** Options of {@link parseConfig}. */
 export interface ParseConfigOptions {
   /** The file name used in messages and recorded as `config.path`. */
   readonly path?: string;
+  /** See {@link ValidateConfigOptions.layer}. Default `user`. */
+  readonly layer?: 'user' | 'project';
 }
 
 /** Parses TOML text into a plain document, turning a syntax error into a {@link ConfigError} with line and column. */
@@ -43,5 +45,9 @@ export function parseToml(text: string, options: ParseConfigOptions = {}): Recor
  */
 export function parseConfig(text: string, options: ParseConfigOptions = {}): McpOAuthConfig {
   const document = parseToml(text, options);
-  return validateConfig(document, { path: options.path, locator: createKeyLocator(text) });
+  return validateConfig(document, {
+    path: options.path,
+    locator: createKeyLocator(text),
+    ...(options.layer && { layer: options.layer }),
+  });
 }

@@ -11,9 +11,9 @@ export type RegistrationMode = 'auto' | 'preregistered' | 'cimd' | 'dcr';
  * `oauth.grant`: how this server's tokens are obtained. `authorization_code` (default): the browser login (or
  * paste-back); `device_code`: the RFC 8628 device authorization grant (a code to enter on another device);
  * `client_credentials` (RFC 6749 §4.4): the client's own credentials, no user (the MCP `oauth-client-credentials`
- * extension).
+ * extension); `workload_identity`: the workload's own JWT with the JWT bearer grant (RFC 7523, SEP-1933).
  */
-export type OAuthGrant = 'authorization_code' | 'device_code' | 'client_credentials';
+export type OAuthGrant = 'authorization_code' | 'device_code' | 'client_credentials' | 'workload_identity';
 
 /** JWS algorithms a `private_key_jwt` client assertion may be signed with (asymmetric only; RFC 7518, RFC 8037). */
 export const CLIENT_ASSERTION_ALGS = [
@@ -69,18 +69,44 @@ export type ApprovalMode = 'auto' | 'prompt' | 'writes' | 'approve';
 /** Codex's `auth` of a server: `ema_auth` selects enterprise-managed authorization. */
 export type ServerAuthMode = 'oauth' | 'chatgpt' | 'ema_auth';
 
-/** `[mcp_enterprise_managed_auth.idp]`: the enterprise identity provider (Codex; parsed and shown). */
+/**
+ * `[mcp_servers.NAME.oauth.workload_identity]`: where the workload's JWT comes from (exactly one source; read
+ * anew for every token request, so a rotated file is picked up) and what it must say.
+ */
+export interface WorkloadIdentityConfig {
+  /** A file holding the JWT (a Kubernetes projected service-account token, a CI OIDC token written to disk). */
+  readonly tokenFile?: string;
+  /** An environment variable holding the JWT. */
+  readonly tokenEnvVar?: string;
+  /** A program and its arguments (no shell) that prints the JWT on stdout. */
+  readonly tokenCommand?: readonly string[];
+  /**
+   * The `aud` the workload token carries, when the platform issues it for a fixed audience. Default: the
+   * authorization server's issuer or token endpoint (RFC 7523 §3).
+   */
+  readonly audience?: string;
+  /** The `iss` the workload token must have (checked before it is sent). Default: not checked by the client. */
+  readonly issuer?: string;
+}
+
+/**
+ * Codex's `[mcp_enterprise_managed_auth.idp]`: the enterprise IdP that users sign in to once, for every
+ * `auth = "ema_auth"` server. `issuer` and `client_id` are Codex's keys; the rest are this project's additions.
+ */
 export interface EnterpriseIdpConfig {
   readonly issuer: string;
   readonly clientId: string;
-  /** Inline, as Codex reads it. Never print it. */
+  /** Codex's inline `client_secret` of the IdP client. Never print it; prefer `clientSecretEnvVar`. */
   readonly clientSecret?: string;
+  /** Codex's `token_endpoint_auth_method` of the IdP client (needs a secret). */
   readonly tokenEndpointAuthMethod?: 'client_secret_basic' | 'client_secret_post';
-}
-
-/** `[mcp_enterprise_managed_auth]` (Codex). */
-export interface EnterpriseManagedAuthConfig {
-  readonly idp: EnterpriseIdpConfig;
+  /** An environment variable holding the IdP client's secret, for an IdP that requires a confidential client. */
+  readonly clientSecretEnvVar?: string;
+  /** Scopes of the IdP login. Default `openid`, plus `offline_access` when the IdP lists it. */
+  readonly scopes?: readonly string[];
+  readonly extraAuthorizeParams?: Readonly<Record<string, string>>;
+  /** Loopback callback port of the IdP login. Default `mcp_oauth_callback_port`, else OS-chosen. */
+  readonly callbackPort?: number;
 }
 
 /** The `[mcp_servers.NAME.oauth]` table as written. An absent value means "not configured": the resolved view
@@ -108,6 +134,8 @@ export interface OAuthConfig {
   readonly extraTokenParams?: Readonly<Record<string, string>>;
   readonly allowMissingPkceMetadata?: boolean;
   readonly allowIssuerMismatch?: boolean;
+  /** `workload_identity`, required with `grant = "workload_identity"`. */
+  readonly workloadIdentity?: WorkloadIdentityConfig;
   /**
    * `private_key_file`: a PEM (PKCS#8, SEC1 or PKCS#1) or JWK file holding the `private_key_jwt` key, as written
    * (relative paths are resolved against the config file's directory at use time).
@@ -145,7 +173,7 @@ export interface ServerCommon {
   readonly defaultToolsApprovalMode?: ApprovalMode;
   readonly tools?: Readonly<Record<string, ToolConfig>>;
   readonly experimentalEnvironment?: string;
-  /** Codex's `auth` (e.g. `"ema_auth"`): kept and shown. */
+  /** Codex's `auth`: `"ema_auth"` selects enterprise-managed authorization (ID-JAG) through the configured IdP. */
   readonly auth?: ServerAuthMode;
   /** Codex's `startup_readiness`: kept and shown. */
   readonly startupReadiness?: 'connection' | 'catalog';
@@ -196,9 +224,9 @@ export interface McpOAuthConfig {
   readonly callbackUrl?: string;
   /** Codex's `mcp_optional_startup_grace_ms`: kept and shown. */
   readonly optionalStartupGraceMs?: number;
-  /** Codex's `[mcp_enterprise_managed_auth]`: parsed and shown. */
-  readonly enterpriseManagedAuth?: EnterpriseManagedAuthConfig;
-  /** Codex's `features.use_xaa`: parsed and shown. */
+  /** `[mcp_enterprise_managed_auth.idp]` (Codex), when set. Only ever read from a user-level config file. */
+  readonly enterpriseIdp?: EnterpriseIdpConfig;
+  /** `[features] use_xaa` (Codex): enterprise-managed authorization is on only when true. Default false. */
   readonly useXaa?: boolean;
   /** Servers in file order. */
   readonly servers: readonly ServerConfig[];

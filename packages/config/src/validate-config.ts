@@ -16,7 +16,6 @@ import type {
   CredentialsStoreMode,
   DpopMode,
   EnterpriseIdpConfig,
-  EnterpriseManagedAuthConfig,
   EnvVarRef,
   HttpServerConfig,
   McpOAuthConfig,
@@ -29,6 +28,7 @@ import type {
   ServerConfig,
   StdioServerConfig,
   ToolConfig,
+  WorkloadIdentityConfig,
 } from './types.js';
 import { FEATURE_SCHEMAS, OAUTH_SCHEMAS, SERVER_SCHEMAS, TOP_SCHEMAS } from './value-schemas.js';
 
@@ -226,6 +226,7 @@ function checkOAuth(
     );
   }
   checkGrant(table, base, server, out);
+  checkWorkloadGrant(table, base, server, out);
   if (!valid) return {};
   const resourceValue = table.resource ?? oauthResource;
   return {
@@ -252,6 +253,7 @@ function checkOAuth(
       table.extra_token_params === undefined ? undefined : stringRecord(table.extra_token_params),
     allowMissingPkceMetadata: table.allow_missing_pkce_metadata as boolean | undefined,
     allowIssuerMismatch: table.allow_issuer_mismatch as boolean | undefined,
+    workloadIdentity: workloadIdentityOf(table.workload_identity),
     privateKeyFile: table.private_key_file as string | undefined,
     privateKeyEnvVar: table.private_key_env_var as string | undefined,
     clientAssertionAlg: table.client_assertion_alg as ClientAssertionAlg | undefined,
@@ -259,6 +261,91 @@ function checkOAuth(
     tokenEndpointAuthMethod: table.token_endpoint_auth_method as OAuthConfig['tokenEndpointAuthMethod'],
     dpop: table.dpop as DpopMode | undefined,
   };
+}
+
+/** `grant = "workload_identity"` needs its table with exactly one token source and a client id, and vice versa. */
+function checkWorkloadGrant(table: Table, base: Path, server: string, out: Collector): void {
+  const wif = table.workload_identity;
+  if (table.grant === 'workload_identity') {
+    if (!isTable(wif)) {
+      out.error(
+        [...base, 'grant'],
+        `"workload_identity" needs ${server}.oauth.workload_identity = { token_file = "/path/to/token" } (or token_env_var, or token_command)`,
+      );
+    } else {
+      const sources = ['token_file', 'token_env_var', 'token_command'].filter((k) => wif[k] !== undefined);
+      if (sources.length !== 1) {
+        out.error(
+          [...base, 'workload_identity'],
+          `set exactly one of token_file, token_env_var, token_command (found ${sources.length === 0 ? 'none' : sources.join(', ')})`,
+        );
+      }
+    }
+    if (table.client_id === undefined) {
+      out.error(
+        [...base, 'grant'],
+        `"workload_identity" needs ${server}.oauth.client_id (this client's id at the AS)`,
+      );
+    }
+  } else if (wif !== undefined) {
+    out.error(
+      [...base, 'workload_identity'],
+      `is used only with ${server}.oauth.grant = "workload_identity"`,
+    );
+  }
+}
+
+function workloadIdentityOf(value: unknown): WorkloadIdentityConfig | undefined {
+  if (!isTable(value)) return undefined;
+  return dropUndefined({
+    tokenFile: value.token_file as string | undefined,
+    tokenEnvVar: value.token_env_var as string | undefined,
+    tokenCommand: value.token_command as string[] | undefined,
+    audience: value.audience as string | undefined,
+    issuer: value.issuer as string | undefined,
+  });
+}
+
+/**
+ * Codex's rules for `auth = "ema_auth"` (`mcp_ema.rs`): never combined with another credential (a static bearer
+ * token, custom headers, an inline client secret). A missing IdP or `use_xaa` is a warning here (the rest of the
+ * file still loads, as Codex's would) and a named error when the server is used.
+ */
+function checkEmaServer(name: string, table: Table, doc: Table, out: Collector): void {
+  if (table.auth !== 'ema_auth') return;
+  const base = ['mcp_servers', name];
+  for (const key of ['bearer_token_env_var', 'http_headers', 'env_http_headers']) {
+    if (table[key] !== undefined)
+      out.error([...base, key], 'ema_auth cannot be combined with alternate HTTP credentials');
+  }
+  if (isTable(table.oauth) && table.oauth.grant === 'workload_identity') {
+    out.error([...base, 'oauth', 'grant'], 'ema_auth and grant = "workload_identity" exclude each other');
+  }
+  if (!isTable(doc.mcp_enterprise_managed_auth)) {
+    out.warn(
+      [...base, 'auth'],
+      'ema_auth needs [mcp_enterprise_managed_auth.idp] (issuer, client_id); this server cannot log in until it is set',
+    );
+  }
+  if (!isTable(doc.features) || doc.features.use_xaa !== true) {
+    out.warn([...base, 'auth'], 'ema_auth is off until [features] use_xaa = true is set');
+  }
+}
+
+function enterpriseIdpOf(value: unknown): EnterpriseIdpConfig | undefined {
+  if (!isTable(value) || !isTable(value.idp)) return undefined;
+  const idp = value.idp;
+  return dropUndefined({
+    issuer: idp.issuer as string,
+    clientId: idp.client_id as string,
+    clientSecret: idp.client_secret as string | undefined,
+    tokenEndpointAuthMethod: idp.token_endpoint_auth_method as EnterpriseIdpConfig['tokenEndpointAuthMethod'],
+    clientSecretEnvVar: idp.client_secret_env_var as string | undefined,
+    scopes: idp.scopes as string[] | undefined,
+    extraAuthorizeParams:
+      idp.extra_authorize_params === undefined ? undefined : stringRecord(idp.extra_authorize_params),
+    callbackPort: idp.callback_port as number | undefined,
+  });
 }
 
 /** The credentials a client-credentials client can authenticate with; exactly one must be set. */
@@ -432,7 +519,12 @@ function commonOf(name: string, table: Table): ServerCommon {
   });
 }
 
-function checkServer(name: string, value: unknown, out: Collector): ServerConfig | undefined {
+function checkServer(
+  name: string,
+  value: unknown,
+  document: unknown,
+  out: Collector,
+): ServerConfig | undefined {
   const base = ['mcp_servers', name];
   if (!SERVER_NAME.test(name)) {
     out.error(
@@ -472,6 +564,7 @@ function checkServer(name: string, value: unknown, out: Collector): ServerConfig
     });
     return stdio;
   }
+  if (isTable(document)) checkEmaServer(name, value, document, out);
   const oauthResource = typeof value.oauth_resource === 'string' ? value.oauth_resource : undefined;
   const oauth = isTable(value.oauth)
     ? checkOAuth(name, value.oauth, oauthResource, value.auth, out)
@@ -546,18 +639,20 @@ function checkTop(doc: Table, out: Collector) {
   }
 }
 
-function enterpriseOf(value: unknown): EnterpriseManagedAuthConfig | undefined {
-  const idp = valueAt(value, ['idp']);
-  if (!isTable(idp)) return undefined;
-  return {
-    idp: dropUndefined({
-      issuer: idp.issuer as string,
-      clientId: idp.client_id as string,
-      clientSecret: idp.client_secret as string | undefined,
-      tokenEndpointAuthMethod:
-        idp.token_endpoint_auth_method as EnterpriseIdpConfig['tokenEndpointAuthMethod'],
-    }),
-  };
+/** Codex `mcp_ema.rs`: only host, user or managed configuration selects the IdP; never a project. */
+function checkProjectLayer(doc: Table, out: Collector): void {
+  if (doc.mcp_enterprise_managed_auth !== undefined) {
+    out.error(
+      ['mcp_enterprise_managed_auth'],
+      "the enterprise IdP is trusted only from the user's own config file, never from a project's: move it there",
+    );
+  }
+  if (isTable(doc.features) && doc.features.use_xaa !== undefined) {
+    out.error(
+      ['features', 'use_xaa'],
+      "is read only from the user's own config file, never from a project's",
+    );
+  }
 }
 
 /** Options of {@link validateConfig} and {@link parseConfig}. */
@@ -566,6 +661,13 @@ export interface ValidateConfigOptions {
   readonly path?: string;
   /** Places keys in the source text, for line numbers in messages. */
   readonly locator?: KeyLocator;
+  /**
+   * Which configuration layer this file is. `user` (default): the user's own file (`--config`, `MCP_OAUTH_HOME`,
+   * `CODEX_HOME`, `~/.mcp-oauth`). `project`: a file from a project or working directory, which an embedder may
+   * merge in: it may not set the enterprise IdP (`mcp_enterprise_managed_auth`) or turn `features.use_xaa` on, as
+   * in Codex, so a checked-out repository can never redirect the user's enterprise sign-in.
+   */
+  readonly layer?: 'user' | 'project';
 }
 
 /**
@@ -582,12 +684,13 @@ export function validateConfig(document: unknown, options: ValidateConfigOptions
     out.error([], 'the configuration must be a table');
   } else {
     checkTop(document, out);
+    if (options.layer === 'project') checkProjectLayer(document, out);
     const table = document.mcp_servers;
     if (table !== undefined && !isTable(table))
       out.error(['mcp_servers'], 'must be a table of [mcp_servers.NAME] tables');
     if (isTable(table)) {
       for (const [name, value] of Object.entries(table)) {
-        const server = checkServer(name, value, out);
+        const server = checkServer(name, value, document, out);
         if (server !== undefined) servers.push(server);
       }
     }
@@ -612,8 +715,8 @@ export function validateConfig(document: unknown, options: ValidateConfigOptions
       callbackPort: doc.mcp_oauth_callback_port as number | undefined,
       callbackUrl: doc.mcp_oauth_callback_url as string | undefined,
       optionalStartupGraceMs: doc.mcp_optional_startup_grace_ms as number | undefined,
-      enterpriseManagedAuth: enterpriseOf(doc.mcp_enterprise_managed_auth),
-      useXaa: isTable(doc.features) ? (doc.features.use_xaa as boolean | undefined) : undefined,
+      enterpriseIdp: enterpriseIdpOf(doc.mcp_enterprise_managed_auth),
+      useXaa: isTable(doc.features) && doc.features.use_xaa === true ? true : undefined,
       servers,
       warnings: out.warnings.map(place).sort(byPlace),
     }),

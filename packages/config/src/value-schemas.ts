@@ -42,27 +42,57 @@ const approvalMode = () => oneOf(['auto', 'prompt', 'writes', 'approve'] as cons
 /** Codex's client authentication methods of a pre-registered enterprise client. */
 const secretAuthMethod = () => oneOf(['client_secret_basic', 'client_secret_post'] as const);
 
+const absolutePath = () =>
+  text().refine((value) => value.startsWith('/') || /^[A-Za-z]:[\\/]/.test(value), {
+    error: 'must be an absolute path',
+  });
+
+/** Codex's `[mcp_enterprise_managed_auth.idp]` (issuer, client_id) with this project's optional additions. */
+const enterpriseIdp = () =>
+  z.strictObject(
+    {
+      issuer: withCheck(checkHttpsUrl),
+      client_id: text(),
+      // Codex 0.171: an inline secret and its method (basic or post; the method needs the secret).
+      client_secret: text().optional(),
+      token_endpoint_auth_method: secretAuthMethod().optional(),
+      client_secret_env_var: envVarName().optional(),
+      scopes: stringList().optional(),
+      extra_authorize_params: stringTable().optional(),
+      callback_port: port().optional(),
+    },
+    { error: 'must be a table with issuer and client_id' },
+  );
+
+/** `[mcp_servers.NAME.oauth.workload_identity]`; the one-source rule is checked by the validator. */
+const workloadIdentity = () =>
+  z.strictObject(
+    {
+      token_file: absolutePath().optional(),
+      token_env_var: envVarName().optional(),
+      token_command: z
+        .array(text(), { error: 'must be an array of strings (program, then arguments)' })
+        .min(1, {
+          error: 'must name a program',
+        })
+        .optional(),
+      audience: text().optional(),
+      issuer: text().optional(),
+    },
+    { error: 'must be a table, e.g. { token_file = "/var/run/secrets/tokens/mcp" }' },
+  );
+
 /** Schemas of the top-level keys (except `mcp_servers`, walked by the parser). */
 export const TOP_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
+  mcp_enterprise_managed_auth: z.strictObject(
+    { idp: enterpriseIdp() },
+    { error: 'must be a table with an idp table ([mcp_enterprise_managed_auth.idp])' },
+  ),
   mcp_oauth_credentials_store: oneOf(['auto', 'keyring', 'file', 'keyv'] as const),
   mcp_oauth_keyv_url: withCheck(checkAbsoluteUri),
   mcp_oauth_callback_port: port(),
   mcp_oauth_callback_url: withCheck(checkCallbackUrl),
   mcp_optional_startup_grace_ms: milliseconds(),
-  mcp_enterprise_managed_auth: z.strictObject(
-    {
-      idp: z.strictObject(
-        {
-          issuer: withCheck(checkHttpsUrl),
-          client_id: text(),
-          client_secret: text().optional(),
-          token_endpoint_auth_method: secretAuthMethod().optional(),
-        },
-        { error: 'must be a table with issuer, client_id, client_secret, token_endpoint_auth_method' },
-      ),
-    },
-    { error: 'must be a table with one [mcp_enterprise_managed_auth.idp] table' },
-  ),
 };
 
 /** Schemas of the `[features]` keys this project reads (Codex has many more; the others are ignored). */
@@ -120,7 +150,7 @@ export const OAUTH_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
   authorization_server_issuer: withCheck(checkHttpsUrl),
   callback_port: port(),
   registration: oneOf(['auto', 'preregistered', 'cimd', 'dcr'] as const),
-  grant: oneOf(['authorization_code', 'device_code', 'client_credentials'] as const),
+  grant: oneOf(['authorization_code', 'device_code', 'client_credentials', 'workload_identity'] as const),
   client_metadata_url: withCheck(checkHttpsUrl),
   provider: oneOf(['google', 'entra', 'auth0', 'atlassian', 'github', 'keycloak', 'generic'] as const),
   resource: z.unknown().superRefine((value, ctx) => {
@@ -141,6 +171,7 @@ export const OAUTH_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
   extra_token_params: stringTable(),
   allow_missing_pkce_metadata: bool(),
   allow_issuer_mismatch: bool(),
+  workload_identity: workloadIdentity(),
   private_key_file: text(),
   private_key_env_var: envVarName(),
   client_assertion_alg: oneOf(CLIENT_ASSERTION_ALGS),

@@ -425,13 +425,11 @@ test('Codex enterprise top-level keys: parsed with Codex rules, the IdP secret k
   );
   assert.equal(config.optionalStartupGraceMs, 1500);
   assert.equal(config.useXaa, true);
-  assert.deepEqual(config.enterpriseManagedAuth, {
-    idp: {
-      issuer: 'https://idp.example.com',
-      clientId: 'idp',
-      clientSecret: 'fake-s3cr3t',
-      tokenEndpointAuthMethod: 'client_secret_post',
-    },
+  assert.deepEqual(config.enterpriseIdp, {
+    issuer: 'https://idp.example.com',
+    clientId: 'idp',
+    clientSecret: 'fake-s3cr3t',
+    tokenEndpointAuthMethod: 'client_secret_post',
   });
   const noSecret = onlyIssue(
     '[mcp_enterprise_managed_auth.idp]\nissuer = "https://idp.example.com"\nclient_id = "idp"\ntoken_endpoint_auth_method = "client_secret_post"\n',

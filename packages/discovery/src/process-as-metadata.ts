@@ -37,6 +37,12 @@ export interface AsMetadataPolicy {
   readonly allowMissingPkceMetadata?: boolean;
   /** Accept an `issuer` that differs from the one looked up (Entra `/common`), with a warning. Default false. */
   readonly allowIssuerMismatch?: boolean;
+  /**
+   * The metadata is used only to reach the token endpoint (an enterprise IdP for an RFC 8693 token exchange): no
+   * authorization request will be sent, so `authorization_endpoint`, `response_types_supported` with `code` and
+   * PKCE S256 are not required. The issuer and endpoint checks apply unchanged. Default false.
+   */
+  readonly tokenEndpointOnly?: boolean;
 }
 
 /** A validated document and what was accepted only through the policy. */
@@ -86,9 +92,11 @@ export function processAuthorizationServerMetadata(
   if (!isJsonObject(document)) throw invalid(`The ${where} is not a JSON object`);
   const warnings: DiscoveryWarning[] = [];
   checkIssuer(document, issuer, policy, where, warnings);
-  checkEndpoints(document, where, documentUrl(url, issuer));
-  checkResponseTypes(document, where);
-  checkPkce(document, policy, where, warnings);
+  checkEndpoints(document, where, documentUrl(url, issuer), policy.tokenEndpointOnly === true);
+  if (policy.tokenEndpointOnly !== true) {
+    checkResponseTypes(document, where);
+    checkPkce(document, policy, where, warnings);
+  }
   checkMemberTypes(document, where);
   return { metadata: { ...document } as AuthorizationServerMetadata, warnings };
 }
@@ -126,8 +134,14 @@ function documentUrl(url: string, issuer: string): URL {
   return URL.parse(url) ?? new URL(issuer);
 }
 
-function checkEndpoints(document: Record<string, unknown>, where: string, namedBy: URL): void {
-  for (const name of ['authorization_endpoint', 'token_endpoint'] as const) {
+function checkEndpoints(
+  document: Record<string, unknown>,
+  where: string,
+  namedBy: URL,
+  tokenEndpointOnly: boolean,
+): void {
+  const required = tokenEndpointOnly ? ['token_endpoint'] : ['authorization_endpoint', 'token_endpoint'];
+  for (const name of required) {
     // RFC 8414 §2: both are REQUIRED for the authorization code grant.
     if (typeof document[name] !== 'string') throw invalid(`The ${where} has no "${name}" string`);
   }

@@ -166,3 +166,13 @@ test('parseIssuer: an authorization_servers entry with a control character is in
     );
   assert.equal(parseIssuer('https://as.example.com/t').href, 'https://as.example.com/t');
 });
+
+test('tokenEndpointOnly: an IdP document with only issuer and token_endpoint passes; the token endpoint stays checked', () => {
+  const idp = { issuer, token_endpoint: `${issuer}/token`, grant_types_supported: ['x'] };
+  assert.equal(run(idp, { tokenEndpointOnly: true }).metadata.token_endpoint, `${issuer}/token`);
+  code(idp, 'as_metadata_invalid');
+  code({ issuer }, 'as_metadata_invalid', { tokenEndpointOnly: true });
+  code({ ...idp, token_endpoint: 'http://evil.example.com/token' }, 'insecure_url', {
+    tokenEndpointOnly: true,
+  });
+});

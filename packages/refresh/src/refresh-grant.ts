@@ -135,6 +135,7 @@ export function createRefreshGrant(options: RefreshGrantOptions): RefreshGrant {
       // RFC 6749 §6: absent means the old refresh token stays valid (Google never returns one).
       refresh_token: tokens.refresh_token ?? null,
       scopes: tokens.scopes,
+      ...(tokens.id_token !== undefined && { id_token: tokens.id_token }),
     } satisfies RefreshedTokens;
   };
 }

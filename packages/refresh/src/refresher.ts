@@ -24,6 +24,11 @@ export interface RefreshedTokens {
   readonly refresh_token?: string | null;
   /** Granted scopes when the response says; absent keeps the stored ones. */
   readonly scopes?: readonly string[];
+  /**
+   * A new OpenID Connect ID token (OIDC Core §12.2: a refresh response may carry one), or absent to keep the
+   * stored one. Kept for an enterprise IdP credential, whose ID token is what it exists for.
+   */
+  readonly id_token?: string | null;
 }
 
 /**
@@ -389,6 +394,7 @@ export class Refresher {
       // RFC 6749 §6: a new refresh token replaces the old; when none is returned the old one stays (Google).
       refresh_token: tokens.refresh_token ?? current.refresh_token,
       scopes: tokens.scopes ?? current.scopes,
+      ...((tokens.id_token ?? current.id_token) ? { id_token: tokens.id_token ?? current.id_token } : {}),
       needs_login: null,
       updated_at: this.#now(),
     };

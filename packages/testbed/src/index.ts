@@ -1,4 +1,12 @@
 export {
+  type EnterpriseIdp,
+  type EnterpriseIdpOptions,
+  type ExchangePolicy,
+  type ExchangeRequest,
+  type IdpClient,
+  startEnterpriseIdp,
+} from './enterprise-idp.js';
+export {
   DEFAULT_GOOGLE_CLIENT,
   GMAIL_MODIFY_SCOPE,
   GMAIL_READONLY_SCOPE,
@@ -7,6 +15,13 @@ export {
   type GoogleLikeAsOptions,
   startGoogleLikeAs,
 } from './google-like-as.js';
+export {
+  type JwtBearerAs,
+  type JwtBearerAsClient,
+  type JwtBearerAsOptions,
+  startJwtBearerAs,
+  type TrustedIssuer,
+} from './jwt-bearer-as.js';
 export { type FailureMode, Knobs, type ScriptedFailure } from './knobs.js';
 export {
   type AudienceMode,

@@ -10,6 +10,8 @@ const SECRET_PARAMS = new Set([
   'client_secret',
   'token',
   'id_token',
+  'subject_token',
+  'assertion',
   'password',
   'authorization',
 ]);

@@ -94,6 +94,11 @@ export interface CredentialRecord {
    * A secret: covered by {@link recordSecrets}.
    */
   readonly dpop: DpopBinding | null;
+  /**
+   * The OpenID Connect ID token of an enterprise IdP credential (the subject token of the ID-JAG token exchange),
+   * renewed by each refresh that returns one. Absent on every other record. A secret.
+   */
+  readonly id_token?: string | null;
 }
 
 /**

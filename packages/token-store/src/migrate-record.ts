@@ -83,6 +83,7 @@ export function checkRecord(
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return fail('not an object');
   const r = raw as Record<string, unknown>;
   if (r.version !== CREDENTIAL_RECORD_VERSION) return fail(`version must be ${CREDENTIAL_RECORD_VERSION}`);
+  const idToken = optionalText(r, 'id_token', fail);
   return {
     version: CREDENTIAL_RECORD_VERSION,
     server_name: text(r, 'server_name', fail),
@@ -99,6 +100,8 @@ export function checkRecord(
     needs_login: needsLoginOf(r.needs_login, fail),
     updated_at: time(r, 'updated_at', fail),
     dpop: dpopOf(r.dpop, fail),
+    // Optional: present only on enterprise IdP credentials; absent stays absent so other records are unchanged.
+    ...(idToken !== null && { id_token: idToken }),
   };
 }
 

@@ -61,7 +61,7 @@ export const listCommand: Command = {
 
 /** `list --json`'s `codex` object: Codex's top-level MCP keys that mcp-oauth parses and shows (secrets hidden). */
 export function codexTopLevel(config: McpOAuthConfig) {
-  const idp = config.enterpriseManagedAuth?.idp;
+  const idp = config.enterpriseIdp;
   return {
     mcp_optional_startup_grace_ms: config.optionalStartupGraceMs ?? null,
     use_xaa: config.useXaa ?? null,

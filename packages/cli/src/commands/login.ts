@@ -1,6 +1,7 @@
-import { isClientError, type LoginResult, type McpOAuthClient } from '@mcp-oauth/client';
+import { type IdpLoginResult, isClientError, type LoginResult, type McpOAuthClient } from '@mcp-oauth/client';
 import type { Command, CommandContext, CommandInput } from '../command.js';
 import { deviceAgent } from '../device-agent.js';
+import { usageError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
 import { interruptible } from '../interruptible.js';
 import { LOGIN_AGENT_OPTIONS, loginAgent } from '../login-agent.js';
@@ -35,13 +36,25 @@ function renderResult(name: string, result: LoginResult, style: Style, now: numb
   return `${headline}\n${lines.join('\n')}\n`;
 }
 
-/** `mcp-oauth login NAME [--scopes A,B] [--device | --no-browser | --headless] [--callback-port N] [--timeout S]`. */
+function renderIdpResult(result: IdpLoginResult, style: Style, now: number): string {
+  const rows = [
+    ['issuer', result.issuer],
+    ['scopes', result.scopes.length === 0 ? '-' : result.scopes.join(' ')],
+    ['expires', result.expiresAt === null ? 'unknown' : relativeTime(result.expiresAt, now)],
+    ['refresh token', result.refreshTokenIssued ? 'yes' : 'no'],
+  ];
+  const lines = renderColumns(rows, (cell, column) => (column === 0 ? style.dim(cell) : cell), '  ');
+  return `${style.green('Signed in')} to the enterprise IdP; ema_auth servers now log in without a browser.\n${lines.join('\n')}\n`;
+}
+
+/** `mcp-oauth login NAME [--scopes A,B] [--device | --no-browser | --headless] [--callback-port N] [--timeout S]`, or `login --idp`. */
 export const loginCommand: Command = {
   name: 'login',
   summary: 'Log in to a server with OAuth in a browser or with a device code, and store its credentials',
   usage: [
     'login NAME [--scopes A,B] [--no-browser | --headless] [--callback-port PORT] [--timeout SECONDS]',
     'login NAME --device [--scopes A,B]',
+    'login --idp [--no-browser | --headless] [--callback-port PORT] [--timeout SECONDS]',
   ],
   description: [
     'Runs the OAuth login of server NAME: discovers its authorization server, registers the client when needed,',
@@ -53,6 +66,11 @@ export const loginCommand: Command = {
     'on stdin (a browser on this machine reaching the listener works too). While waiting, a line on stderr shows the',
     'time left. Ctrl-C stops the listener, stores nothing and exits with 130.',
     '',
+    'Enterprise-managed servers (auth = "ema_auth") need no browser of their own: `login --idp` signs in once to the',
+    'enterprise IdP of [mcp_enterprise_managed_auth.idp] (same browser, paste or headless choices) and stores its ID',
+    'and refresh tokens; `login NAME` of an ema_auth server then exchanges the ID token for an ID-JAG at the IdP and',
+    "presents it to the server's authorization server (it signs in to the IdP first when no sign-in is stored).",
+    'Servers with oauth.grant = "workload_identity" log in with the workload\'s own JWT, never a browser.',
     'For a server with oauth.grant = "client_credentials" (a machine client) no browser is involved: login fetches',
     "a token with the client's own secret or private key and says so; the browser options are ignored. Such a",
     'server needs no login at all: tools and call fetch a token on first use.',
@@ -67,7 +85,8 @@ export const loginCommand: Command = {
     'BROWSER unset, or a browser that fails to start), the login uses the device login when the authorization',
     'server supports it, else paste-back, and says which and why.',
   ].join('\n'),
-  positionals: ['NAME'],
+  positionals: [],
+  optionalPositionals: ['NAME'],
   options: {
     scopes: {
       type: 'string',
@@ -77,6 +96,10 @@ export const loginCommand: Command = {
     device: {
       type: 'boolean',
       description: 'Sign in with a code entered on another device (RFC 8628), no browser or callback here',
+    },
+    idp: {
+      type: 'boolean',
+      description: 'Sign in to the enterprise IdP ([mcp_enterprise_managed_auth.idp]) instead of a server',
     },
     ...LOGIN_AGENT_OPTIONS,
   },
@@ -90,13 +113,29 @@ export const loginCommand: Command = {
       command: 'login linear --no-browser',
       comment: 'on a machine without a browser: open the printed URL elsewhere, paste the final address back',
     },
+    { command: 'login --idp', comment: 'sign in to the enterprise IdP once, for every ema_auth server' },
     {
       command: 'login docs --scopes mcp:tools,mcp:admin --timeout 60',
       comment: 'more scopes, wait 60 s at most',
     },
   ],
   async run(input, context) {
-    const name = input.positionals[0] as string;
+    const name = input.positionals[0];
+    if (input.values.idp === true) {
+      if (name !== undefined) throw usageError('login --idp takes no server name', 'login');
+      const agent = loginAgent(input, context, 'login', context.io.stdout);
+      return withClient(context, async ({ client }) => {
+        const result = await interruptible(context, 'login', (signal) =>
+          client
+            .loginIdp({ ...agent.options, signal })
+            .catch(agent.explain)
+            .finally(agent.done),
+        );
+        context.io.stdout.write(renderIdpResult(result, context.out, Date.now()));
+        return EXIT.ok;
+      });
+    }
+    if (name === undefined) throw usageError('login needs a server NAME (or --idp)', 'login');
     const scopes = scopesOption(input.values.scopes);
     const explicit = explicitLoginMode(input, 'login');
     // The browser options are checked before the login starts, so their usage errors come first.
@@ -120,7 +159,12 @@ export const loginCommand: Command = {
         }
       });
       context.io.stdout.write(renderResult(name, result, context.out, Date.now()));
-      if (!result.refreshTokenIssued && result.grant !== 'client_credentials') {
+      const server = client.config.servers.find((s) => s.name === name);
+      // An enterprise-managed or workload-identity token is renewed without a refresh token: nothing to warn about.
+      const reacquirable =
+        server?.transport === 'streamable_http' &&
+        (server.auth === 'ema_auth' || server.oauth.grant === 'workload_identity');
+      if (!result.refreshTokenIssued && !reacquirable && result.grant !== 'client_credentials') {
         context.warn(
           'no refresh token was issued: the session ends when this access token expires. For Google set ' +
             'oauth.provider = "google" (adds access_type=offline and prompt=consent); other servers may need the ' +

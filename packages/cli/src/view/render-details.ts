@@ -57,7 +57,13 @@ export function renderDetails(details: ServerDetailsJson, style: Style): string 
       details.bearer_token_env_var === null ? 'OAuth' : `bearer token from $${details.bearer_token_env_var}`;
     rows.push(['auth', auth, '']);
     if (details.auth !== null)
-      rows.push(['codex auth', details.auth, 'mcp_servers.NAME.auth (Codex): shown']);
+      rows.push([
+        'codex auth',
+        details.auth,
+        details.auth === 'ema_auth'
+          ? 'mcp_servers.NAME.auth: enterprise-managed (ID-JAG through the IdP)'
+          : 'mcp_servers.NAME.auth: only "ema_auth" has a meaning',
+      ]);
     if (details.http_headers_helper !== null)
       rows.push(['http_headers_helper', details.http_headers_helper, 'Codex runs it; mcp-oauth does not']);
     if (details.http_headers !== null)

@@ -33,7 +33,7 @@ export interface ServerDetailsJson {
   readonly default_tools_approval_mode: string | null;
   readonly tools: Readonly<Record<string, { readonly approval_mode: string | null }>> | null;
   readonly experimental_environment: string | null;
-  /** Codex's `auth` (e.g. `"ema_auth"`): shown. */
+  /** Codex's `auth`: `"ema_auth"` = enterprise-managed authorization. */
   readonly auth: string | null;
   /** Codex's `http_headers_helper`: `"(set)"` when written (a command that may carry secrets), never run. */
   readonly http_headers_helper: string | null;

@@ -1,6 +1,6 @@
 import { AuthorizeError } from '@mcp-oauth/authorize';
 import { ClientError } from '@mcp-oauth/client';
-import { ConfigError } from '@mcp-oauth/config';
+import { ConfigError, suggestCommand } from '@mcp-oauth/config';
 import { DiscoveryError } from '@mcp-oauth/discovery';
 import { HttpError } from '@mcp-oauth/http';
 import { RefreshError } from '@mcp-oauth/refresh';
@@ -43,7 +43,7 @@ export class CliError extends Error {
 
 /** A wrong command line (exit 2). */
 export function usageError(message: string, command?: string): CliError {
-  const help = command === undefined ? 'mcp-oauth --help' : `mcp-oauth ${command} --help`;
+  const help = suggestCommand(command === undefined ? ['--help'] : [command, '--help']);
   return new CliError('usage', message, { hint: `Run '${help}' for usage.` });
 }
 

@@ -1,4 +1,4 @@
-import { ConfigError } from '@mcp-oauth/config';
+import { ConfigError, escapeForTerminal, suggestCommand } from '@mcp-oauth/config';
 import { CliError, exitCodeFor, isNetworkFailure } from './errors.js';
 import { EXIT } from './exit-codes.js';
 import type { CliIo } from './io.js';
@@ -7,7 +7,7 @@ import type { Style } from './style.js';
 function hintFor(error: unknown): string | undefined {
   if (error instanceof CliError) return error.hint;
   if (error instanceof ConfigError && error.code === 'server_not_found')
-    return "Run 'mcp-oauth list' to see the configured servers.";
+    return `Run '${suggestCommand(['list'])}' to see the configured servers.`;
   return undefined;
 }
 
@@ -20,6 +20,21 @@ function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/** Longest error message printed, in characters: an `error_description` of hundreds of KB is cut with `…`. */
+export const ERROR_MESSAGE_LIMIT = 2048;
+
+/**
+ * The message as printed: every control character visible (SPEC-NOTES §6), cut at {@link ERROR_MESSAGE_LIMIT}.
+ * A config error lists one issue per line, from the local file: its line feeds stay; every other error may embed
+ * server text (an `error_description`, an issuer, a URL), so a line feed in it is shown as `\n`.
+ */
+function printable(error: unknown, text: string): string {
+  return escapeForTerminal(text, {
+    maxLength: ERROR_MESSAGE_LIMIT,
+    keepNewlines: error instanceof ConfigError,
+  });
+}
+
 /**
  * Prints a command's error on stderr (`mcp-oauth: error: …`, then a hint line when there is one) and returns its
  * exit code. Errors of every package are known: their messages are meant for users and never hold a secret.
@@ -29,9 +44,12 @@ export function reportError(error: unknown, io: CliIo, style: Style, debug: bool
   const code = exitCodeFor(error);
   const label = style.red(style.bold('error'));
   const unexpected = code === EXIT.internal && !(error instanceof CliError);
-  io.stderr.write(`mcp-oauth: ${label}: ${unexpected ? 'unexpected: ' : ''}${messageOf(error)}\n`);
+  io.stderr.write(
+    `mcp-oauth: ${label}: ${unexpected ? 'unexpected: ' : ''}${printable(error, messageOf(error))}\n`,
+  );
   const hint = hintFor(error);
-  if (hint !== undefined) io.stderr.write(`${hint}\n`);
+  if (hint !== undefined)
+    io.stderr.write(`${escapeForTerminal(hint, { maxLength: ERROR_MESSAGE_LIMIT, keepNewlines: true })}\n`);
   if (unexpected && debug && error instanceof Error && error.stack !== undefined) {
     io.stderr.write(`${error.stack}\n`);
   }

@@ -24,8 +24,21 @@ export async function hostileHome(world: HostileWorld, extraConfig = ''): Promis
 }
 
 /** C0 controls but line feed, DEL, C1 controls, bidi controls, line/paragraph separators. */
-export const RAW_CONTROL =
-  /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/u;
+export const RAW_CONTROL = {
+  exec(text: string): [string] | null {
+    for (const char of text) {
+      const code = char.codePointAt(0) ?? 0;
+      const unsafe =
+        (code <= 0x1f && code !== 0x0a) ||
+        (code >= 0x7f && code <= 0x9f) ||
+        [0x061c, 0x200e, 0x200f, 0x2028, 0x2029].includes(code) ||
+        (code >= 0x202a && code <= 0x202e) ||
+        (code >= 0x2066 && code <= 0x2069);
+      if (unsafe) return [char];
+    }
+    return null;
+  },
+};
 
 /** The exit code, no raw control character, no issued secret; returns stdout + stderr for more checks. */
 export function assertHostileOutcome(result: CliResult, world: HostileWorld, exitCode: number): string {

@@ -1,5 +1,6 @@
 import type { ServerStatus } from '@mcp-oauth/client';
 import type { ServerConfig } from '@mcp-oauth/config';
+import { redactUri } from '@mcp-oauth/config';
 import type { StoreStatus } from '@mcp-oauth/token-store';
 import { JSON_SCHEMA_VERSION } from './json.js';
 import { isoTime } from './time.js';
@@ -61,7 +62,7 @@ export function storeStatusJson(status: StoreStatus): StoreStatusJson {
 export function serverStatusJson(status: ServerStatus, enabled: boolean): ServerStatusJson {
   return {
     name: status.name,
-    url: status.url,
+    url: status.url === null ? null : redactUri(status.url),
     state: status.state,
     enabled,
     issuer: status.issuer,

@@ -61,6 +61,7 @@ const CLIENT_EXIT: Readonly<Record<ClientError['code'], ExitCode>> = {
   browser_failed: EXIT.loginIncomplete,
   invalid_paste: EXIT.loginIncomplete,
   login_cancelled: EXIT.cancelled,
+  response_too_large: EXIT.server,
 };
 
 /** A `fetch` that could not reach its server (undici's `TypeError: fetch failed`). */

@@ -6,6 +6,7 @@ export {
   escapeHtml,
   startCallbackServer,
 } from './callback-server.js';
+export { capResponseBodies, DEFAULT_MAX_RESPONSE_BYTES } from './cap-response-body.js';
 export { ClientError, type ClientErrorCode, isClientError } from './client-error.js';
 export { type Logger, redactingLogger, SecretRedactor, silentLogger } from './logger.js';
 export type { LoginOptions, LoginProgress, LoginResult } from './login.js';

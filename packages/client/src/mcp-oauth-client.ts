@@ -14,6 +14,7 @@ import {
 } from '@mcp-oauth/token-store';
 import { createAuthorizedFetch, type FetchLike } from './authorized-fetch.js';
 import { DEFAULT_CALLBACK_TIMEOUT_MS } from './callback-server.js';
+import { capResponseBodies, DEFAULT_MAX_RESPONSE_BYTES } from './cap-response-body.js';
 import { ClientError } from './client-error.js';
 import {
   createEraMemory,
@@ -418,7 +419,11 @@ export class McpOAuthClient {
     let probed = prior === undefined;
     const session = await openMcpSession({
       url: ctx.server.url,
-      fetch: this.fetchFor(name, options),
+      fetch: capResponseBodies(
+        this.fetchFor(name, options),
+        this.config.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+        name,
+      ),
       clientInfo: { name: options.clientName ?? 'mcp-oauth', version: '0.1.0' },
       protocol,
       ...sessionTimeouts(options, ctx.server),

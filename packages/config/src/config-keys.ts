@@ -95,6 +95,13 @@ export const CONFIG_KEYS: readonly ConfigKeyInfo[] = Object.freeze([
     'codex',
     'Exact redirect URI for every server (wins over `mcp_oauth_callback_port`); the login listens on its port and path.',
   ),
+  top(
+    'mcp_oauth_max_response_bytes',
+    'integer ≥ 1024',
+    '16777216 (16 MiB)',
+    'mcp-oauth',
+    'Largest MCP response body read; a larger one is refused with `response_too_large` (exit 5) before it is held in memory.',
+  ),
 
   server('command', 'string', 'none', 'Program to start: makes this a stdio server.', { transport: 'stdio' }),
   server('args', 'array of strings', '[]', 'Arguments of `command`.', { transport: 'stdio' }),

@@ -116,6 +116,8 @@ export interface McpOAuthConfig {
   readonly callbackPort?: number;
   /** `mcp_oauth_callback_url`: the redirect URI to register and listen on instead of the default. */
   readonly callbackUrl?: string;
+  /** `mcp_oauth_max_response_bytes`: the largest MCP response body read (default 16777216, 16 MiB). */
+  readonly maxResponseBytes?: number;
   /** Servers in file order. */
   readonly servers: readonly ServerConfig[];
   /** Things that load but deserve attention (for example unknown server-level keys). */

@@ -432,6 +432,7 @@ export function validateConfig(document: unknown, options: ValidateConfigOptions
       keyvUrl: doc.mcp_oauth_keyv_url as string | undefined,
       callbackPort: doc.mcp_oauth_callback_port as number | undefined,
       callbackUrl: doc.mcp_oauth_callback_url as string | undefined,
+      maxResponseBytes: doc.mcp_oauth_max_response_bytes as number | undefined,
       servers,
       warnings: out.warnings.map(place).sort(byPlace),
     }),

@@ -4,6 +4,7 @@ import type {
   CredentialLock,
   CredentialRecord,
   CredentialStore,
+  StoreListing,
   StoreStatus,
 } from '@mcp-oauth/token-store';
 
@@ -77,6 +78,12 @@ export class SyntheticStore implements CredentialStore {
   }
   async list(): Promise<CredentialKey[]> {
     throw new Error('SyntheticStore does not list');
+  }
+  async listAll(): Promise<StoreListing> {
+    throw new Error('SyntheticStore does not list');
+  }
+  async deleteEntry(): Promise<boolean> {
+    throw new Error('SyntheticStore is read-only');
   }
   async lock(): Promise<CredentialLock> {
     throw new Error('SyntheticStore has no lock');

@@ -50,6 +50,7 @@ const STATUS: ServerStatus = {
   refreshToken: true,
   nextRefreshAt: Date.UTC(2026, 0, 1, 0, 54),
   needsLoginReason: null,
+  recordProblem: null,
   registration: 'pre_registered',
   provider: { id: 'google', source: 'config', reason: 'mcp_servers.gmail.oauth.provider' },
   store: {
@@ -82,6 +83,7 @@ test('status --json: ISO times, every field present, provider with its reason', 
     refresh_token: true,
     next_refresh_at: '2026-01-01T00:54:00Z',
     needs_login_reason: null,
+    record_problem: null,
     registration: 'pre_registered',
     provider: { id: 'google', source: 'config', reason: 'mcp_servers.gmail.oauth.provider' },
   });

@@ -6,6 +6,7 @@ import { createDiscovery, type Discovery, type DiscoveryCacheStore } from '@mcp-
 import { createHttpClient, type HttpClient } from '@mcp-oauth/http';
 import { nextRefreshAt, Refresher, type RefresherEvent, type RefreshGrant } from '@mcp-oauth/refresh';
 import {
+  type BadStoredEntry,
   type CredentialKey,
   type CredentialRecord,
   type CredentialStore,
@@ -77,9 +78,19 @@ export interface ServerStatus {
    * - `expired`: the access token expired and no refresh token is stored;
    * - `needs_login`: a refresh failed for good (`needsLoginReason` says why);
    * - `not_logged_in`: nothing stored;
-   * - `bearer_token`: the server uses a static token from `bearer_token_env_var`.
+   * - `bearer_token`: the server uses a static token from `bearer_token_env_var`;
+   * - `record_invalid`: the store holds an entry for this server that cannot be read (damaged, or written by a newer
+   *   mcp-oauth); `recordProblem` says why, `logout` removes it. Other servers are not affected.
    */
-  readonly state: 'logged_in' | 'expired' | 'needs_login' | 'not_logged_in' | 'bearer_token';
+  readonly state:
+    | 'logged_in'
+    | 'expired'
+    | 'needs_login'
+    | 'not_logged_in'
+    | 'bearer_token'
+    | 'record_invalid';
+  /** Why the stored entry of a `record_invalid` server cannot be used (`corrupt_record: …`); null otherwise. */
+  readonly recordProblem: string | null;
   readonly issuer: string | null;
   readonly resource: string | null;
   readonly scopes: readonly string[];
@@ -282,6 +293,15 @@ export class McpOAuthClient {
 
   async #key(name: string): Promise<CredentialKey> {
     const found = await this.credential(name);
+    const bad = found ? undefined : (await this.badEntries(name))[0];
+    if (bad) {
+      const where = (await this.store.status()).location;
+      throw new ClientError(
+        'not_logged_in',
+        `the stored credential of ${JSON.stringify(name)} in ${where} cannot be used (${bad.code}: ${bad.message}): ` +
+          `run \`${suggestCommand(['logout', name])}\`, then \`${suggestCommand(['login', name])}\``,
+      );
+    }
     if (!found) {
       throw new ClientError(
         'not_logged_in',
@@ -291,16 +311,28 @@ export class McpOAuthClient {
     return found.key;
   }
 
+  /**
+   * The stored entries of server `name` that cannot be read (a damaged record, one of a newer mcp-oauth). They
+   * affect only this server: `status` reports them, `logout` removes them.
+   */
+  async badEntries(name: string): Promise<BadStoredEntry[]> {
+    serverContext(this.config, name);
+    return (await this.store.listAll()).bad.filter((entry) => entry.serverName === name);
+  }
+
   /** What `status` shows for `name`. Makes no network request. */
   async status(name: string): Promise<ServerStatus> {
     const ctx = serverContext(this.config, name);
     const found = await this.credential(name);
+    const bad = found ? undefined : (await this.badEntries(name))[0];
     const resolved = found ? serverContext(this.config, name, found.key.issuer) : ctx;
     const record = found?.record;
     const state: ServerStatus['state'] = ctx.server.bearerTokenEnvVar
       ? 'bearer_token'
       : !record
-        ? 'not_logged_in'
+        ? bad
+          ? 'record_invalid'
+          : 'not_logged_in'
         : record.needs_login
           ? 'needs_login'
           : record.expires_at !== null && record.expires_at <= this.#now() && !record.refresh_token
@@ -310,6 +342,7 @@ export class McpOAuthClient {
       name,
       url: ctx.server.url,
       state,
+      recordProblem: bad ? `${bad.code}: ${bad.message}` : null,
       issuer: record?.issuer ?? null,
       resource: record?.resource ?? null,
       scopes: record?.scopes ?? [],
@@ -336,7 +369,14 @@ export class McpOAuthClient {
     options: { revoke?: boolean } = {},
   ): Promise<{ removed: boolean; revoked: 'yes' | 'no' | 'unsupported' | 'failed' }> {
     const found = await this.credential(name);
-    if (!found) return { removed: false, revoked: 'no' };
+    if (!found) {
+      // A damaged entry of this server has no usable record (nothing to revoke): removing it is the fix.
+      let removed = false;
+      for (const entry of await this.badEntries(name))
+        removed = (await this.store.deleteEntry(entry.id)) || removed;
+      if (removed) await this.#forgetEra(name);
+      return { removed, revoked: 'no' };
+    }
     let revoked: 'yes' | 'no' | 'unsupported' | 'failed' = 'no';
     if (options.revoke) {
       revoked = await revokeCredential(
@@ -351,6 +391,7 @@ export class McpOAuthClient {
       );
     }
     await this.store.delete(found.key);
+    for (const entry of await this.badEntries(name)) await this.store.deleteEntry(entry.id);
     this.refresher.unschedule(found.key);
     await this.#forgetEra(name);
     return { removed: true, revoked };

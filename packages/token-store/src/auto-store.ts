@@ -11,6 +11,7 @@ import { defaultCredentialsHome } from './default-home.js';
 import { FileStore } from './file-store.js';
 import { KeyringStore, type KeyringStoreOptions } from './keyring-store.js';
 import { sortKeys } from './record-for-key.js';
+import type { BadStoredEntry, StoreListing } from './store-listing.js';
 import { isTokenStoreError } from './token-store-error.js';
 
 /** Options of {@link AutoStore}. */
@@ -83,12 +84,26 @@ export class AutoStore implements CredentialStore {
   }
 
   async list(): Promise<CredentialKey[]> {
+    return (await this.listAll()).keys;
+  }
+
+  async listAll(): Promise<StoreListing> {
     const keys = new Map<string, CredentialKey>();
+    const bad: BadStoredEntry[] = [];
     const sources = (await this.choose()).active === 'keyring' ? [this.keyring, this.file] : [this.file];
     for (const source of sources) {
-      for (const key of await source.list()) keys.set(credentialStorageId(key), key);
+      const listing = await source.listAll();
+      for (const key of listing.keys) keys.set(credentialStorageId(key), key);
+      bad.push(...listing.bad);
     }
-    return sortKeys([...keys.values()]);
+    return { keys: sortKeys([...keys.values()]), bad };
+  }
+
+  async deleteEntry(id: string): Promise<boolean> {
+    const fromKeyring =
+      (await this.choose()).active === 'keyring' ? await this.keyring.deleteEntry(id) : false;
+    const fromFile = await this.file.deleteEntry(id);
+    return fromKeyring || fromFile;
   }
 
   lock(key: CredentialKey, options?: LockOptions): Promise<CredentialLock> {

@@ -1,5 +1,6 @@
 import type { CredentialKey } from './credential-key.js';
 import type { CredentialRecord } from './credential-record.js';
+import type { StoreListing } from './store-listing.js';
 
 /** The adapters of this package; `auto` is keyring with a file fallback. */
 export type StoreKind = 'memory' | 'file' | 'keyring' | 'keyv' | 'auto';
@@ -79,8 +80,18 @@ export interface CredentialStore {
   set(key: CredentialKey, record: CredentialRecord): Promise<void>;
   /** Removes the record; resolves whether there was one. */
   delete(key: CredentialKey): Promise<boolean>;
-  /** The keys of all stored records, sorted by server name, URL, issuer. */
+  /**
+   * The keys of all usable stored records, sorted by server name, URL, issuer. An entry that cannot be read is
+   * left out (it affects only its own server); {@link listAll} reports it.
+   */
   list(): Promise<CredentialKey[]>;
+  /** Every entry: the keys of usable records and the entries that are not usable (`corrupt_record`, a newer version). */
+  listAll(): Promise<StoreListing>;
+  /**
+   * Removes the entry stored under storage id `id` whatever it holds (a bad entry has no usable key); resolves
+   * whether there was one.
+   */
+  deleteEntry(id: string): Promise<boolean>;
   /** Takes the lock of one credential, waiting up to `waitMs` for another holder. */
   lock(key: CredentialKey, options?: LockOptions): Promise<CredentialLock>;
   /** What `status` shows. May touch the backend (for `auto` it makes the choice). */

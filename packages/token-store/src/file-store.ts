@@ -23,7 +23,8 @@ import type { FileLockDeps } from './file-lock.js';
 import { acquireHostLock } from './host-lock.js';
 import { resolveLockOptions } from './lock-options.js';
 import { migrateRecord } from './migrate-record.js';
-import { keyOfStoredRecord, recordForKey, sortKeys } from './record-for-key.js';
+import { recordForKey } from './record-for-key.js';
+import { listStoredEntries, type StoreListing } from './store-listing.js';
 import { TokenStoreError } from './token-store-error.js';
 
 /** Options of {@link FileStore}. */
@@ -109,8 +110,22 @@ export class FileStore implements CredentialStore {
   }
 
   async list(): Promise<CredentialKey[]> {
+    return (await this.listAll()).keys;
+  }
+
+  async listAll(): Promise<StoreListing> {
     const doc = await this.#read();
-    return sortKeys(Object.entries(doc.credentials).map(([id, raw]) => keyOfStoredRecord(raw, id)));
+    return listStoredEntries(Object.entries(doc.credentials).map(([id, raw]) => [id, () => raw] as const));
+  }
+
+  async deleteEntry(id: string): Promise<boolean> {
+    let existed = false;
+    await this.#update((doc) => {
+      existed = Object.hasOwn(doc.credentials, id);
+      delete doc.credentials[id];
+      return existed;
+    });
+    return existed;
   }
 
   async lock(key: CredentialKey, options?: LockOptions): Promise<CredentialLock> {

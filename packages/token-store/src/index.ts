@@ -40,6 +40,7 @@ export { MemoryStore } from './memory-store.js';
 export { checkRecord, migrateRecord } from './migrate-record.js';
 export { REDACTED, redactSecrets } from './redact.js';
 export { type RedisLockClient, redisLockBackend } from './redis-lock.js';
+export { type BadStoredEntry, listStoredEntries, type StoreListing } from './store-listing.js';
 export {
   isTokenStoreError,
   TokenStoreError,

@@ -14,8 +14,9 @@ import { KeyedMutex } from './keyed-mutex.js';
 import { layeredLock } from './layered-lock.js';
 import { resolveLockOptions } from './lock-options.js';
 import { migrateRecord } from './migrate-record.js';
-import { keyOfStoredRecord, recordForKey, sortKeys } from './record-for-key.js';
+import { recordForKey } from './record-for-key.js';
 import { type RedisLockClient, redisLockBackend } from './redis-lock.js';
+import { listStoredEntries, type StoreListing } from './store-listing.js';
 import { TokenStoreError } from './token-store-error.js';
 
 /** Options of {@link KeyvStore}. */
@@ -108,6 +109,14 @@ export class KeyvStore implements CredentialStore {
   }
 
   async list(): Promise<CredentialKey[]> {
+    return (await this.listAll()).keys;
+  }
+
+  async deleteEntry(id: string): Promise<boolean> {
+    return this.#call('delete', [], () => this.#keyv.delete(id));
+  }
+
+  async listAll(): Promise<StoreListing> {
     const iterator = this.#keyv.iterator;
     if (iterator === undefined) {
       throw new TokenStoreError('unsupported', 'this keyv backend cannot list its keys (no iterator)');
@@ -117,7 +126,7 @@ export class KeyvStore implements CredentialStore {
       for await (const [k, v] of iterator.call(this.#keyv, this.namespace)) all.push([String(k), v]);
       return all;
     });
-    return sortKeys(entries.map(([k, v]) => keyOfStoredRecord(v, k)));
+    return listStoredEntries(entries.map(([k, v]) => [k, () => v] as const));
   }
 
   async lock(key: CredentialKey, options?: LockOptions): Promise<CredentialLock> {

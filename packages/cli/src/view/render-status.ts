@@ -11,6 +11,7 @@ const STATE_TEXT: Readonly<Record<ServerStatusJson['state'], string>> = {
   not_logged_in: 'not logged in',
   bearer_token: 'static bearer token',
   stdio: 'stdio server (no OAuth)',
+  record_invalid: 'stored credential unreadable',
 };
 
 function stateText(server: ServerStatusJson, style: Style): string {
@@ -22,12 +23,18 @@ function stateText(server: ServerStatusJson, style: Style): string {
 
 const when = (iso: string | null, now: number) => (iso === null ? '-' : relativeTime(Date.parse(iso), now));
 
-function rows(server: ServerStatusJson, now: number): string[][] {
+function rows(server: ServerStatusJson, now: number, location: string): string[][] {
   if (server.state === 'stdio') return [];
   const out: string[][] = [['url', server.url ?? '-']];
   if (server.state === 'bearer_token') return out;
   if (server.state === 'not_logged_in') {
     out.push(['login', suggestCommand(['login', server.name])]);
+  } else if (server.state === 'record_invalid') {
+    out.push(
+      ['problem', server.record_problem ?? '-'],
+      ['stored in', location],
+      ['fix', `${suggestCommand(['logout', server.name])}, then ${suggestCommand(['login', server.name])}`],
+    );
   } else {
     out.push(
       ['issuer', server.issuer ?? '-'],
@@ -56,7 +63,11 @@ export function renderStatus(status: StatusJson, style: Style, now: number): str
     const disabled = server.enabled ? '' : style.dim(' (disabled)');
     lines.push(`${style.bold(server.name)}  ${stateText(server, style)}${disabled}`);
     lines.push(
-      ...renderColumns(rows(server, now), (cell, column) => (column === 0 ? style.dim(cell) : cell), '  '),
+      ...renderColumns(
+        rows(server, now, status.store.location),
+        (cell, column) => (column === 0 ? style.dim(cell) : cell),
+        '  ',
+      ),
     );
     lines.push('');
   }

@@ -23,7 +23,8 @@ export interface ServerStatusJson {
   readonly url: string | null;
   /**
    * `logged_in`, `expired` (no refresh token and the access token expired), `needs_login` (a refresh failed for
-   * good), `not_logged_in`, `bearer_token` (static token from an environment variable), `stdio` (no OAuth).
+   * good), `not_logged_in`, `bearer_token` (static token from an environment variable), `stdio` (no OAuth),
+   * `record_invalid` (the stored entry of this server cannot be read; `mcp-oauth logout NAME` removes it).
    */
   readonly state: ServerStatus['state'] | 'stdio';
   readonly enabled: boolean;
@@ -36,6 +37,8 @@ export interface ServerStatusJson {
   /** ISO 8601 UTC: when the access token is refreshed at the latest; null without refresh token. */
   readonly next_refresh_at: string | null;
   readonly needs_login_reason: string | null;
+  /** `record_invalid`: why the stored entry cannot be used (`corrupt_record: …`); null otherwise. */
+  readonly record_problem: string | null;
   /** `pre_registered`, `client_id_metadata_document`, `dynamic`, `unknown`; null when not logged in. */
   readonly registration: string | null;
   /** The provider profile and why: configured, detected from the issuer of the stored tokens, or the default. */
@@ -72,6 +75,7 @@ export function serverStatusJson(status: ServerStatus, enabled: boolean): Server
     refresh_token: status.refreshToken,
     next_refresh_at: status.nextRefreshAt === null ? null : isoTime(status.nextRefreshAt),
     needs_login_reason: status.needsLoginReason,
+    record_problem: status.recordProblem,
     registration: status.registration,
     provider: { id: status.provider.id, source: status.provider.source, reason: status.provider.reason },
   };
@@ -91,6 +95,7 @@ export function stdioStatusJson(server: ServerConfig): ServerStatusJson {
     refresh_token: false,
     next_refresh_at: null,
     needs_login_reason: null,
+    record_problem: null,
     registration: null,
     provider: null,
   };

@@ -82,6 +82,9 @@ export class SyntheticStore implements CredentialStore {
   async listAll(): Promise<StoreListing> {
     throw new Error('SyntheticStore does not list');
   }
+  async preflight(): Promise<void> {
+    throw new Error('SyntheticStore is read-only');
+  }
   async deleteEntry(): Promise<boolean> {
     throw new Error('SyntheticStore is read-only');
   }

@@ -20,7 +20,13 @@ import {
 } from '@mcp-oauth/config';
 import type { Discovery, DiscoveryResult, WwwAuthenticateInput } from '@mcp-oauth/discovery';
 import type { HttpClient } from '@mcp-oauth/http';
-import type { CredentialKey, CredentialRecord, CredentialStore } from '@mcp-oauth/token-store';
+import {
+  type CredentialKey,
+  type CredentialRecord,
+  type CredentialStore,
+  isTokenStoreError,
+  TokenStoreError,
+} from '@mcp-oauth/token-store';
 import { DEFAULT_CALLBACK_TIMEOUT_MS, startCallbackServer } from './callback-server.js';
 import { ClientError } from './client-error.js';
 import type { Logger, SecretRedactor } from './logger.js';
@@ -88,6 +94,8 @@ export async function login(deps: LoginDeps, name: string, options: LoginOptions
   const ctx = serverContext(deps.config, name, found.issuer);
   const resource = resolveResource(ctx.oauth.resource.value, found.resource) ?? null;
   options.onProgress?.({ type: 'discovered', issuer: found.issuer, resource });
+  const key: CredentialKey = { serverName: name, serverUrl: ctx.server.url, issuer: found.issuer };
+  await checkStoreBeforeSignIn(deps, key);
   const port = options.callbackPort ?? ctx.oauth.callbackPort.value ?? deps.config.callbackPort;
   // A stable path per server: a dynamic registration's redirect URI then stays valid across logins (the AS must
   // accept any loopback port, RFC 8252 §7.3, but not another path). `state` is what binds a callback to a login.
@@ -118,7 +126,6 @@ export async function login(deps: LoginDeps, name: string, options: LoginOptions
     options.onProgress?.({ type: 'exchanging' });
     deps.redactor.add(callbackUrl.searchParams.get('code'));
     const tokens = await exchange(deps, ctx, found, registration, pending, callbackUrl, options.signal);
-    const key: CredentialKey = { serverName: name, serverUrl: ctx.server.url, issuer: found.issuer };
     await deps.store.set(key, toRecord(key, tokens, registration, deps.now()));
     deps.logger.info('login complete', {
       server: name,
@@ -155,6 +162,31 @@ async function discover(
 }
 
 /** The client to log in with: pre-registered (secret from its env var), CIMD, or DCR (cached per issuer). */
+/**
+ * Before any browser opens: the store can write (the keyring answers, the directory takes a file), and the
+ * credential a login would replace is not one a newer mcp-oauth wrote (it would be overwritten silently). A user
+ * never signs in for nothing, and never loses a record this version cannot read.
+ */
+async function checkStoreBeforeSignIn(deps: LoginDeps, key: CredentialKey): Promise<void> {
+  await deps.store.preflight();
+  try {
+    await deps.store.get(key);
+  } catch (error) {
+    if (isTokenStoreError(error, 'unsupported_record_version')) {
+      const where = (await deps.store.status()).location;
+      throw new TokenStoreError(
+        'unsupported_record_version',
+        `the stored credential of ${JSON.stringify(key.serverName)} in ${where} was written by a newer mcp-oauth ` +
+          `(${error.message}); a login would overwrite it: upgrade mcp-oauth, or run ` +
+          `\`${suggestCommand(['logout', key.serverName])}\` first to drop it`,
+        { path: where },
+      );
+    }
+    // A damaged record is what this login replaces: no reason to stop.
+    if (!isTokenStoreError(error, 'corrupt_record')) throw error;
+  }
+}
+
 async function register(
   deps: LoginDeps,
   ctx: ServerContext,

@@ -99,6 +99,12 @@ export class AutoStore implements CredentialStore {
     return { keys: sortKeys([...keys.values()]), bad };
   }
 
+  /** The file store's checks (its directory also holds the locks), and the keyring's when it is the active store. */
+  async preflight(): Promise<void> {
+    await this.file.preflight();
+    if ((await this.choose()).active === 'keyring') await this.keyring.preflight();
+  }
+
   async deleteEntry(id: string): Promise<boolean> {
     const fromKeyring =
       (await this.choose()).active === 'keyring' ? await this.keyring.deleteEntry(id) : false;

@@ -94,6 +94,13 @@ export interface CredentialStore {
   deleteEntry(id: string): Promise<boolean>;
   /** Takes the lock of one credential, waiting up to `waitMs` for another holder. */
   lock(key: CredentialKey, options?: LockOptions): Promise<CredentialLock>;
+  /**
+   * Checks, without changing any record, that a write can succeed now: the file store's directory takes a new
+   * file, the keyring answers, the keyv backend stores and deletes a probe. A login calls it before the browser
+   * opens, so nobody signs in for nothing. Throws the {@link TokenStoreError} the write would (`io_failed` naming
+   * the path, `keyring_unavailable`, `backend_failed`, …).
+   */
+  preflight(): Promise<void>;
   /** What `status` shows. May touch the backend (for `auto` it makes the choice). */
   status(): Promise<StoreStatus>;
   /** Releases connections and helper processes. Idempotent. */

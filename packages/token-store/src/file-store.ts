@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, mkdir, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { writeFileAtomic } from './atomic-write.js';
 import { type CredentialKey, credentialStorageId } from './credential-key.js';
@@ -116,6 +117,37 @@ export class FileStore implements CredentialStore {
   async listAll(): Promise<StoreListing> {
     const doc = await this.#read();
     return listStoredEntries(Object.entries(doc.credentials).map(([id, raw]) => [id, () => raw] as const));
+  }
+
+  /**
+   * Creates the home (0700) when missing, then writes and removes a probe file next to `credentials.json`, and
+   * checks that an existing `credentials.json` can be opened for writing: the same operations a write needs.
+   */
+  async preflight(): Promise<void> {
+    await this.#ensureHome();
+    const probe = join(
+      this.home,
+      `.${basename(this.path)}.preflight-${process.pid}-${randomBytes(4).toString('hex')}`,
+    );
+    try {
+      await writeFileAtomic(probe, '', FILE_MODE);
+      await unlink(probe);
+      const existing = await stat(this.path).catch((error: { code?: string }) => {
+        if (error.code === 'ENOENT') return null;
+        throw error;
+      });
+      if (existing !== null && !existing.isFile())
+        throw Object.assign(new Error(`${this.path} is not a file`), { code: 'EISDIR' });
+      if (existing !== null) await access(this.path, constants.W_OK);
+    } catch (error) {
+      const code = (error as { code?: string }).code ?? 'error';
+      throw new TokenStoreError(
+        'io_failed',
+        `cannot write credentials in ${this.home} (${code}): make the directory and ${basename(this.path)} ` +
+          'writable by you, or point MCP_OAUTH_HOME at a directory that is',
+        { cause: error, path: this.path },
+      );
+    }
   }
 
   async deleteEntry(id: string): Promise<boolean> {

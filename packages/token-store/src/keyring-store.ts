@@ -93,6 +93,11 @@ export class KeyringStore implements CredentialStore {
     );
   }
 
+  /** The keychain answers ({@link probe}) and the lock directory can be created. */
+  async preflight(): Promise<void> {
+    await this.probe();
+  }
+
   async deleteEntry(id: string): Promise<boolean> {
     return this.#backend.delete(this.service, id);
   }

@@ -112,6 +112,15 @@ export class KeyvStore implements CredentialStore {
     return (await this.listAll()).keys;
   }
 
+  /** Stores and deletes a probe entry (`.preflight`, 60 s lifetime should the delete fail). */
+  async preflight(): Promise<void> {
+    const id = `.preflight-${process.pid}`;
+    const stored = await this.#call('write', [], () => this.#keyv.set(id, { probe: true }, 60_000));
+    if (stored === false)
+      throw new TokenStoreError('backend_failed', 'the keyv backend did not store a probe entry');
+    await this.#call('delete', [], () => this.#keyv.delete(id));
+  }
+
   async deleteEntry(id: string): Promise<boolean> {
     return this.#call('delete', [], () => this.#keyv.delete(id));
   }

@@ -51,6 +51,8 @@ export class MemoryStore implements CredentialStore {
     );
   }
 
+  async preflight(): Promise<void> {}
+
   async deleteEntry(id: string): Promise<boolean> {
     return this.#records.delete(id);
   }

@@ -27,6 +27,8 @@ export interface HostileWorld {
   readonly rpc: Map<string, (request: RpcRequest) => unknown>;
   /** Every token, refresh token, code and client secret this world issued (no output may contain one). */
   readonly issued: string[];
+  /** The path of every request received, in order. */
+  readonly hits: string[];
   /** Overrides of fields of the token response (`{ expires_in: 1e300 }`). */
   tokenFields: Record<string, unknown>;
   close(): Promise<void>;
@@ -61,7 +63,9 @@ export async function startHostileWorld(): Promise<HostileWorld> {
   const issued: string[] = [];
   const tokens = new Set<string>();
   let origin = '';
+  const hits: string[] = [];
   const world = {
+    hits,
     script,
     rpc,
     issued,
@@ -141,6 +145,7 @@ export async function startHostileWorld(): Promise<HostileWorld> {
 
   const server: Server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
+    hits.push(path);
     readBody(req).then(
       (body) => {
         // The client may open a GET stream or send a DELETE at the end of a session: this server has neither.

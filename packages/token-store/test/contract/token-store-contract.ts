@@ -216,6 +216,14 @@ export function tokenStoreContract(
     },
   );
 
+  run('preflight: a usable store passes and no entry is added or changed (issue 17)', async ({ store }) => {
+    const key = sampleKey();
+    await store.set(key, sampleRecord(key));
+    await store.preflight();
+    assert.deepEqual(await store.listAll(), { keys: [key], bad: [] });
+    assert.equal((await store.get(key))?.access_token, sampleRecord(key).access_token);
+  });
+
   run('set refuses invalid keys and records, and records of another server or issuer', async ({ store }) => {
     const key = sampleKey();
     await assertCode(() => store.set({ ...key, issuer: '' }, sampleRecord(key)), 'invalid_key');

@@ -62,6 +62,7 @@ const CLIENT_EXIT: Readonly<Record<ClientError['code'], ExitCode>> = {
   invalid_paste: EXIT.loginIncomplete,
   login_cancelled: EXIT.cancelled,
   response_too_large: EXIT.server,
+  rate_limited: EXIT.server,
 };
 
 /** A `fetch` that could not reach its server (undici's `TypeError: fetch failed`). */

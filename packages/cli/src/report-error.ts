@@ -1,6 +1,7 @@
 import { ConfigError, escapeForTerminal, suggestCommand } from '@mcp-oauth/config';
 import { CliError, exitCodeFor, isNetworkFailure } from './errors.js';
 import { EXIT } from './exit-codes.js';
+import { explainSdkError, reportableError } from './explain-error.js';
 import type { CliIo } from './io.js';
 import type { Style } from './style.js';
 
@@ -11,12 +12,30 @@ function hintFor(error: unknown): string | undefined {
   return undefined;
 }
 
+/** Whether undici refused an answer because its headers passed its limit (16 KB by default). */
+function headersOverflowed(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; depth < 8 && typeof current === 'object' && current !== null; depth++) {
+    if ((current as { code?: unknown }).code === 'UND_ERR_HEADERS_OVERFLOW') return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
 function messageOf(error: unknown): string {
+  if (headersOverflowed(error)) {
+    return (
+      'the server answered with HTTP headers too large to read (over 16 KB, such as a huge WWW-Authenticate); ' +
+      'the server is misbehaving: tell its operator'
+    );
+  }
   if (isNetworkFailure(error)) {
     const cause = error.cause as { code?: unknown; message?: unknown } | undefined;
     const why = typeof cause?.code === 'string' ? cause.code : String(cause?.message ?? 'network error');
     return `could not reach the server (${why})`;
   }
+  const explained = explainSdkError(error);
+  if (explained !== undefined) return explained;
   return error instanceof Error ? error.message : String(error);
 }
 
@@ -40,7 +59,8 @@ function printable(error: unknown, text: string): string {
  * exit code. Errors of every package are known: their messages are meant for users and never hold a secret.
  * Anything else is a bug: reported as `unexpected`, with its stack when `debug` is on.
  */
-export function reportError(error: unknown, io: CliIo, style: Style, debug: boolean): number {
+export function reportError(thrown: unknown, io: CliIo, style: Style, debug: boolean): number {
+  const error = reportableError(thrown);
   const code = exitCodeFor(error);
   const label = style.red(style.bold('error'));
   const unexpected = code === EXIT.internal && !(error instanceof CliError);

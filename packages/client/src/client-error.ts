@@ -12,6 +12,7 @@
  * - `step_up_exhausted`: the server kept asking for scopes after the allowed re-authorizations.
  * - `server_unsupported`: the server does not use OAuth (or is not an HTTP server).
  * - `config`: the server is not configured for this operation.
+ * - `rate_limited`: the MCP server answered 429 (or 503 with `Retry-After`); the message says until when.
  * - `response_too_large`: an MCP response body passed the cap (`mcp_oauth_max_response_bytes`, default 16 MiB).
  */
 export type ClientErrorCode =
@@ -28,7 +29,8 @@ export type ClientErrorCode =
   | 'step_up_exhausted'
   | 'server_unsupported'
   | 'config'
-  | 'response_too_large';
+  | 'response_too_large'
+  | 'rate_limited';
 
 /** The error class of the client package. Messages never contain a token, code or secret. */
 export class ClientError extends Error {

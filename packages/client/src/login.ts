@@ -18,7 +18,13 @@ import {
   type ResolvedProvider,
   suggestCommand,
 } from '@mcp-oauth/config';
-import type { Discovery, DiscoveryResult, WwwAuthenticateInput } from '@mcp-oauth/discovery';
+import {
+  type Discovery,
+  type DiscoveryAttempt,
+  DiscoveryError,
+  type DiscoveryResult,
+  type WwwAuthenticateInput,
+} from '@mcp-oauth/discovery';
 import type { HttpClient } from '@mcp-oauth/http';
 import {
   type CredentialKey,
@@ -153,15 +159,28 @@ async function discover(
   ctx: ServerContext,
   options: LoginOptions,
 ): Promise<DiscoveryResult> {
-  return deps.discovery.discover({
-    resourceUrl: ctx.server.url,
-    ...(options.challenge === undefined ? {} : { challenge: options.challenge }),
-    policyForIssuer: discoveryPolicy(deps.config, ctx.name),
-    ...(options.signal ? { signal: options.signal } : {}),
-  });
+  // Every URL discovery tried (and why one was skipped) goes to the debug log: what `--debug` shows.
+  const logAttempts = (attempts: readonly DiscoveryAttempt[] | undefined) => {
+    for (const attempt of attempts ?? [])
+      deps.logger.debug(
+        `discovery: ${attempt.source} ${attempt.url}: ${attempt.outcome} (${attempt.detail})`,
+      );
+  };
+  try {
+    const found = await deps.discovery.discover({
+      resourceUrl: ctx.server.url,
+      ...(options.challenge === undefined ? {} : { challenge: options.challenge }),
+      policyForIssuer: discoveryPolicy(deps.config, ctx.name),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    logAttempts(found.attempts);
+    return found;
+  } catch (error) {
+    if (error instanceof DiscoveryError) logAttempts(error.attempts);
+    throw error;
+  }
 }
 
-/** The client to log in with: pre-registered (secret from its env var), CIMD, or DCR (cached per issuer). */
 /**
  * Before any browser opens: the store can write (the keyring answers, the directory takes a file), and the
  * credential a login would replace is not one a newer mcp-oauth wrote (it would be overwritten silently). A user
@@ -187,6 +206,7 @@ async function checkStoreBeforeSignIn(deps: LoginDeps, key: CredentialKey): Prom
   }
 }
 
+/** The client to log in with: pre-registered (secret from its env var), CIMD, or DCR (cached per issuer). */
 async function register(
   deps: LoginDeps,
   ctx: ServerContext,

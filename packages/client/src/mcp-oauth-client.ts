@@ -28,6 +28,7 @@ import {
 import { JsonFileMap } from './json-file-map.js';
 import { type Logger, redactingLogger, SecretRedactor, silentLogger } from './logger.js';
 import { type LoginDeps, type LoginOptions, type LoginResult, login } from './login.js';
+import { explainRateLimit } from './mcp-rate-limit.js';
 import {
   type McpProtocolChoice,
   type McpSession,
@@ -461,7 +462,7 @@ export class McpOAuthClient {
     const session = await openMcpSession({
       url: ctx.server.url,
       fetch: capResponseBodies(
-        this.fetchFor(name, options),
+        explainRateLimit(this.fetchFor(name, options), name, this.#now),
         this.config.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
         name,
       ),

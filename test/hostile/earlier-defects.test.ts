@@ -20,9 +20,11 @@ test('defect 1: a challenged scope with shell syntax is suggested single-quoted 
         res.writeHead(403, { 'www-authenticate': `Bearer error="insufficient_scope", scope="${scope}"` });
         res.end();
       };
-    world.script.set('/mcp', challenge('mcp$(touch${IFS}/tmp/pwned);x'));
+    // `${IFS}` is shell syntax here, not a template placeholder.
+    const shell = ['mcp$(touch', '$', '{IFS}/tmp/pwned);x'].join('');
+    world.script.set('/mcp', challenge(shell));
     const quoted = assertHostileOutcome(await home.run(['tools', 'evil', '--no-step-up']), world, 4);
-    assert.ok(quoted.includes("mcp-oauth login evil --scopes 'mcp,mcp$(touch${IFS}/tmp/pwned);x'"), quoted);
+    assert.ok(quoted.includes(`mcp-oauth login evil --scopes 'mcp,${shell}'`), quoted);
     world.script.set('/mcp', challenge('mcp\u009b31m'));
     const refused = assertHostileOutcome(await home.run(['tools', 'evil', '--no-step-up']), world, 5);
     assert.match(refused, /not an RFC 6749 scope-token/);

@@ -4,6 +4,7 @@ import type {
   CredentialLock,
   CredentialRecord,
   CredentialStore,
+  StoreListing,
   StoreStatus,
 } from '@mcp-oauth/token-store';
 
@@ -79,6 +80,15 @@ export class SyntheticStore implements CredentialStore {
   }
   async list(): Promise<CredentialKey[]> {
     throw new Error('SyntheticStore does not list');
+  }
+  async listAll(): Promise<StoreListing> {
+    throw new Error('SyntheticStore does not list');
+  }
+  async preflight(): Promise<void> {
+    throw new Error('SyntheticStore is read-only');
+  }
+  async deleteEntry(): Promise<boolean> {
+    throw new Error('SyntheticStore is read-only');
   }
   async lock(): Promise<CredentialLock> {
     throw new Error('SyntheticStore has no lock');

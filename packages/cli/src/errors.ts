@@ -1,6 +1,6 @@
 import { AuthorizeError } from '@mcp-oauth/authorize';
 import { ClientError } from '@mcp-oauth/client';
-import { ConfigError } from '@mcp-oauth/config';
+import { ConfigError, suggestCommand } from '@mcp-oauth/config';
 import { DiscoveryError } from '@mcp-oauth/discovery';
 import { HttpError } from '@mcp-oauth/http';
 import { RefreshError } from '@mcp-oauth/refresh';
@@ -51,7 +51,7 @@ export class CliError extends Error {
 
 /** A wrong command line (exit 2). */
 export function usageError(message: string, command?: string): CliError {
-  const help = command === undefined ? 'mcp-oauth --help' : `mcp-oauth ${command} --help`;
+  const help = suggestCommand(command === undefined ? ['--help'] : [command, '--help']);
   return new CliError('usage', message, { hint: `Run '${help}' for usage.` });
 }
 
@@ -91,6 +91,8 @@ const CLIENT_EXIT: Readonly<Record<ClientError['code'], ExitCode>> = {
   unauthorized_client: EXIT.server,
   elicitation_invalid_answer: EXIT.internal,
   elicitation_timeout: EXIT.loginIncomplete,
+  response_too_large: EXIT.server,
+  rate_limited: EXIT.server,
 };
 
 /** A `fetch` that could not reach its server (undici's `TypeError: fetch failed`). */

@@ -9,6 +9,7 @@ import {
   noBrowserUserAgent,
   systemBrowserUserAgent,
 } from '@mcp-oauth/client';
+import { escapeForTerminal } from '@mcp-oauth/config';
 import type { CommandContext, CommandInput, OptionSpec } from './command.js';
 import { usageError } from './errors.js';
 import type { OutputStream } from './io.js';
@@ -116,7 +117,10 @@ export function loginAgent(
   }
   const onProgress = (event: LoginProgress) => {
     if (event.type === 'discovered') {
-      context.debug(`authorization server ${event.issuer}, resource ${event.resource ?? '(none)'}`);
+      // Shown before any browser opens (docs/security.md): the user sees who they are about to sign in with.
+      say(
+        `Signing in with ${escapeForTerminal(event.issuer)} (resource ${escapeForTerminal(event.resource ?? '(none)')})\n`,
+      );
     } else if (event.type === 'waiting') {
       progress.start(event.deadline);
     } else {

@@ -3,6 +3,7 @@ import type { ConfigLocation, McpOAuthConfig } from '@mcp-oauth/config';
 import { loadCliConfig } from './cli-config.js';
 import type { CommandContext } from './command.js';
 import { openStore } from './open-store.js';
+import { secureHome } from './secure-home.js';
 import { stderrLogger } from './stderr-logger.js';
 
 /** A client for one command, with the config and its location. Close it with `client.close()`. */
@@ -19,6 +20,7 @@ export interface OpenedClient {
  */
 export async function openClient(context: CommandContext): Promise<OpenedClient> {
   const { location, config } = await loadCliConfig(context);
+  await secureHome(location.home, context.warn);
   const store = await openStore(config, location.home);
   const client = new McpOAuthClient({
     config,

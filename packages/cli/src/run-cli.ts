@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { closestKey } from '@mcp-oauth/config';
+import { closestKey, escapeForTerminal } from '@mcp-oauth/config';
 import type { Command, CommandContext, CommandInput, OptionSpec } from './command.js';
 import { usageError } from './errors.js';
 import { EXIT } from './exit-codes.js';
@@ -10,6 +10,7 @@ import type { CliIo } from './io.js';
 import { Redaction } from './redaction.js';
 import { COMMANDS } from './registry.js';
 import { reportError } from './report-error.js';
+import { LOG_LINE_LIMIT } from './stderr-logger.js';
 import { colorEnabled, createStyle } from './style.js';
 
 type ParseOptions = Record<string, { type: 'string' | 'boolean'; multiple?: boolean; short?: string }>;
@@ -115,9 +116,15 @@ async function runCommand(command: Command, args: readonly string[], io: CliIo):
     },
     out,
     err,
-    warn: (message) => io.stderr.write(`mcp-oauth: ${err.yellow('warning')}: ${redaction.redact(message)}\n`),
+    warn: (message) =>
+      io.stderr.write(
+        `mcp-oauth: ${err.yellow('warning')}: ${escapeForTerminal(redaction.redact(message), { maxLength: LOG_LINE_LIMIT })}\n`,
+      ),
     debug: (message) => {
-      if (debug) io.stderr.write(`mcp-oauth: ${err.dim('debug')}: ${redaction.redact(message)}\n`);
+      if (debug)
+        io.stderr.write(
+          `mcp-oauth: ${err.dim('debug')}: ${escapeForTerminal(redaction.redact(message), { maxLength: LOG_LINE_LIMIT })}\n`,
+        );
     },
     redaction,
   };

@@ -40,6 +40,8 @@ test('client errors: config 3, login needed 4, server 5, login or URL step not c
     step_up_exhausted: 5,
     unsafe_url: 5,
     as_unreachable: 5,
+    response_too_large: 5,
+    rate_limited: 5,
     callback_timeout: 6,
     callback_port_in_use: 6,
     browser_failed: 6,

@@ -41,6 +41,8 @@
  * - `jwt_bearer_refused`: the server's AS refused the JWT bearer grant (an untrusted IdP or workload issuer, …).
  * - `workload_token_unavailable`: the workload JWT's file, variable or command gave nothing.
  * - `workload_token_invalid`: the workload JWT is expired, or not for this AS or issuer (nothing was sent).
+ * - `rate_limited`: the MCP server answered 429 (or 503 with `Retry-After`); the message says until when.
+ * - `response_too_large`: an MCP response body passed the cap (`mcp_oauth_max_response_bytes`, default 16 MiB).
  */
 export type ClientErrorCode =
   | 'callback_timeout'
@@ -77,7 +79,9 @@ export type ClientErrorCode =
   | 'invalid_client'
   | 'unauthorized_client'
   | 'elicitation_invalid_answer'
-  | 'elicitation_timeout';
+  | 'elicitation_timeout'
+  | 'response_too_large'
+  | 'rate_limited';
 
 /** The error class of the client package. Messages never contain a token, code or secret. */
 export class ClientError extends Error {

@@ -6,6 +6,7 @@ export {
   escapeHtml,
   startCallbackServer,
 } from './callback-server.js';
+export { capResponseBodies, DEFAULT_MAX_RESPONSE_BYTES } from './cap-response-body.js';
 export {
   type ClientAssertionKeySource,
   loadClientAssertionKey,

@@ -1,5 +1,6 @@
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
+import { isEndpointDowngrade } from '@mcp-oauth/discovery';
 import { isLoopbackHost } from '@mcp-oauth/http';
 import { ClientError } from './client-error.js';
 import { openBrowser } from './open-browser.js';
@@ -114,14 +115,13 @@ function headlessStopped(at: URL, status: number): string {
 export function headlessUserAgent(fetchImpl: typeof fetch = fetch, maxRedirects = 10): LoginUserAgent {
   return async (url, context) => {
     const target = new URL(context.redirectUri);
-    const asIsLoopback = isLoopbackHost(url.hostname);
     let next = url;
     for (let hop = 0; hop <= maxRedirects; hop++) {
       if (next.origin === target.origin && next.pathname === target.pathname) {
         context.deliver(next);
         return;
       }
-      checkHop(next, asIsLoopback);
+      checkHop(next, url);
       const res = await fetchImpl(next, { redirect: 'manual', signal: context.signal });
       await res.body?.cancel();
       const location = res.headers.get('location');
@@ -134,11 +134,15 @@ export function headlessUserAgent(fetchImpl: typeof fetch = fetch, maxRedirects 
   };
 }
 
-/** A hop the headless agent may request: https on a remote host, or anything http(s) when the AS is loopback. */
-function checkHop(next: URL, asIsLoopback: boolean): void {
-  const remoteHttps = next.protocol === 'https:' && !isLoopbackHost(next.hostname);
-  const loopbackAllowed = asIsLoopback && (next.protocol === 'https:' || next.protocol === 'http:');
-  if (remoteHttps || loopbackAllowed) return;
+/**
+ * A hop the headless agent may request: discovery's downgrade rule (`isEndpointDowngrade`: a remote https
+ * authorization endpoint may send it only to remote https), and plain http only when the authorization endpoint
+ * itself is on loopback (a test or local AS), never off it.
+ */
+function checkHop(next: URL, authorizationUrl: URL): void {
+  const httpAllowed =
+    next.protocol === 'https:' || (next.protocol === 'http:' && isLoopbackHost(authorizationUrl.hostname));
+  if (httpAllowed && !isEndpointDowngrade(next, authorizationUrl)) return;
   throw new ClientError(
     'browser_failed',
     `headless login: the authorization server redirected to ${JSON.stringify(`${next.origin}${next.pathname}`)}, ` +

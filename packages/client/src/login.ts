@@ -19,9 +19,22 @@ import {
   type ResolvedProvider,
   suggestCommand,
 } from '@mcp-oauth/config';
-import type { Discovery, DiscoveryResult, WwwAuthenticateInput } from '@mcp-oauth/discovery';
+import {
+  type Discovery,
+  type DiscoveryAttempt,
+  DiscoveryError,
+  type DiscoveryResult,
+  type WwwAuthenticateInput,
+} from '@mcp-oauth/discovery';
 import type { HttpClient } from '@mcp-oauth/http';
-import type { CredentialKey, CredentialRecord, CredentialStore, DpopBinding } from '@mcp-oauth/token-store';
+import {
+  type CredentialKey,
+  type CredentialRecord,
+  type CredentialStore,
+  type DpopBinding,
+  isTokenStoreError,
+  TokenStoreError,
+} from '@mcp-oauth/token-store';
 import {
   type CallbackServerOptions,
   DEFAULT_CALLBACK_TIMEOUT_MS,
@@ -109,6 +122,8 @@ export async function login(deps: LoginDeps, name: string, options: LoginOptions
   );
   const resource = resolveResource(ctx.oauth.resource.value, found.resource) ?? null;
   options.onProgress?.({ type: 'discovered', issuer: found.issuer, resource });
+  const key: CredentialKey = { serverName: name, serverUrl: ctx.server.url, issuer: found.issuer };
+  await checkStoreBeforeSignIn(deps, key);
   const callback = await startCallbackServer(callbackOptions(ctx, name, options));
   try {
     const registration = await register(deps, ctx, found, callback.redirectUri, options.signal);
@@ -136,7 +151,6 @@ export async function login(deps: LoginDeps, name: string, options: LoginOptions
     deps.redactor.add(callbackUrl.searchParams.get('code'));
     const dpop = await dpopKeyForLogin(ctx, found.authorizationServerMetadata, deps.redactor);
     const tokens = await exchange(deps, ctx, found, registration, pending, callbackUrl, options.signal, dpop);
-    const key: CredentialKey = { serverName: name, serverUrl: ctx.server.url, issuer: found.issuer };
     await deps.store.set(key, toRecord(key, tokens, registration, deps.now(), dpop));
     deps.logger.info('login complete', {
       server: name,
@@ -210,12 +224,51 @@ export async function discover(
   ctx: ServerContext,
   options: Pick<LoginOptions, 'challenge' | 'signal'>,
 ): Promise<DiscoveryResult> {
-  return deps.discovery.discover({
-    resourceUrl: ctx.server.url,
-    ...(options.challenge === undefined ? {} : { challenge: options.challenge }),
-    policyForIssuer: discoveryPolicy(deps.config, ctx.name),
-    ...(options.signal ? { signal: options.signal } : {}),
-  });
+  // Every URL discovery tried (and why one was skipped) goes to the debug log: what `--debug` shows.
+  const logAttempts = (attempts: readonly DiscoveryAttempt[] | undefined) => {
+    for (const attempt of attempts ?? [])
+      deps.logger.debug(
+        `discovery: ${attempt.source} ${attempt.url}: ${attempt.outcome} (${attempt.detail})`,
+      );
+  };
+  try {
+    const found = await deps.discovery.discover({
+      resourceUrl: ctx.server.url,
+      ...(options.challenge === undefined ? {} : { challenge: options.challenge }),
+      policyForIssuer: discoveryPolicy(deps.config, ctx.name),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    logAttempts(found.attempts);
+    return found;
+  } catch (error) {
+    if (error instanceof DiscoveryError) logAttempts(error.attempts);
+    throw error;
+  }
+}
+
+/**
+ * Before any browser opens: the store can write (the keyring answers, the directory takes a file), and the
+ * credential a login would replace is not one a newer mcp-oauth wrote (it would be overwritten silently). A user
+ * never signs in for nothing, and never loses a record this version cannot read.
+ */
+async function checkStoreBeforeSignIn(deps: LoginDeps, key: CredentialKey): Promise<void> {
+  await deps.store.preflight();
+  try {
+    await deps.store.get(key);
+  } catch (error) {
+    if (isTokenStoreError(error, 'unsupported_record_version')) {
+      const where = (await deps.store.status()).location;
+      throw new TokenStoreError(
+        'unsupported_record_version',
+        `the stored credential of ${JSON.stringify(key.serverName)} in ${where} was written by a newer mcp-oauth ` +
+          `(${error.message}); a login would overwrite it: upgrade mcp-oauth, or run ` +
+          `\`${suggestCommand(['logout', key.serverName])}\` first to drop it`,
+        { path: where },
+      );
+    }
+    // A damaged record is what this login replaces: no reason to stop.
+    if (!isTokenStoreError(error, 'corrupt_record')) throw error;
+  }
 }
 
 /**

@@ -13,6 +13,7 @@ import {
   renewable,
 } from '@mcp-oauth/refresh';
 import {
+  type BadStoredEntry,
   type CredentialKey,
   type CredentialRecord,
   type CredentialStore,
@@ -22,6 +23,7 @@ import {
 } from '@mcp-oauth/token-store';
 import { createAuthorizedFetch, type FetchLike } from './authorized-fetch.js';
 import { DEFAULT_CALLBACK_TIMEOUT_MS } from './callback-server.js';
+import { capResponseBodies, DEFAULT_MAX_RESPONSE_BYTES } from './cap-response-body.js';
 import { type ClientCredentialsLoginOptions, clientCredentialsLogin } from './client-credentials-login.js';
 import { ClientError } from './client-error.js';
 import { type DeviceLoginOptions, deviceLogin } from './device-login.js';
@@ -41,6 +43,7 @@ import { type IdpLoginResult, loginIdp } from './idp-login.js';
 import { JsonFileMap } from './json-file-map.js';
 import { type Logger, redactingLogger, SecretRedactor, silentLogger } from './logger.js';
 import { discover, type LoginDeps, type LoginOptions, type LoginResult, login } from './login.js';
+import { explainRateLimit } from './mcp-rate-limit.js';
 import {
   type McpProtocolChoice,
   type McpSession,
@@ -93,14 +96,24 @@ export interface ServerStatus {
    * - `expired`: the access token expired and no refresh token is stored;
    * - `needs_login`: a refresh failed for good (`needsLoginReason` says why);
    * - `not_logged_in`: nothing stored;
-   * - `bearer_token`: the server uses a static token from `bearer_token_env_var`.
+   * - `bearer_token`: the server uses a static token from `bearer_token_env_var`;
+   * - `record_invalid`: the store holds an entry for this server that cannot be read (damaged, or written by a newer
+   *   mcp-oauth); `recordProblem` says why, `logout` removes it. Other servers are not affected.
    */
-  readonly state: 'logged_in' | 'expired' | 'needs_login' | 'not_logged_in' | 'bearer_token';
+  readonly state:
+    | 'logged_in'
+    | 'expired'
+    | 'needs_login'
+    | 'not_logged_in'
+    | 'bearer_token'
+    | 'record_invalid';
   /**
    * How the server's tokens are obtained: `authorization_code` (a browser login) or `client_credentials` (the
    * client's own credentials; renewed by a new request before expiry, no login needed).
    */
   readonly grant: OAuthGrant;
+  /** Why the stored entry of a `record_invalid` server cannot be used (`corrupt_record: …`); null otherwise. */
+  readonly recordProblem: string | null;
   readonly issuer: string | null;
   readonly resource: string | null;
   readonly scopes: readonly string[];
@@ -400,6 +413,15 @@ export class McpOAuthClient {
 
   async #key(name: string): Promise<CredentialKey> {
     const found = await this.credential(name);
+    const bad = found ? undefined : (await this.badEntries(name))[0];
+    if (bad) {
+      const where = (await this.store.status()).location;
+      throw new ClientError(
+        'not_logged_in',
+        `the stored credential of ${JSON.stringify(name)} in ${where} cannot be used (${bad.code}: ${bad.message}): ` +
+          `run \`${suggestCommand(['logout', name])}\`, then \`${suggestCommand(['login', name])}\``,
+      );
+    }
     if (!found) {
       throw new ClientError(
         'not_logged_in',
@@ -409,16 +431,28 @@ export class McpOAuthClient {
     return found.key;
   }
 
+  /**
+   * The stored entries of server `name` that cannot be read (a damaged record, one of a newer mcp-oauth). They
+   * affect only this server: `status` reports them, `logout` removes them.
+   */
+  async badEntries(name: string): Promise<BadStoredEntry[]> {
+    serverContext(this.config, name);
+    return (await this.store.listAll()).bad.filter((entry) => entry.serverName === name);
+  }
+
   /** What `status` shows for `name`. Makes no network request. */
   async status(name: string): Promise<ServerStatus> {
     const ctx = serverContext(this.config, name);
     const found = await this.credential(name);
+    const bad = found ? undefined : (await this.badEntries(name))[0];
     const resolved = found ? serverContext(this.config, name, found.key.issuer) : ctx;
     const record = found?.record;
     const state: ServerStatus['state'] = ctx.server.bearerTokenEnvVar
       ? 'bearer_token'
       : !record
-        ? 'not_logged_in'
+        ? bad
+          ? 'record_invalid'
+          : 'not_logged_in'
         : record.needs_login
           ? 'needs_login'
           : record.expires_at !== null && record.expires_at <= this.#now() && !renewable(record)
@@ -429,6 +463,7 @@ export class McpOAuthClient {
       url: ctx.server.url,
       state,
       grant: ctx.oauth.grant.value,
+      recordProblem: bad ? `${bad.code}: ${bad.message}` : null,
       issuer: record?.issuer ?? null,
       resource: record?.resource ?? null,
       scopes: record?.scopes ?? [],
@@ -457,7 +492,14 @@ export class McpOAuthClient {
     options: { revoke?: boolean } = {},
   ): Promise<{ removed: boolean; revoked: 'yes' | 'no' | 'unsupported' | 'failed' }> {
     const found = await this.credential(name);
-    if (!found) return { removed: false, revoked: 'no' };
+    if (!found) {
+      // A damaged entry of this server has no usable record (nothing to revoke): removing it is the fix.
+      let removed = false;
+      for (const entry of await this.badEntries(name))
+        removed = (await this.store.deleteEntry(entry.id)) || removed;
+      if (removed) await this.#forgetEra(name);
+      return { removed, revoked: 'no' };
+    }
     let revoked: 'yes' | 'no' | 'unsupported' | 'failed' = 'no';
     if (options.revoke) {
       revoked = await revokeCredential(
@@ -472,6 +514,7 @@ export class McpOAuthClient {
       );
     }
     await this.store.delete(found.key);
+    for (const entry of await this.badEntries(name)) await this.store.deleteEntry(entry.id);
     this.refresher.unschedule(found.key);
     await this.#forgetEra(name);
     return { removed: true, revoked };
@@ -550,7 +593,11 @@ export class McpOAuthClient {
     let probed = prior === undefined;
     const session = await openMcpSession({
       url: ctx.server.url,
-      fetch: this.fetchFor(name, options),
+      fetch: capResponseBodies(
+        explainRateLimit(this.fetchFor(name, options), name, this.#now),
+        this.config.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+        name,
+      ),
       clientInfo: { name: options.clientName ?? 'mcp-oauth', version: '0.1.0' },
       protocol,
       ...sessionTimeouts(options, ctx.server),

@@ -3,6 +3,7 @@ import {
   type McpOAuthConfig,
   type ResolvedServer,
   resolveServer,
+  suggestCommand,
 } from '@mcp-oauth/config';
 import type { IssuerPolicy } from '@mcp-oauth/discovery';
 import { ClientError } from './client-error.js';
@@ -25,7 +26,7 @@ export function serverContext(config: McpOAuthConfig, name: string, issuer?: str
       `no server named ${JSON.stringify(name)} in the config` +
         (known.length
           ? ` (configured: ${known.join(', ')})`
-          : ': add one with `mcp-oauth add NAME --url URL`'),
+          : `: add one with \`${suggestCommand(['add', 'NAME', '--url', 'URL'])}\``),
     );
   }
   if (server.transport !== 'streamable_http') {

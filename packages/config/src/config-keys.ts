@@ -165,6 +165,13 @@ export const CONFIG_KEYS: readonly ConfigKeyInfo[] = Object.freeze([
     'codex',
     'Turns enterprise-managed authorization (cross-app access) on; `ema_auth` servers fail without it.',
   ),
+  top(
+    'mcp_oauth_max_response_bytes',
+    'integer ≥ 1024',
+    '16777216 (16 MiB)',
+    'mcp-oauth',
+    'Largest MCP response body read; a larger one is refused with `response_too_large` (exit 5) before it is held in memory.',
+  ),
 
   server('command', 'string', 'none', 'Program to start: makes this a stdio server.', { transport: 'stdio' }),
   server('args', 'array of strings', '[]', 'Arguments of `command`.', { transport: 'stdio' }),

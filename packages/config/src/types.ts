@@ -228,6 +228,8 @@ export interface McpOAuthConfig {
   readonly enterpriseIdp?: EnterpriseIdpConfig;
   /** `[features] use_xaa` (Codex): enterprise-managed authorization is on only when true. Default false. */
   readonly useXaa?: boolean;
+  /** `mcp_oauth_max_response_bytes`: the largest MCP response body read (default 16777216, 16 MiB). */
+  readonly maxResponseBytes?: number;
   /** Servers in file order. */
   readonly servers: readonly ServerConfig[];
   /** Things that load but deserve attention (for example unknown server-level keys). */

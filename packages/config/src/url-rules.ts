@@ -18,12 +18,21 @@ export function checkHttpsUrl(value: string): string | undefined {
   } catch {
     return `must be an absolute URL, got ${JSON.stringify(value)}`;
   }
+  const shown = JSON.stringify(redactUri(value));
+  // RFC 9110 §4.2.4: a sender MUST NOT generate the userinfo subcomponent in an "http"/"https" URI; a password
+  // there ends up in every place the URL is shown or logged. The message shows the URL with the password hidden.
+  if (url.username !== '' || url.password !== '') {
+    return (
+      `must not hold a user name or password ("user:pass@"), got ${shown}; give credentials with ` +
+      'bearer_token_env_var or env_http_headers (docs/config.md), never inside the URL'
+    );
+  }
   if (url.protocol === 'https:') return undefined;
   if (url.protocol === 'http:') {
     if (isLoopbackHost(url.hostname)) return undefined;
-    return `must use https (plain http is allowed only for loopback hosts 127.0.0.1, [::1] and localhost), got ${JSON.stringify(value)}`;
+    return `must use https (plain http is allowed only for loopback hosts 127.0.0.1, [::1] and localhost), got ${shown}`;
   }
-  return `must be an https URL, got ${JSON.stringify(value)}`;
+  return `must be an https URL, got ${shown}`;
 }
 
 const SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*:/;
@@ -60,7 +69,8 @@ export function checkAbsoluteUri(value: string): string | undefined {
   return undefined;
 }
 
-/** Replaces the password of a URI (`redis://:secret@host`) by `***`, for display. */
+/** Replaces the password of a URI (`redis://:secret@host`) by `***` (the user name when there is no password),
+ * for display. */
 export function redactUri(value: string): string {
   try {
     const url = new URL(value);

@@ -717,6 +717,7 @@ export function validateConfig(document: unknown, options: ValidateConfigOptions
       optionalStartupGraceMs: doc.mcp_optional_startup_grace_ms as number | undefined,
       enterpriseIdp: enterpriseIdpOf(doc.mcp_enterprise_managed_auth),
       useXaa: isTable(doc.features) && doc.features.use_xaa === true ? true : undefined,
+      maxResponseBytes: doc.mcp_oauth_max_response_bytes as number | undefined,
       servers,
       warnings: out.warnings.map(place).sort(byPlace),
     }),

@@ -92,6 +92,10 @@ export const TOP_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
   mcp_oauth_keyv_url: withCheck(checkAbsoluteUri),
   mcp_oauth_callback_port: port(),
   mcp_oauth_callback_url: withCheck(checkCallbackUrl),
+  mcp_oauth_max_response_bytes: z
+    .number({ error: 'must be an integer number of bytes' })
+    .int({ error: 'must be an integer number of bytes' })
+    .min(1024, { error: 'must be at least 1024 bytes' }),
   mcp_optional_startup_grace_ms: milliseconds(),
 };
 

@@ -8,6 +8,18 @@ function isRemoteHttps(url: URL): boolean {
 }
 
 /**
+ * The downgrade rule, as a predicate: true when `endpoint` is weaker than `namedBy`, i.e. `namedBy` is https on a
+ * host that is not loopback and `endpoint` is not. Shared by discovery (endpoints named by metadata) and the
+ * client's headless user agent (each redirect hop, named by the authorization server), so both apply one rule.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc9700#section-2.6 (TLS for all OAuth traffic)
+ * @see https://www.rfc-editor.org/rfc/rfc8252#section-8.3 (loopback is for a client on the same machine)
+ */
+export function isEndpointDowngrade(endpoint: URL, namedBy: URL): boolean {
+  return isRemoteHttps(namedBy) && !isRemoteHttps(endpoint);
+}
+
+/**
  * Refuses an endpoint weaker than the document that named it: a document served over https from a host that is
  * not loopback may name only https endpoints on hosts that are not loopback. Otherwise a remote server could aim
  * the client's POSTs (registration, code exchange with the verifier and client secret, revocation with the
@@ -21,7 +33,7 @@ function isRemoteHttps(url: URL): boolean {
  * @see https://www.rfc-editor.org/rfc/rfc8252#section-8.3 (loopback is for a client on the same machine)
  */
 export function checkNoDowngrade(endpoint: URL, namedBy: URL, what: string, value: string): void {
-  if (!isRemoteHttps(namedBy) || isRemoteHttps(endpoint)) return;
+  if (!isEndpointDowngrade(endpoint, namedBy)) return;
   throw new DiscoveryError(
     'endpoint_downgrade',
     `${what} is ${show(value)}, an http or loopback URL named by ${show(namedBy.origin)}, which is https and ` +

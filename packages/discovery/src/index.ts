@@ -5,6 +5,7 @@ export {
   probeAuthStatus,
 } from './auth-status.js';
 export { type CacheLifetimeBounds, cacheLifetimeMs } from './cache-lifetime.js';
+export { checkNoDowngrade, isEndpointDowngrade } from './check-downgrade.js';
 export { checkUrl } from './check-url.js';
 export { createDiscovery, type DiscoverRequest, type Discovery } from './create-discovery.js';
 export { type AsDiscovery, type AsDiscoveryInput, discoverAuthorizationServer } from './discover-as.js';

@@ -134,6 +134,12 @@ class TransientFailure extends Error {
   }
 }
 
+/** ISO 8601 UTC to the second; a time past the Date range (a hostile Retry-After) reads `a time out of range`. */
+function isoOrNever(ms: number): string {
+  const date = new Date(ms);
+  return Number.isNaN(date.getTime()) ? 'a time out of range' : date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
 const NO_REFRESH_TOKEN_HINT =
   'The authorization server issued no refresh token at login, so the session cannot outlive the access token. ' +
   'Google issues one only when the authorize request carries access_type=offline (and prompt=consent to get one ' +
@@ -469,10 +475,15 @@ export class Refresher {
   }
 
   #unreachable(key: CredentialKey, failure: TransientFailure): RefreshError {
+    // RFC 9110 §10.2.3: Retry-After says how long the server wants the client to wait; say it, with the time.
+    const wait =
+      failure.retryAfterMs === undefined
+        ? 'retry later'
+        : `the server asked to wait ${Math.ceil(failure.retryAfterMs / 1000)} s: retry after ${isoOrNever(this.#now() + failure.retryAfterMs)}`;
     const error = new RefreshError(
       'as_unreachable',
       `the access token of ${JSON.stringify(key.serverName)} has expired and the authorization server could not be ` +
-        'reached to refresh it (network error, timeout, 5xx or 429); retry later: no new login is needed',
+        `reached to refresh it (network error, timeout, 5xx or 429); ${wait}: no new login is needed`,
       { cause: failure.cause },
     );
     this.#stateFor(key).lastError = error;

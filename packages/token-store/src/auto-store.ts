@@ -11,6 +11,7 @@ import { defaultCredentialsHome } from './default-home.js';
 import { FileStore } from './file-store.js';
 import { KeyringStore, type KeyringStoreOptions } from './keyring-store.js';
 import { sortKeys } from './record-for-key.js';
+import type { BadStoredEntry, StoreListing } from './store-listing.js';
 import { isTokenStoreError } from './token-store-error.js';
 
 /** Options of {@link AutoStore}. */
@@ -107,13 +108,33 @@ export class AutoStore implements CredentialStore {
   }
 
   async list(): Promise<CredentialKey[]> {
+    return (await this.listAll()).keys;
+  }
+
+  async listAll(): Promise<StoreListing> {
     const keys = new Map<string, CredentialKey>();
+    const bad: BadStoredEntry[] = [];
     const keyring = await this.#activeKeyring();
     const sources = keyring === undefined ? [this.file] : [keyring, this.file];
     for (const source of sources) {
-      for (const key of await source.list()) keys.set(credentialStorageId(key), key);
+      const listing = await source.listAll();
+      for (const key of listing.keys) keys.set(credentialStorageId(key), key);
+      bad.push(...listing.bad);
     }
-    return sortKeys([...keys.values()]);
+    return { keys: sortKeys([...keys.values()]), bad };
+  }
+
+  /** The file store's checks (its directory also holds the locks), and the keyring's when it is the active store. */
+  async preflight(): Promise<void> {
+    await this.file.preflight();
+    await (await this.#activeKeyring())?.preflight();
+  }
+
+  async deleteEntry(id: string): Promise<boolean> {
+    const keyring = await this.#activeKeyring();
+    const fromKeyring = keyring === undefined ? false : await keyring.deleteEntry(id);
+    const fromFile = await this.file.deleteEntry(id);
+    return fromKeyring || fromFile;
   }
 
   lock(key: CredentialKey, options?: LockOptions): Promise<CredentialLock> {

@@ -1,5 +1,6 @@
 import type { CredentialKey } from './credential-key.js';
 import type { CredentialRecord } from './credential-record.js';
+import type { StoreListing } from './store-listing.js';
 
 /** The adapters of this package; `auto` is keyring with a file fallback. */
 export type StoreKind = 'memory' | 'file' | 'keyring' | 'keyv' | 'auto';
@@ -81,10 +82,27 @@ export interface CredentialStore {
   set(key: CredentialKey, record: CredentialRecord): Promise<void>;
   /** Removes the record; resolves whether there was one. */
   delete(key: CredentialKey): Promise<boolean>;
-  /** The keys of all stored records, sorted by server name, URL, issuer. */
+  /**
+   * The keys of all usable stored records, sorted by server name, URL, issuer. An entry that cannot be read is
+   * left out (it affects only its own server); {@link listAll} reports it.
+   */
   list(): Promise<CredentialKey[]>;
+  /** Every entry: the keys of usable records and the entries that are not usable (`corrupt_record`, a newer version). */
+  listAll(): Promise<StoreListing>;
+  /**
+   * Removes the entry stored under storage id `id` whatever it holds (a bad entry has no usable key); resolves
+   * whether there was one.
+   */
+  deleteEntry(id: string): Promise<boolean>;
   /** Takes the lock of one credential, waiting up to `waitMs` for another holder. */
   lock(key: CredentialKey, options?: LockOptions): Promise<CredentialLock>;
+  /**
+   * Checks, without changing any record, that a write can succeed now: the file store's directory takes a new
+   * file, the keyring answers, the keyv backend stores and deletes a probe. A login calls it before the browser
+   * opens, so nobody signs in for nothing. Throws the {@link TokenStoreError} the write would (`io_failed` naming
+   * the path, `keyring_unavailable`, `backend_failed`, …).
+   */
+  preflight(): Promise<void>;
   /** What `status` shows. May touch the backend (for `auto` it makes the choice). */
   status(): Promise<StoreStatus>;
   /** Releases connections and helper processes. Idempotent. */

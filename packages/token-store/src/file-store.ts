@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, mkdir, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { writeFileAtomic } from './atomic-write.js';
 import { type CredentialKey, credentialStorageId } from './credential-key.js';
@@ -23,7 +24,8 @@ import type { FileLockDeps } from './file-lock.js';
 import { acquireHostLock } from './host-lock.js';
 import { resolveLockOptions } from './lock-options.js';
 import { migrateRecord } from './migrate-record.js';
-import { keyOfStoredRecord, recordForKey, sortKeys } from './record-for-key.js';
+import { recordForKey } from './record-for-key.js';
+import { listStoredEntries, type StoreListing } from './store-listing.js';
 import { TokenStoreError } from './token-store-error.js';
 
 /** Options of {@link FileStore}. */
@@ -109,8 +111,53 @@ export class FileStore implements CredentialStore {
   }
 
   async list(): Promise<CredentialKey[]> {
+    return (await this.listAll()).keys;
+  }
+
+  async listAll(): Promise<StoreListing> {
     const doc = await this.#read();
-    return sortKeys(Object.entries(doc.credentials).map(([id, raw]) => keyOfStoredRecord(raw, id)));
+    return listStoredEntries(Object.entries(doc.credentials).map(([id, raw]) => [id, () => raw] as const));
+  }
+
+  /**
+   * Creates the home (0700) when missing, then writes and removes a probe file next to `credentials.json`, and
+   * checks that an existing `credentials.json` can be opened for writing: the same operations a write needs.
+   */
+  async preflight(): Promise<void> {
+    await this.#ensureHome();
+    const probe = join(
+      this.home,
+      `.${basename(this.path)}.preflight-${process.pid}-${randomBytes(4).toString('hex')}`,
+    );
+    try {
+      await writeFileAtomic(probe, '', FILE_MODE);
+      await unlink(probe);
+      const existing = await stat(this.path).catch((error: { code?: string }) => {
+        if (error.code === 'ENOENT') return null;
+        throw error;
+      });
+      if (existing !== null && !existing.isFile())
+        throw Object.assign(new Error(`${this.path} is not a file`), { code: 'EISDIR' });
+      if (existing !== null) await access(this.path, constants.W_OK);
+    } catch (error) {
+      const code = (error as { code?: string }).code ?? 'error';
+      throw new TokenStoreError(
+        'io_failed',
+        `cannot write credentials in ${this.home} (${code}): make the directory and ${basename(this.path)} ` +
+          'writable by you, or point MCP_OAUTH_HOME at a directory that is',
+        { cause: error, path: this.path },
+      );
+    }
+  }
+
+  async deleteEntry(id: string): Promise<boolean> {
+    let existed = false;
+    await this.#update((doc) => {
+      existed = Object.hasOwn(doc.credentials, id);
+      delete doc.credentials[id];
+      return existed;
+    });
+    return existed;
   }
 
   async lock(key: CredentialKey, options?: LockOptions): Promise<CredentialLock> {

@@ -54,6 +54,7 @@ export {
 } from './optional-backend.js';
 export { REDACTED, redactSecrets } from './redact.js';
 export { type RedisLockClient, redisLockBackend } from './redis-lock.js';
+export { type BadStoredEntry, listStoredEntries, type StoreListing } from './store-listing.js';
 export {
   isTokenStoreError,
   TokenStoreError,

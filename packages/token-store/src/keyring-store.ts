@@ -16,6 +16,7 @@ import { resolveLockOptions } from './lock-options.js';
 import { migrateRecord } from './migrate-record.js';
 import { type BackendLoader, defaultBackendLoader, resolveBackend } from './optional-backend.js';
 import { keyOfStoredRecord, recordForKey, sortKeys } from './record-for-key.js';
+import { listStoredEntries, type StoreListing } from './store-listing.js';
 import { TokenStoreError } from './token-store-error.js';
 
 /** Options of {@link KeyringStore}. */
@@ -80,8 +81,23 @@ export class KeyringStore implements CredentialStore {
   }
 
   async list(): Promise<CredentialKey[]> {
+    return (await this.listAll()).keys;
+  }
+
+  async listAll(): Promise<StoreListing> {
     const entries = await this.#backend.list(this.service);
-    return sortKeys(entries.map((e) => keyOfStoredRecord(parseStored(e.password, e.account), e.account)));
+    return listStoredEntries(
+      entries.map((e) => [e.account, () => parseStored(e.password, e.account)] as const),
+    );
+  }
+
+  /** The keychain answers ({@link probe}) and the lock directory can be created. */
+  async preflight(): Promise<void> {
+    await this.probe();
+  }
+
+  async deleteEntry(id: string): Promise<boolean> {
+    return this.#backend.delete(this.service, id);
   }
 
   async lock(key: CredentialKey, options?: LockOptions): Promise<CredentialLock> {

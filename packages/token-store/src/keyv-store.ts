@@ -13,8 +13,9 @@ import { KeyedMutex } from './keyed-mutex.js';
 import { layeredLock } from './layered-lock.js';
 import { resolveLockOptions } from './lock-options.js';
 import { migrateRecord } from './migrate-record.js';
-import { keyOfStoredRecord, recordForKey, sortKeys } from './record-for-key.js';
+import { recordForKey } from './record-for-key.js';
 import { type RedisLockClient, redisLockBackend } from './redis-lock.js';
+import { listStoredEntries, type StoreListing } from './store-listing.js';
 import { TokenStoreError } from './token-store-error.js';
 
 /**
@@ -23,7 +24,8 @@ import { TokenStoreError } from './token-store-error.js';
  */
 export interface KeyvLike {
   get(key: string): Promise<unknown>;
-  set(key: string, value: unknown): Promise<boolean>;
+  /** `ttl` in milliseconds (Keyv's third argument); absent: no expiry. */
+  set(key: string, value: unknown, ttl?: number): Promise<boolean>;
   delete(key: string): Promise<boolean>;
   // biome-ignore lint/suspicious/noExplicitAny: Keyv's own IteratorFunction type takes any.
   iterator?: ((namespace?: any) => AsyncGenerator<any, void>) | undefined;
@@ -123,6 +125,23 @@ export class KeyvStore implements CredentialStore {
   }
 
   async list(): Promise<CredentialKey[]> {
+    return (await this.listAll()).keys;
+  }
+
+  /** Stores and deletes a probe entry (`.preflight`, 60 s lifetime should the delete fail). */
+  async preflight(): Promise<void> {
+    const id = `.preflight-${process.pid}`;
+    const stored = await this.#call('write', [], () => this.#keyv.set(id, { probe: true }, 60_000));
+    if (stored === false)
+      throw new TokenStoreError('backend_failed', 'the keyv backend did not store a probe entry');
+    await this.#call('delete', [], () => this.#keyv.delete(id));
+  }
+
+  async deleteEntry(id: string): Promise<boolean> {
+    return this.#call('delete', [], () => this.#keyv.delete(id));
+  }
+
+  async listAll(): Promise<StoreListing> {
     const iterator = this.#keyv.iterator;
     if (iterator === undefined) {
       throw new TokenStoreError('unsupported', 'this keyv backend cannot list its keys (no iterator)');
@@ -132,7 +151,7 @@ export class KeyvStore implements CredentialStore {
       for await (const [k, v] of iterator.call(this.#keyv, this.namespace)) all.push([String(k), v]);
       return all;
     });
-    return sortKeys(entries.map(([k, v]) => keyOfStoredRecord(v, k)));
+    return listStoredEntries(entries.map(([k, v]) => [k, () => v] as const));
   }
 
   async lock(key: CredentialKey, options?: LockOptions): Promise<CredentialLock> {

@@ -10,7 +10,8 @@ import type {
 import { KeyedMutex } from './keyed-mutex.js';
 import { resolveLockOptions } from './lock-options.js';
 import { migrateRecord } from './migrate-record.js';
-import { keyOfStoredRecord, recordForKey, sortKeys } from './record-for-key.js';
+import { recordForKey } from './record-for-key.js';
+import { listStoredEntries, type StoreListing } from './store-listing.js';
 
 /**
  * Credentials in process memory, for tests and for embedders that persist elsewhere. Records are copied in and
@@ -41,7 +42,24 @@ export class MemoryStore implements CredentialStore {
   }
 
   async list(): Promise<CredentialKey[]> {
-    return sortKeys([...this.#records].map(([id, raw]) => keyOfStoredRecord(raw, id)));
+    return (await this.listAll()).keys;
+  }
+
+  async listAll(): Promise<StoreListing> {
+    return listStoredEntries(
+      [...this.#records].map(([id, raw]) => [id, () => structuredClone(raw)] as const),
+    );
+  }
+
+  async preflight(): Promise<void> {}
+
+  async deleteEntry(id: string): Promise<boolean> {
+    return this.#records.delete(id);
+  }
+
+  /** Stores a raw value under storage id `id`, without any check (tests of bad entries such as `__proto__`). */
+  putRawEntry(id: string, raw: unknown): void {
+    this.#records.set(id, structuredClone(raw));
   }
 
   async lock(key: CredentialKey, options?: LockOptions): Promise<CredentialLock> {

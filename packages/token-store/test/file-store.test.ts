@@ -16,7 +16,13 @@ async function putRawInFile(store: FileStore, id: string, raw: unknown): Promise
   } catch {
     // no file yet
   }
-  doc.credentials[id] = raw;
+  // defineProperty: an assignment to `__proto__` would set the prototype instead of adding an entry.
+  Object.defineProperty(doc.credentials, id, {
+    value: raw,
+    enumerable: true,
+    writable: true,
+    configurable: true,
+  });
   await writeFile(store.path, JSON.stringify(doc), { mode: 0o600 });
 }
 
@@ -33,6 +39,11 @@ tokenStoreContract(
         const { mkdir } = await import('node:fs/promises');
         await mkdir(store.home, { recursive: true, mode: 0o700 });
         await putRawInFile(store, credentialStorageId(key), raw);
+      },
+      putRawEntry: async (id, raw) => {
+        const { mkdir } = await import('node:fs/promises');
+        await mkdir(store.home, { recursive: true, mode: 0o700 });
+        await putRawInFile(store, id, raw);
       },
       checkIntegrity: async () => {
         let text: string;

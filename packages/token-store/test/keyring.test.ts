@@ -128,6 +128,24 @@ tokenStoreContract(
         doc.credentials[credentialStorageId(key)] = raw;
         await writeFile(store.file.path, JSON.stringify(doc));
       },
+      putRawEntry: async (id, raw) => {
+        const { writeFile, readFile } = await import('node:fs/promises');
+        await mkdir(home.dir, { recursive: true });
+        let doc = { version: 1, credentials: {} as Record<string, unknown> };
+        try {
+          doc = JSON.parse(await readFile(store.file.path, 'utf8'));
+        } catch {
+          // none yet
+        }
+        // defineProperty: an assignment to `__proto__` would set the prototype instead of adding an entry.
+        Object.defineProperty(doc.credentials, id, {
+          value: raw,
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+        await writeFile(store.file.path, JSON.stringify(doc));
+      },
       cleanup: home.remove,
     };
   },

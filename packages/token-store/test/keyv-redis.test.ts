@@ -44,6 +44,11 @@ tokenStoreContract(
         await writer.set(credentialStorageId(key), raw);
         await writer.disconnect();
       },
+      putRawEntry: async (id, raw) => {
+        const writer = openKeyv(namespace);
+        await writer.set(id, raw);
+        await writer.disconnect();
+      },
       cleanup: async () => {},
     };
   },

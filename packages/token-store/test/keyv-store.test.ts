@@ -15,6 +15,9 @@ tokenStoreContract(test, async () => {
     putRaw: async (key, raw) => {
       await keyv.set(credentialStorageId(key), raw);
     },
+    putRawEntry: async (id, raw) => {
+      await keyv.set(id, raw);
+    },
     cleanup: async () => {},
   };
 });

@@ -5,7 +5,12 @@ import { tokenStoreContract } from './contract/token-store-contract.js';
 
 tokenStoreContract(test, async () => {
   const store = new MemoryStore();
-  return { store, putRaw: async (key, raw) => store.putRaw(key, raw), cleanup: async () => {} };
+  return {
+    store,
+    putRaw: async (key, raw) => store.putRaw(key, raw),
+    putRawEntry: async (id, raw) => store.putRawEntry(id, raw),
+    cleanup: async () => {},
+  };
 });
 
 test('memory store: capabilities and status', async () => {

@@ -1,4 +1,5 @@
 import type { McpOAuthConfig } from '@mcp-oauth/config';
+import { escapeForTerminal, suggestCommand } from '@mcp-oauth/config';
 import { loadCliConfig } from '../cli-config.js';
 import type { Command } from '../command.js';
 import { EXIT } from '../exit-codes.js';
@@ -36,7 +37,9 @@ export const listCommand: Command = {
     }
     const { stdout } = context.io;
     if (servers.length === 0) {
-      stdout.write(`No servers in ${location.configPath}.\nAdd one with: mcp-oauth add NAME --url URL\n`);
+      stdout.write(
+        `No servers in ${escapeForTerminal(location.configPath)}.\nAdd one with: ${suggestCommand(['add', 'NAME', '--url', 'URL'])}\n`,
+      );
       return EXIT.ok;
     }
     const rows = [

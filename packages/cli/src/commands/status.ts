@@ -25,6 +25,7 @@ const NEEDS_LOGIN: ReadonlySet<ServerStatusJson['state']> = new Set([
   'not_logged_in',
   'needs_login',
   'expired',
+  'record_invalid',
 ]);
 
 /** `mcp-oauth status [NAME] [--json]`. */

@@ -12,6 +12,7 @@ const STATE_TEXT: Readonly<Record<ServerStatusJson['state'], string>> = {
   not_logged_in: 'not logged in',
   bearer_token: 'static bearer token',
   stdio: 'stdio server (no OAuth)',
+  record_invalid: 'stored credential unreadable',
 };
 
 function stateText(server: ServerStatusJson, style: Style): string {
@@ -23,7 +24,7 @@ function stateText(server: ServerStatusJson, style: Style): string {
 
 const when = (iso: string | null, now: number) => (iso === null ? '-' : relativeTime(Date.parse(iso), now));
 
-function rows(server: ServerStatusJson, now: number): string[][] {
+function rows(server: ServerStatusJson, now: number, location: string): string[][] {
   if (server.state === 'stdio') return [];
   const out: string[][] = [['url', server.url ?? '-']];
   if (server.state === 'bearer_token') return out;
@@ -31,6 +32,12 @@ function rows(server: ServerStatusJson, now: number): string[][] {
   if (machine) out.push(['grant', 'client_credentials (no login needed: a token is fetched on first use)']);
   if (server.state === 'not_logged_in') {
     out.push(['login', suggestCommand(['login', server.name])]);
+  } else if (server.state === 'record_invalid') {
+    out.push(
+      ['problem', server.record_problem ?? '-'],
+      ['stored in', location],
+      ['fix', `${suggestCommand(['logout', server.name])}, then ${suggestCommand(['login', server.name])}`],
+    );
   } else {
     out.push(
       ['issuer', server.issuer ?? '-'],
@@ -67,7 +74,11 @@ export function renderStatus(status: StatusJson, style: Style, now: number): str
     const disabled = server.enabled ? '' : style.dim(' (disabled)');
     lines.push(`${style.bold(server.name)}  ${stateText(server, style)}${disabled}`);
     lines.push(
-      ...renderColumns(rows(server, now), (cell, column) => (column === 0 ? style.dim(cell) : cell), '  '),
+      ...renderColumns(
+        rows(server, now, status.store.location),
+        (cell, column) => (column === 0 ? style.dim(cell) : cell),
+        '  ',
+      ),
     );
     if (server.inline_client_secret) lines.push(style.dim(`  note: ${inlineSecretNote(server.name)}`));
     lines.push('');

@@ -1,4 +1,5 @@
 import type { ConfigIssue, ResolvedServer, ResourcePolicy, Sourced } from '@mcp-oauth/config';
+import { redactUri } from '@mcp-oauth/config';
 import { type IssueJson, issueJson, JSON_SCHEMA_VERSION } from './json.js';
 import { redactValues } from './redact.js';
 
@@ -165,7 +166,7 @@ export function serverDetails(
     transport: server.transport,
     enabled: server.enabled,
     required: server.required,
-    url: http?.url ?? null,
+    url: http === undefined ? null : redactUri(http.url),
     bearer_token_env_var: http?.bearerTokenEnvVar ?? null,
     http_headers: redactValues(http?.httpHeaders),
     env_http_headers: http?.envHttpHeaders ?? null,

@@ -1,5 +1,6 @@
 import type { ServerStatus } from '@mcp-oauth/client';
 import type { ServerConfig } from '@mcp-oauth/config';
+import { redactUri } from '@mcp-oauth/config';
 import type { StoreStatus } from '@mcp-oauth/token-store';
 import { JSON_SCHEMA_VERSION } from './json.js';
 import { isoTime } from './time.js';
@@ -24,7 +25,8 @@ export interface ServerStatusJson {
   readonly url: string | null;
   /**
    * `logged_in`, `expired` (no refresh token and the access token expired), `needs_login` (a refresh failed for
-   * good), `not_logged_in`, `bearer_token` (static token from an environment variable), `stdio` (no OAuth).
+   * good), `not_logged_in`, `bearer_token` (static token from an environment variable), `stdio` (no OAuth),
+   * `record_invalid` (the stored entry of this server cannot be read; `mcp-oauth logout NAME` removes it).
    */
   readonly state: ServerStatus['state'] | 'stdio';
   /** How tokens are obtained: `authorization_code` (browser login) or `client_credentials`; null for stdio. */
@@ -43,6 +45,8 @@ export interface ServerStatusJson {
   /** ISO 8601 UTC: when the access token is refreshed at the latest; null without refresh token. */
   readonly next_refresh_at: string | null;
   readonly needs_login_reason: string | null;
+  /** `record_invalid`: why the stored entry cannot be used (`corrupt_record: …`); null otherwise. */
+  readonly record_problem: string | null;
   /** `pre_registered`, `client_id_metadata_document`, `dynamic`, `unknown`; null when not logged in. */
   readonly registration: string | null;
   /** The provider profile and why: configured, detected from the issuer of the stored tokens, or the default. */
@@ -76,7 +80,7 @@ export function serverStatusJson(
 ): ServerStatusJson {
   return {
     name: status.name,
-    url: status.url,
+    url: status.url === null ? null : redactUri(status.url),
     state: status.state,
     grant: status.grant,
     enabled,
@@ -89,6 +93,7 @@ export function serverStatusJson(
     dpop_alg: status.dpopAlg,
     next_refresh_at: status.nextRefreshAt === null ? null : isoTime(status.nextRefreshAt),
     needs_login_reason: status.needsLoginReason,
+    record_problem: status.recordProblem,
     registration: status.registration,
     provider: { id: status.provider.id, source: status.provider.source, reason: status.provider.reason },
     inline_client_secret: inlineClientSecret,
@@ -112,6 +117,7 @@ export function stdioStatusJson(server: ServerConfig): ServerStatusJson {
     dpop_alg: null,
     next_refresh_at: null,
     needs_login_reason: null,
+    record_problem: null,
     registration: null,
     provider: null,
     inline_client_secret: false,

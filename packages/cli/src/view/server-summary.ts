@@ -1,4 +1,4 @@
-import type { ServerConfig } from '@mcp-oauth/config';
+import { redactUri, type ServerConfig } from '@mcp-oauth/config';
 
 /** One server in `list --json`. Every field is always present (null when it does not apply). */
 export interface ServerSummaryJson {
@@ -36,7 +36,7 @@ export function serverSummary(server: ServerConfig): ServerSummaryJson {
     transport: server.transport,
     enabled: server.enabled,
     required: server.required,
-    url: server.url,
+    url: redactUri(server.url),
     command: null,
     args: [],
     auth: server.bearerTokenEnvVar === undefined ? 'oauth' : 'bearer_token_env_var',

@@ -1,10 +1,15 @@
+import { escapeForTerminal } from '@mcp-oauth/config';
+
 /** Renders rows as left-aligned columns separated by two spaces (trailing spaces trimmed). Widths are computed on
- * the plain text; `decorate` styles a cell after padding so escape codes never skew the layout. */
+ * the plain text; `decorate` styles a cell after padding so escape codes never skew the layout. Every cell goes
+ * through `escapeForTerminal` first (capped at 512 characters): tables show server text (issuer, resource, scopes,
+ * URLs, tool names and descriptions), and a table is where the output layer makes it safe. */
 export function renderColumns(
-  rows: readonly (readonly string[])[],
+  cells: readonly (readonly string[])[],
   decorate: (cell: string, column: number, row: number) => string = (cell) => cell,
   indent = '',
 ): string[] {
+  const rows = cells.map((row) => row.map((cell) => escapeForTerminal(cell)));
   const widths: number[] = [];
   for (const row of rows) {
     row.forEach((cell, i) => {

@@ -1,3 +1,4 @@
+import { escapeForTerminal } from '@mcp-oauth/config';
 import { JSON_SCHEMA_VERSION } from './json.js';
 
 /** `call --json`. `content` and `structured_content` are what the server returned, unchanged. */
@@ -54,11 +55,18 @@ function renderItem(item: unknown): string {
   }
 }
 
-/** Human rendering of a tool result: each content item on its own lines (text as is), else the structured content. */
+/**
+ * Human rendering of a tool result: each content item on its own lines, else the structured content. The text is
+ * the server's: line feeds stay, every other control character is shown as an escape, and nothing is cut (a tool's
+ * answer is what the user asked for; `--json` prints it exactly).
+ */
 export function renderToolResult(result: ToolResultJson): string {
   const parts = result.content.map(renderItem);
   if (parts.length === 0 && result.structured_content !== null)
     parts.push(JSON.stringify(result.structured_content, null, 2));
-  const text = parts.join('\n');
+  const text = escapeForTerminal(parts.join('\n'), {
+    keepNewlines: true,
+    maxLength: Number.POSITIVE_INFINITY,
+  });
   return text === '' || text.endsWith('\n') ? text : `${text}\n`;
 }

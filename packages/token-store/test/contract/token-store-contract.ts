@@ -23,6 +23,8 @@ export interface ContractSubject {
   readonly store: CredentialStore;
   /** Writes a raw value where the store keeps the record of `key`, bypassing all checks. */
   putRaw(key: CredentialKey, raw: unknown): Promise<void>;
+  /** Writes a raw value under storage id `id` (a `__proto__` entry, an entry of no key), bypassing all checks. */
+  putRawEntry(id: string, raw: unknown): Promise<void>;
   /** For multi-process tests: how a child process opens the same store. */
   readonly spec?: StoreSpec;
   /** Throws if the backing storage is not in a consistent state (for the file store: the file must parse). */
@@ -187,6 +189,48 @@ export function tokenStoreContract(
     const elsewhere = sampleKey('elsewhere');
     await putRaw(elsewhere, sampleRecord(sampleKey('somewhere-else')));
     await assertCode(() => store.get(elsewhere), 'corrupt_record');
+  });
+
+  run(
+    'one bad entry affects only its server: listAll reports it, deleteEntry removes it, the rest works (issue 17)',
+    async ({ store, putRaw, putRawEntry }) => {
+      const good = sampleKey('good');
+      await store.set(good, sampleRecord(good));
+      const broken = sampleKey('broken');
+      await putRaw(broken, { ...sampleRecord(broken), expires_at: 'tomorrow' });
+      const future = sampleKey('future');
+      await putRaw(future, { ...sampleRecord(future), version: 99 });
+      await putRawEntry('__proto__', { access_token: 42 });
+      const listing = await store.listAll();
+      assert.deepEqual(listing.keys, [good]);
+      const bad = [...listing.bad].sort((a, b) => String(a.serverName).localeCompare(String(b.serverName)));
+      assert.deepEqual(
+        bad.map((entry) => [entry.serverName, entry.code]),
+        [
+          ['broken', 'corrupt_record'],
+          ['future', 'unsupported_record_version'],
+          [null, 'corrupt_record'],
+        ],
+      );
+      assert.ok(
+        bad.every((entry) => !entry.message.includes('tomorrow')),
+        'messages name fields, not values',
+      );
+      assert.deepEqual(await store.list(), [good], 'list leaves bad entries out instead of failing');
+      assert.equal((await store.get(good))?.access_token, sampleRecord(good).access_token);
+      for (const entry of bad) assert.equal(await store.deleteEntry(entry.id), true, entry.id);
+      assert.deepEqual((await store.listAll()).bad, []);
+      assert.deepEqual(await store.list(), [good]);
+      assert.equal(await store.deleteEntry('__proto__'), false);
+    },
+  );
+
+  run('preflight: a usable store passes and no entry is added or changed (issue 17)', async ({ store }) => {
+    const key = sampleKey();
+    await store.set(key, sampleRecord(key));
+    await store.preflight();
+    assert.deepEqual(await store.listAll(), { keys: [key], bad: [] });
+    assert.equal((await store.get(key))?.access_token, sampleRecord(key).access_token);
   });
 
   run('set refuses invalid keys and records, and records of another server or issuer', async ({ store }) => {

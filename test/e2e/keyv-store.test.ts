@@ -65,6 +65,7 @@ test('login stores in Redis; status names the keyv store; call works; logout rem
     kind: 'keyv',
     active: null,
     reason: null,
+    detail: null,
     location: 'keyv namespace "mcp-oauth"',
   });
   assert.equal(doc.servers[0]?.state, 'logged_in');

@@ -15,7 +15,7 @@ import { type KeyringBackend, KeyringHelperProcess } from './keyring-helper.js';
 import { resolveLockOptions } from './lock-options.js';
 import { migrateRecord } from './migrate-record.js';
 import { type BackendLoader, defaultBackendLoader, resolveBackend } from './optional-backend.js';
-import { keyOfStoredRecord, recordForKey, sortKeys } from './record-for-key.js';
+import { recordForKey } from './record-for-key.js';
 import { listStoredEntries, type StoreListing } from './store-listing.js';
 import { TokenStoreError } from './token-store-error.js';
 

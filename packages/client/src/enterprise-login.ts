@@ -16,10 +16,12 @@ import {
 } from '@mcp-oauth/authorize';
 import { type EnterpriseIdpConfig, suggestCommand } from '@mcp-oauth/config';
 import type { DiscoveryResult } from '@mcp-oauth/discovery';
+import type { DpopProver } from '@mcp-oauth/dpop';
 import { HttpError } from '@mcp-oauth/http';
 import { RefreshError, type Refresher } from '@mcp-oauth/refresh';
-import type { CredentialKey, CredentialRecord } from '@mcp-oauth/token-store';
+import type { CredentialKey, CredentialRecord, DpopBinding } from '@mcp-oauth/token-store';
 import { ClientError } from './client-error.js';
+import { dpopKeyForLogin } from './dpop-binding.js';
 import { enterpriseIdp, idpClient, idpKey, idpLoginNeeded } from './enterprise-idp.js';
 import { type IdpLoginDeps, idTokenExpiry, loginIdp } from './idp-login.js';
 import type { LoginOptions, LoginResult } from './login.js';
@@ -61,6 +63,8 @@ export async function enterpriseLogin(
     ...(onProgress !== undefined && { onProgress }),
   };
   const scopes = options.scopes ?? ctx.oauth.scopes.value ?? found.challenge.scopes ?? [];
+  // RFC 9449 §5: the server's tokens are sender-constrained like a login's when it uses DPoP.
+  const dpop = await dpopKeyForLogin(ctx, found.authorizationServerMetadata, deps.redactor);
   const tokens = await enterpriseTokens(
     deps,
     ctx,
@@ -69,9 +73,11 @@ export async function enterpriseLogin(
     idp,
     scopes,
     interaction,
+    options.signal,
+    dpop === null ? undefined : deps.dpop.forKey(dpop),
   );
   const key: CredentialKey = { serverName: name, serverUrl: ctx.server.url, issuer: found.issuer };
-  await deps.store.set(key, serverRecord(key, tokens, ctx, idp.issuer, deps.now()));
+  await deps.store.set(key, serverRecord(key, tokens, ctx, idp.issuer, deps.now(), dpop));
   deps.logger.info('enterprise-managed login complete', { server: name, issuer: found.issuer, resource });
   return {
     key,
@@ -156,6 +162,7 @@ export async function enterpriseTokens(
   scopes: readonly string[],
   interaction: IdpInteraction,
   signal?: AbortSignal,
+  dpop?: DpopProver,
 ): Promise<TokenSet> {
   const client = mcpClient(ctx, deps.env);
   const jag = await idJag(deps, idp, as.issuer, resource, scopes, interaction, signal);
@@ -185,6 +192,7 @@ export async function enterpriseTokens(
       { assertion: jag.token, scopes },
       {
         resource,
+        ...(dpop === undefined ? {} : { dpop }),
         ...(signal ? { signal } : {}),
       },
     );
@@ -192,6 +200,7 @@ export async function enterpriseTokens(
       resource,
       requestedScopes: jag.scopes,
       now: () => sentAt,
+      dpopProofSent: dpop !== undefined,
     });
     deps.redactor.add(tokens.access_token, tokens.refresh_token);
     return tokens;
@@ -346,6 +355,7 @@ function serverRecord(
   ctx: ServerContext,
   idpIssuer: string,
   now: number,
+  dpop: DpopBinding | null,
 ): CredentialRecord {
   return {
     version: 1,
@@ -368,8 +378,7 @@ function serverRecord(
     reacquire: { grant: 'id_jag', idp_issuer: idpIssuer },
     needs_login: null,
     updated_at: now,
-    // DPoP for enterprise and workload grants is not wired yet: bearer tokens.
-    dpop: null,
+    dpop,
   };
 }
 

@@ -56,6 +56,7 @@ export function idJagReacquirer(deps: EnterpriseDeps): Reacquirer {
         record.scopes,
         undefined,
         signal,
+        deps.dpop.forRecord(record),
       );
       return toRefreshed(tokens);
     } catch (error) {
@@ -75,6 +76,7 @@ export function workloadReacquirer(deps: EnterpriseDeps): Reacquirer {
       record.resource,
       record.scopes,
       signal,
+      deps.dpop.forRecord(record),
     );
     return toRefreshed(tokens);
   };

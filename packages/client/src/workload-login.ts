@@ -8,8 +8,10 @@ import {
   type TokenSet,
 } from '@mcp-oauth/authorize';
 import type { WorkloadIdentityConfig } from '@mcp-oauth/config';
-import type { CredentialKey, CredentialRecord } from '@mcp-oauth/token-store';
+import type { DpopProver } from '@mcp-oauth/dpop';
+import type { CredentialKey, CredentialRecord, DpopBinding } from '@mcp-oauth/token-store';
 import { ClientError } from './client-error.js';
+import { dpopKeyForLogin } from './dpop-binding.js';
 import { discoverServer, type EnterpriseDeps } from './enterprise-login.js';
 import type { LoginOptions, LoginResult } from './login.js';
 import { type ServerContext, serverContext } from './server-context.js';
@@ -18,7 +20,7 @@ import { readWorkloadToken, type WorkloadTokenIo } from './workload-token.js';
 /** What a workload login needs. */
 export type WorkloadDeps = Pick<
   EnterpriseDeps,
-  'config' | 'discovery' | 'http' | 'store' | 'redactor' | 'logger' | 'env' | 'now'
+  'config' | 'discovery' | 'http' | 'store' | 'redactor' | 'logger' | 'env' | 'now' | 'dpop'
 > & { readonly workloadIo?: Omit<WorkloadTokenIo, 'env'> };
 
 /**
@@ -41,6 +43,8 @@ export async function workloadLogin(
   const ctx = serverContext(deps.config, name, found.issuer);
   const resource = resolveResource(ctx.oauth.resource.value, found.resource) ?? null;
   const scopes = options.scopes ?? ctx.oauth.scopes.value ?? [];
+  // RFC 9449 §5: a workload's tokens are sender-constrained like a login's when the server uses DPoP.
+  const dpop = await dpopKeyForLogin(ctx, found.authorizationServerMetadata, deps.redactor);
   const tokens = await workloadTokens(
     deps,
     ctx,
@@ -48,9 +52,10 @@ export async function workloadLogin(
     resource,
     scopes,
     options.signal,
+    dpop === null ? undefined : deps.dpop.forKey(dpop),
   );
   const key: CredentialKey = { serverName: name, serverUrl: ctx.server.url, issuer: found.issuer };
-  await deps.store.set(key, workloadRecord(key, tokens, ctx, deps.now()));
+  await deps.store.set(key, workloadRecord(key, tokens, ctx, deps.now(), dpop));
   deps.logger.info('workload identity login complete', { server: name, issuer: found.issuer, resource });
   return {
     key,
@@ -74,6 +79,7 @@ export async function workloadTokens(
   resource: string | null,
   scopes: readonly string[],
   signal?: AbortSignal,
+  dpop?: DpopProver,
 ): Promise<TokenSet> {
   const source = workloadSource(ctx);
   const clientId = ctx.oauth.clientId.value as string;
@@ -89,6 +95,7 @@ export async function workloadTokens(
       { assertion, scopes },
       {
         ...(resource === null ? {} : { resource }),
+        ...(dpop === undefined ? {} : { dpop }),
         ...(signal ? { signal } : {}),
       },
     );
@@ -96,6 +103,7 @@ export async function workloadTokens(
       ...(resource === null ? {} : { resource }),
       requestedScopes: scopes,
       now: () => sentAt,
+      dpopProofSent: dpop !== undefined,
     });
     deps.redactor.add(tokens.access_token, tokens.refresh_token);
     return tokens;
@@ -154,6 +162,7 @@ function workloadRecord(
   tokens: TokenSet,
   ctx: ServerContext,
   now: number,
+  dpop: DpopBinding | null,
 ): CredentialRecord {
   return {
     version: 1,
@@ -176,7 +185,6 @@ function workloadRecord(
     reacquire: { grant: 'workload_identity' },
     needs_login: null,
     updated_at: now,
-    // DPoP for enterprise and workload grants is not wired yet: bearer tokens.
-    dpop: null,
+    dpop,
   };
 }

@@ -18,7 +18,14 @@ import {
   startMcpServer,
 } from '@mcp-oauth/testbed';
 import { MemoryStore } from '@mcp-oauth/token-store';
-import { type CryptoKey, exportJWK, generateKeyPair, SignJWT } from 'jose';
+import {
+  type CryptoKey,
+  calculateJwkThumbprint,
+  decodeProtectedHeader,
+  exportJWK,
+  generateKeyPair,
+  SignJWT,
+} from 'jose';
 
 const WORKLOAD_ISSUER = 'https://k8s.testbed.example';
 
@@ -106,6 +113,40 @@ workload_identity = { token_file = ${JSON.stringify(file)} }
         ],
       );
       assert.equal((await client.status('ci')).state, 'logged_in');
+    } finally {
+      await client.close();
+    }
+  });
+
+  test('oauth.dpop = true: the JWT bearer request and its re-acquire prove possession of the stored key (RFC 9449 §5)', async () => {
+    const file = join(dir, 'token-dpop');
+    await writeFile(file, await token());
+    let now = Date.now();
+    const store = new MemoryStore();
+    const config = parseConfig(
+      `[mcp_servers.ci]\nurl = "${mcp.url}"\n[mcp_servers.ci.oauth]\ngrant = "workload_identity"\nclient_id = "ci-workload"\ndpop = true\nworkload_identity = { token_file = ${JSON.stringify(file)} }\n`,
+    );
+    const client = new McpOAuthClient({ config, store, now: () => now });
+    try {
+      const mark = log.mark();
+      const { key } = await client.login('ci', { userAgent: noBrowser });
+      const stored = await store.get(key);
+      assert.ok(stored?.dpop, 'the credential keeps its DPoP key');
+      await writeFile(file, await token({ exp: Math.floor(Date.now() / 1000) + 3 * 3600 }));
+      now += 2 * 3600 * 1000;
+      await client.refresher.getValidToken(key);
+      const sent = log.entries({ server: 'jwt-as', endpoint: 'token', after: mark });
+      assert.equal(sent.length, 2, 'the login and the re-acquire');
+      for (const entry of sent) {
+        const proof = entry.headers.dpop;
+        assert.ok(typeof proof === 'string', 'the token request carried a DPoP proof');
+        const header = decodeProtectedHeader(proof);
+        assert.equal(header.typ, 'dpop+jwt');
+        assert.equal(
+          await calculateJwkThumbprint(header.jwk as Parameters<typeof calculateJwkThumbprint>[0]),
+          stored.dpop.jkt,
+        );
+      }
     } finally {
       await client.close();
     }

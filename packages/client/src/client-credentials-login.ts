@@ -14,6 +14,7 @@ import { ClientError } from './client-error.js';
 import { dpopKeyForLogin } from './dpop-binding.js';
 import type { LoginDeps, LoginProgress, LoginResult } from './login.js';
 import { discoveryPolicy, type ServerContext, serverContext } from './server-context.js';
+import { preRegisteredClient, recordOfTokens } from './token-record.js';
 
 /** Options of a client-credentials login: no user agent, no callback; scopes and discovery as for a browser login. */
 export interface ClientCredentialsLoginOptions {
@@ -180,28 +181,10 @@ function toRecord(
   now: number,
   dpop: DpopBinding | null,
 ): CredentialRecord {
-  return {
-    version: 1,
-    server_name: key.serverName,
-    server_url: key.serverUrl,
-    issuer: key.issuer,
-    resource: tokens.resource ?? null,
-    access_token: tokens.access_token,
-    token_type: tokens.token_type,
-    expires_at: tokens.expires_at,
-    // RFC 6749 §4.4.3: no refresh token; a new client-credentials request replaces the token.
-    refresh_token: null,
-    scopes: tokens.scopes,
-    client: {
-      client_id: client.clientId,
-      registration: 'pre_registered',
-      // The secret or key comes from the config and the environment at each use; it is never stored.
-      client_secret: null,
-      client_secret_expires_at: null,
-    },
+  // RFC 6749 §4.4.3: no refresh token (processClientCredentialsResponse drops one); a new request replaces the
+  // token. The secret or key comes from the config and the environment at each use; it is never stored.
+  return recordOfTokens(key, tokens, preRegisteredClient(client.clientId), now, {
     reacquire: { grant: 'client_credentials' },
-    needs_login: null,
-    updated_at: now,
     dpop,
-  };
+  });
 }

@@ -26,6 +26,7 @@ import { enterpriseIdp, idpClient, idpKey, idpLoginNeeded } from './enterprise-i
 import { type IdpLoginDeps, idTokenExpiry, loginIdp } from './idp-login.js';
 import type { LoginOptions, LoginResult } from './login.js';
 import { discoveryPolicy, preRegisteredSecret, type ServerContext, serverContext } from './server-context.js';
+import { preRegisteredClient, recordOfTokens } from './token-record.js';
 
 /** What an enterprise-managed login needs: a login's deps, the IdP metadata and the refresher (IdP credential). */
 export interface EnterpriseDeps extends IdpLoginDeps {
@@ -357,29 +358,11 @@ function serverRecord(
   now: number,
   dpop: DpopBinding | null,
 ): CredentialRecord {
-  return {
-    version: 1,
-    server_name: key.serverName,
-    server_url: key.serverUrl,
-    issuer: key.issuer,
-    resource: tokens.resource ?? null,
-    access_token: tokens.access_token,
-    token_type: tokens.token_type,
-    expires_at: tokens.expires_at,
-    refresh_token: tokens.refresh_token ?? null,
-    scopes: tokens.scopes,
-    client: {
-      client_id: ctx.oauth.clientId.value as string,
-      registration: 'pre_registered',
-      client_secret: null,
-      client_secret_expires_at: null,
-    },
-    // No refresh token: a new ID-JAG from the stored IdP sign-in renews it (the refresher's re-acquirer).
+  // No refresh token: a new ID-JAG from the stored IdP sign-in renews it (the refresher's re-acquirer).
+  return recordOfTokens(key, tokens, preRegisteredClient(ctx.oauth.clientId.value as string), now, {
     reacquire: { grant: 'id_jag', idp_issuer: idpIssuer },
-    needs_login: null,
-    updated_at: now,
     dpop,
-  };
+  });
 }
 
 /** The command that signs in to the enterprise IdP. */

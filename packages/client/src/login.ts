@@ -46,6 +46,7 @@ import { type DpopProvers, dpopKeyForLogin } from './dpop-binding.js';
 import type { Logger, SecretRedactor } from './logger.js';
 import type { LoginUserAgent } from './login-user-agent.js';
 import { discoveryPolicy, preRegisteredSecret, type ServerContext, serverContext } from './server-context.js';
+import { recordOfTokens } from './token-record.js';
 
 /** What a login needs from the client it runs in. */
 export interface LoginDeps {
@@ -397,28 +398,12 @@ export function toRecord(
   now: number,
   dpop: DpopBinding | null,
 ): CredentialRecord {
-  return {
-    version: 1,
-    server_name: key.serverName,
-    server_url: key.serverUrl,
-    issuer: key.issuer,
-    resource: tokens.resource ?? null,
-    access_token: tokens.access_token,
-    token_type: tokens.token_type,
-    expires_at: tokens.expires_at,
-    refresh_token: tokens.refresh_token ?? null,
-    scopes: tokens.scopes,
-    client: {
-      client_id: registration.client_id,
-      registration: registration.registration,
-      // Pre-registered secrets come from the environment at use time; only a DCR-issued secret is stored.
-      client_secret: registration.registration === 'dynamic' ? registration.client_secret : null,
-      client_secret_expires_at: registration.client_secret_expires_at,
-    },
-    reacquire: null,
-    needs_login: null,
-    updated_at: now,
-    // Kept even when the AS answered Bearer: a public client's refresh token may still be bound to it (RFC 9449 §5).
-    dpop,
+  const client = {
+    client_id: registration.client_id,
+    registration: registration.registration,
+    // Pre-registered secrets come from the environment at use time; only a DCR-issued secret is stored.
+    client_secret: registration.registration === 'dynamic' ? registration.client_secret : null,
+    client_secret_expires_at: registration.client_secret_expires_at,
   };
+  return recordOfTokens(key, tokens, client, now, { reacquire: null, dpop });
 }

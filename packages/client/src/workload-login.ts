@@ -15,6 +15,7 @@ import { dpopKeyForLogin } from './dpop-binding.js';
 import { discoverServer, type EnterpriseDeps } from './enterprise-login.js';
 import type { LoginOptions, LoginResult } from './login.js';
 import { type ServerContext, serverContext } from './server-context.js';
+import { preRegisteredClient, recordOfTokens } from './token-record.js';
 import { readWorkloadToken, type WorkloadTokenIo } from './workload-token.js';
 
 /** What a workload login needs. */
@@ -164,27 +165,9 @@ function workloadRecord(
   now: number,
   dpop: DpopBinding | null,
 ): CredentialRecord {
-  return {
-    version: 1,
-    server_name: key.serverName,
-    server_url: key.serverUrl,
-    issuer: key.issuer,
-    resource: tokens.resource ?? null,
-    access_token: tokens.access_token,
-    token_type: tokens.token_type,
-    expires_at: tokens.expires_at,
-    refresh_token: tokens.refresh_token ?? null,
-    scopes: tokens.scopes,
-    client: {
-      client_id: ctx.oauth.clientId.value as string,
-      registration: 'pre_registered',
-      client_secret: null,
-      client_secret_expires_at: null,
-    },
-    // No refresh token: the workload's current JWT is presented again (the refresher's re-acquirer).
+  // No refresh token: the workload's current JWT is presented again (the refresher's re-acquirer).
+  return recordOfTokens(key, tokens, preRegisteredClient(ctx.oauth.clientId.value as string), now, {
     reacquire: { grant: 'workload_identity' },
-    needs_login: null,
-    updated_at: now,
     dpop,
-  };
+  });
 }

@@ -374,6 +374,12 @@ export const CONFIG_KEYS: readonly ConfigKeyInfo[] = Object.freeze([
     'Escape hatch: accept AS metadata whose `issuer` differs from the discovery URL (Entra `/common`).',
   ),
   oauth(
+    'allow_endpoint_downgrade',
+    'boolean',
+    'false',
+    'Escape hatch: accept http or loopback endpoints named by a remote https server (refused as `endpoint_downgrade` otherwise). User config only.',
+  ),
+  oauth(
     'workload_identity',
     '{ token_file | token_env_var | token_command, audience?, issuer? }',
     'none',

@@ -71,6 +71,8 @@ export interface ResolvedOAuth {
   readonly sendScopeOnRefresh: Sourced<boolean>;
   readonly allowMissingPkceMetadata: Sourced<boolean>;
   readonly allowIssuerMismatch: Sourced<boolean>;
+  /** `oauth.allow_endpoint_downgrade`: accept http or loopback endpoints named by a remote https server. */
+  readonly allowEndpointDowngrade: Sourced<boolean>;
   /** `oauth.dpop`: DPoP for this server's tokens (`auto`: when the AS supports it). */
   readonly dpop: Sourced<DpopMode>;
 }
@@ -320,6 +322,13 @@ function resolveOAuth(
       undefined,
       false,
       'off: the metadata issuer must equal the discovery issuer',
+    ),
+    allowEndpointDowngrade: r.value(
+      'allow_endpoint_downgrade',
+      oauth.allowEndpointDowngrade,
+      undefined,
+      false,
+      'off: a remote https server may not name http or loopback endpoints',
     ),
     dpop: r.value(
       'dpop',

@@ -134,6 +134,11 @@ export interface OAuthConfig {
   readonly extraTokenParams?: Readonly<Record<string, string>>;
   readonly allowMissingPkceMetadata?: boolean;
   readonly allowIssuerMismatch?: boolean;
+  /**
+   * `allow_endpoint_downgrade`: accept endpoints (and authorization servers) that are http or loopback although the
+   * https document naming them comes from a host that is not loopback. Trusted only from the user's own config.
+   */
+  readonly allowEndpointDowngrade?: boolean;
   /** `workload_identity`, required with `grant = "workload_identity"`. */
   readonly workloadIdentity?: WorkloadIdentityConfig;
   /**

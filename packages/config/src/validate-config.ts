@@ -253,6 +253,7 @@ function checkOAuth(
       table.extra_token_params === undefined ? undefined : stringRecord(table.extra_token_params),
     allowMissingPkceMetadata: table.allow_missing_pkce_metadata as boolean | undefined,
     allowIssuerMismatch: table.allow_issuer_mismatch as boolean | undefined,
+    allowEndpointDowngrade: table.allow_endpoint_downgrade as boolean | undefined,
     workloadIdentity: workloadIdentityOf(table.workload_identity),
     privateKeyFile: table.private_key_file as string | undefined,
     privateKeyEnvVar: table.private_key_env_var as string | undefined,
@@ -653,6 +654,18 @@ function checkProjectLayer(doc: Table, out: Collector): void {
       "is read only from the user's own config file, never from a project's",
     );
   }
+  // A checked-out repository may not let a remote server aim the user's requests at their own machine.
+  if (isTable(doc.mcp_servers)) {
+    for (const [name, server] of Object.entries(doc.mcp_servers)) {
+      const oauth = isTable(server) ? server.oauth : undefined;
+      if (isTable(oauth) && oauth.allow_endpoint_downgrade !== undefined) {
+        out.error(
+          ['mcp_servers', name, 'oauth', 'allow_endpoint_downgrade'],
+          "is read only from the user's own config file, never from a project's",
+        );
+      }
+    }
+  }
 }
 
 /** Options of {@link validateConfig} and {@link parseConfig}. */
@@ -665,7 +678,8 @@ export interface ValidateConfigOptions {
    * Which configuration layer this file is. `user` (default): the user's own file (`--config`, `MCP_OAUTH_HOME`,
    * `CODEX_HOME`, `~/.mcp-oauth`). `project`: a file from a project or working directory, which an embedder may
    * merge in: it may not set the enterprise IdP (`mcp_enterprise_managed_auth`) or turn `features.use_xaa` on, as
-   * in Codex, so a checked-out repository can never redirect the user's enterprise sign-in.
+   * in Codex, so a checked-out repository can never redirect the user's enterprise sign-in; nor set a server's
+   * `oauth.allow_endpoint_downgrade`, so it can never let a remote server aim requests at the user's machine.
    */
   readonly layer?: 'user' | 'project';
 }

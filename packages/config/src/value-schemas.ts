@@ -175,6 +175,7 @@ export const OAUTH_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
   extra_token_params: stringTable(),
   allow_missing_pkce_metadata: bool(),
   allow_issuer_mismatch: bool(),
+  allow_endpoint_downgrade: bool(),
   workload_identity: workloadIdentity(),
   private_key_file: text(),
   private_key_env_var: envVarName(),

@@ -38,6 +38,14 @@ export interface DiscoverRequest {
   /** Config `allow_issuer_mismatch`. Default false. */
   readonly allowIssuerMismatch?: boolean;
   /**
+   * Config `oauth.allow_endpoint_downgrade`: accept endpoints (and authorization servers) that are http or loopback
+   * although the document naming them is https from a host that is not loopback, each with an
+   * `endpoint_downgrade_allowed` warning. Applies to the protected-resource and authorization-server metadata alike,
+   * whatever `policyForIssuer` says; a cached result is used only when it was validated with the same value.
+   * Default false.
+   */
+  readonly allowEndpointDowngrade?: boolean;
+  /**
    * The policy of each authorization server, by issuer, when it depends on the server (settings of a provider
    * profile detected from the issuer). Replaces `allowMissingPkceMetadata` and `allowIssuerMismatch`. Concurrent
    * calls share a run only when they pass the same function.
@@ -103,6 +111,8 @@ interface Run {
   readonly key: string;
   readonly resourceUrl: URL;
   readonly policy: DiscoveryPolicy | IssuerPolicy;
+  /** Equal for runs with the same policy (the in-flight key). */
+  readonly policyKey: string;
   readonly caller: ChallengeOutcome | undefined;
   readonly warnings: DiscoveryWarning[];
 }
@@ -114,6 +124,7 @@ function prepareRun(request: DiscoverRequest): Run {
     key: discoveryCacheKey(resourceUrl),
     resourceUrl,
     policy: policyOf(request),
+    policyKey: `${policyKey(request.policyForIssuer ?? policyOf(request))}|${request.allowEndpointDowngrade === true}`,
     caller: request.challenge === undefined ? undefined : readChallenge(request.challenge, 'caller'),
     warnings: [],
   };
@@ -144,7 +155,7 @@ function shareRun(
   start: () => Promise<DiscoveryResult>,
 ): Promise<DiscoveryResult> {
   if (run.caller !== undefined || run.request.signal !== undefined) return start();
-  const flightKey = `${run.key}|${policyKey(run.policy)}`;
+  const flightKey = `${run.key}|${run.policyKey}`;
   const running = inFlight.get(flightKey);
   if (running !== undefined) return running;
   const started = start().finally(() => inFlight.delete(flightKey));
@@ -191,6 +202,7 @@ function findPrm(http: HttpClient, run: Run, challenge: ChallengeOutcome): Promi
       http,
       resourceUrl: run.resourceUrl,
       resourceMetadataUrl: challenge.bearer?.resource_metadata,
+      allowEndpointDowngrade: run.request.allowEndpointDowngrade === true,
       signal: run.request.signal,
     }),
   );
@@ -259,13 +271,16 @@ function describeChallenge(challenge: ChallengeOutcome): DiscoveredChallenge {
   };
 }
 
+/** The request's policy, with its `allowEndpointDowngrade` for every issuer (the hatch is per server). */
 function policyOf(request: DiscoverRequest): DiscoveryPolicy | IssuerPolicy {
-  return (
-    request.policyForIssuer ?? {
-      allowMissingPkceMetadata: request.allowMissingPkceMetadata === true,
-      allowIssuerMismatch: request.allowIssuerMismatch === true,
-    }
-  );
+  const allowEndpointDowngrade = request.allowEndpointDowngrade === true;
+  const byIssuer = request.policyForIssuer;
+  if (byIssuer !== undefined) return (issuer) => ({ ...byIssuer(issuer), allowEndpointDowngrade });
+  return {
+    allowMissingPkceMetadata: request.allowMissingPkceMetadata === true,
+    allowIssuerMismatch: request.allowIssuerMismatch === true,
+    allowEndpointDowngrade,
+  };
 }
 
 const policyIds = new WeakMap<IssuerPolicy, number>();
@@ -273,7 +288,8 @@ let nextPolicyId = 0;
 
 /** Runs share a key when their policies are the same: equal booleans, or the same function. */
 function policyKey(policy: DiscoveryPolicy | IssuerPolicy): string {
-  if (typeof policy !== 'function') return `${policy.allowMissingPkceMetadata}|${policy.allowIssuerMismatch}`;
+  if (typeof policy !== 'function')
+    return `${policy.allowMissingPkceMetadata}|${policy.allowIssuerMismatch}|${policy.allowEndpointDowngrade === true}`;
   let id = policyIds.get(policy);
   if (id === undefined) {
     id = nextPolicyId++;

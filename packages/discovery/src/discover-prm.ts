@@ -1,7 +1,12 @@
 import type { HttpClient } from '@mcp-oauth/http';
 import type { DiscoveryAttempt } from './discovery-error.js';
 import type { DiscoveryWarning } from './discovery-warning.js';
-import { type ProtectedResourceMetadata, processProtectedResourceMetadata } from './process-prm.js';
+import {
+  authorizationServerDowngrades,
+  type PrmExpectation,
+  type ProtectedResourceMetadata,
+  processProtectedResourceMetadata,
+} from './process-prm.js';
 import { runStage, type StageLoss, type StageWin, stageError } from './run-stage.js';
 import { show } from './show.js';
 import { type Candidate, type PrmSource, protectedResourceMetadataUrls } from './well-known-urls.js';
@@ -25,6 +30,8 @@ export interface PrmDiscoveryInput {
   readonly resourceUrl: URL;
   /** `resource_metadata` of the server's Bearer challenge, when it sent one. */
   readonly resourceMetadataUrl?: string | undefined;
+  /** Config `oauth.allow_endpoint_downgrade`: accept an http or loopback AS named by a remote https resource. */
+  readonly allowEndpointDowngrade?: boolean | undefined;
   readonly signal?: AbortSignal | undefined;
 }
 
@@ -46,13 +53,13 @@ export async function discoverProtectedResourceMetadata(input: PrmDiscoveryInput
     resourceMetadataUrl === undefined
       ? undefined
       : await prmStage(input, [{ source: 'header', url: resourceMetadataUrl }]);
-  if (header?.ok) return found(header, []);
+  if (header?.ok) return found(input, header, []);
   const wellKnown = await prmStage(
     input,
     protectedResourceMetadataUrls(resourceUrl).filter((c) => c.url !== resourceMetadataUrl),
   );
   const warnings = header === undefined ? [] : [headerWarning(header)];
-  if (wellKnown.ok) return found(wellKnown, warnings, header?.attempts);
+  if (wellKnown.ok) return found(input, wellKnown, warnings, header?.attempts);
   throw stageError(`protected-resource metadata for ${show(resourceUrl.href)}`, merge(header, wellKnown));
 }
 
@@ -64,21 +71,31 @@ function prmStage(input: PrmDiscoveryInput, candidates: readonly Candidate<PrmSo
       candidates,
       notFoundCode: 'prm_not_found',
       validate: (document, candidate) =>
-        processProtectedResourceMetadata(document, {
-          resourceUrl: input.resourceUrl,
-          source: candidate.source,
-          url: candidate.url,
-        }),
+        processProtectedResourceMetadata(document, expectation(input, candidate)),
     },
     input.signal,
   );
 }
 
+function expectation(input: PrmDiscoveryInput, candidate: Candidate<PrmSource>): PrmExpectation {
+  return {
+    resourceUrl: input.resourceUrl,
+    source: candidate.source,
+    url: candidate.url,
+    allowEndpointDowngrade: input.allowEndpointDowngrade === true,
+  };
+}
+
 function found(
+  input: PrmDiscoveryInput,
   win: StageWin<PrmSource, ProtectedResourceMetadata>,
-  warnings: readonly DiscoveryWarning[],
+  earlierWarnings: readonly DiscoveryWarning[],
   earlier: readonly DiscoveryAttempt[] = [],
 ): PrmDiscovery {
+  const warnings = [
+    ...earlierWarnings,
+    ...authorizationServerDowngrades(win.value, expectation(input, win.candidate)),
+  ];
   return {
     metadata: win.value,
     source: win.candidate.source,

@@ -86,6 +86,7 @@ function revalidate(result: DiscoveryResult, expected: CacheExpectation): void {
     resourceUrl: expected.resourceUrl,
     source: result.sources.prm.source as PrmSource,
     url: result.sources.prm.url,
+    allowEndpointDowngrade: result.policy.allowEndpointDowngrade === true,
   });
   if (prm.resource !== result.resource || !prm.authorization_servers.includes(result.issuer)) {
     throw new Error('inconsistent cache entry');

@@ -36,8 +36,10 @@
  * - `insecure_url`: an `http:` URL on a host that is not loopback.
  * - `invalid_url`: a URL that does not parse or carries credentials.
  * - `endpoint_downgrade`: a document served over https from a host that is not loopback names an endpoint (or,
- *   in protected-resource metadata, an authorization server) that is http or loopback. The message names the
- *   field.
+ *   in protected-resource metadata, an authorization server) that is http or loopback, and the server is not
+ *   configured with `allow_endpoint_downgrade`. The message names the field and the key.
+ * - `endpoint_too_long`: an endpoint in authorization-server metadata is longer than `MAX_ENDPOINT_LENGTH`
+ *   (8192 characters): an authorization URL built on it could not be printed or pasted.
  *
  * Fetching a metadata document (the code of the most telling failure when no candidate gave a valid answer)
  * - `metadata_not_json`: a 2xx answer that is not JSON (an HTML page, a wrong content type, a broken body).
@@ -66,6 +68,7 @@ export type DiscoveryErrorCode =
   | 'insecure_url'
   | 'invalid_url'
   | 'endpoint_downgrade'
+  | 'endpoint_too_long'
   | 'metadata_not_json'
   | 'metadata_too_large'
   | 'metadata_timeout'

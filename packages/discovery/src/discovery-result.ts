@@ -36,10 +36,15 @@ export interface DiscoverySources {
   };
 }
 
-/** The escape hatches a result was validated with (config `allow_missing_pkce_metadata`, `allow_issuer_mismatch`). */
+/**
+ * The escape hatches a result was validated with (config `allow_missing_pkce_metadata`, `allow_issuer_mismatch`,
+ * `allow_endpoint_downgrade`).
+ */
 export interface DiscoveryPolicy {
   readonly allowMissingPkceMetadata: boolean;
   readonly allowIssuerMismatch: boolean;
+  /** Absent (results cached by earlier versions) means false. */
+  readonly allowEndpointDowngrade?: boolean;
 }
 
 /**
@@ -62,7 +67,8 @@ export function fitsPolicy(
   const wanted = policyForIssuer(policy, result.issuer);
   return (
     result.policy.allowMissingPkceMetadata === wanted.allowMissingPkceMetadata &&
-    result.policy.allowIssuerMismatch === wanted.allowIssuerMismatch
+    result.policy.allowIssuerMismatch === wanted.allowIssuerMismatch &&
+    (result.policy.allowEndpointDowngrade === true) === (wanted.allowEndpointDowngrade === true)
   );
 }
 

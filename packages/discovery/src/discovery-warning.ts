@@ -10,6 +10,9 @@
  * - `prm_header_url_failed`: the challenge's `resource_metadata` URL gave no valid document; the well-known URLs
  *   were probed instead.
  * - `cache_store_failed`: the persistent cache threw on read, write or delete; discovery went on without it.
+ * - `endpoint_downgrade_allowed`: an https document from a host that is not loopback names an http or loopback
+ *   endpoint (or authorization server), accepted because of `allowEndpointDowngrade`
+ *   (config `oauth.allow_endpoint_downgrade`).
  */
 export type DiscoveryWarningCode =
   | 'issuer_mismatch_allowed'
@@ -17,7 +20,8 @@ export type DiscoveryWarningCode =
   | 'authorization_server_skipped'
   | 'www_authenticate_ignored'
   | 'prm_header_url_failed'
-  | 'cache_store_failed';
+  | 'cache_store_failed'
+  | 'endpoint_downgrade_allowed';
 
 /** Something discovery accepted or worked around. */
 export interface DiscoveryWarning {

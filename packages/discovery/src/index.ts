@@ -5,7 +5,11 @@ export {
   probeAuthStatus,
 } from './auth-status.js';
 export { type CacheLifetimeBounds, cacheLifetimeMs } from './cache-lifetime.js';
-export { checkNoDowngrade, isEndpointDowngrade } from './check-downgrade.js';
+export {
+  ALLOW_ENDPOINT_DOWNGRADE_KEY,
+  checkNoDowngrade,
+  isEndpointDowngrade,
+} from './check-downgrade.js';
 export { checkUrl } from './check-url.js';
 export { createDiscovery, type DiscoverRequest, type Discovery } from './create-discovery.js';
 export { type AsDiscovery, type AsDiscoveryInput, discoverAuthorizationServer } from './discover-as.js';
@@ -55,11 +59,13 @@ export {
 export {
   type AsMetadataPolicy,
   type AuthorizationServerMetadata,
+  MAX_ENDPOINT_LENGTH,
   type ProcessedAsMetadata,
   processAuthorizationServerMetadata,
 } from './process-as-metadata.js';
 export {
   acceptedResources,
+  authorizationServerDowngrades,
   type PrmExpectation,
   type ProtectedResourceMetadata,
   processProtectedResourceMetadata,

@@ -31,12 +31,20 @@ export interface AuthorizationServerMetadata {
   readonly [member: string]: unknown;
 }
 
-/** Per-server escape hatches (config `allow_missing_pkce_metadata`, `allow_issuer_mismatch`). Both off by default. */
+/**
+ * Per-server escape hatches (config `allow_missing_pkce_metadata`, `allow_issuer_mismatch`,
+ * `allow_endpoint_downgrade`). All off by default.
+ */
 export interface AsMetadataPolicy {
   /** Accept metadata without `code_challenge_methods_supported` (Entra, Cognito), with a warning. Default false. */
   readonly allowMissingPkceMetadata?: boolean;
   /** Accept an `issuer` that differs from the one looked up (Entra `/common`), with a warning. Default false. */
   readonly allowIssuerMismatch?: boolean;
+  /**
+   * Accept an endpoint weaker than the document (an https document from a host that is not loopback naming an
+   * http or loopback endpoint), with a warning (`endpoint_downgrade_allowed`). Default false.
+   */
+  readonly allowEndpointDowngrade?: boolean;
   /**
    * The metadata is used only to reach the token endpoint (an enterprise IdP for an RFC 8693 token exchange): no
    * authorization request will be sent, so `authorization_endpoint`, `response_types_supported` with `code` and
@@ -63,6 +71,13 @@ const OPTIONAL_ENDPOINTS = [
   'end_session_endpoint',
 ] as const;
 
+/**
+ * The longest endpoint URL accepted, in characters: 8192 (8 KiB, the request-line limit of common HTTP servers).
+ * The authorization URL is built on `authorization_endpoint` and printed whole for `--no-browser` (the user pastes
+ * it), so a longer endpoint is refused (`endpoint_too_long`) before any browser opens or any terminal is flooded.
+ */
+export const MAX_ENDPOINT_LENGTH = 8192;
+
 const STRING_ARRAYS = [
   'scopes_supported',
   'grant_types_supported',
@@ -79,7 +94,8 @@ const BOOLEANS = ['authorization_response_iss_parameter_supported', 'client_id_m
  *
  * @param url The URL the document came from, for messages.
  * @throws {DiscoveryError} `as_metadata_invalid`, `as_issuer_mismatch`, `invalid_issuer`, `disallowed_url_scheme`,
- * `insecure_url`, `endpoint_downgrade`, `invalid_url`, `response_type_code_not_supported` or `pkce_s256_not_supported`.
+ * `insecure_url`, `endpoint_downgrade`, `endpoint_too_long`, `invalid_url`, `response_type_code_not_supported` or
+ * `pkce_s256_not_supported`.
  * @see https://www.rfc-editor.org/rfc/rfc8414#section-3.3
  */
 export function processAuthorizationServerMetadata(
@@ -92,7 +108,7 @@ export function processAuthorizationServerMetadata(
   if (!isJsonObject(document)) throw invalid(`The ${where} is not a JSON object`);
   const warnings: DiscoveryWarning[] = [];
   checkIssuer(document, issuer, policy, where, warnings);
-  checkEndpoints(document, where, documentUrl(url, issuer), policy.tokenEndpointOnly === true);
+  checkEndpoints(document, where, documentUrl(url, issuer), policy, warnings);
   if (policy.tokenEndpointOnly !== true) {
     checkResponseTypes(document, where);
     checkPkce(document, policy, where, warnings);
@@ -138,9 +154,11 @@ function checkEndpoints(
   document: Record<string, unknown>,
   where: string,
   namedBy: URL,
-  tokenEndpointOnly: boolean,
+  policy: AsMetadataPolicy,
+  warnings: DiscoveryWarning[],
 ): void {
-  const required = tokenEndpointOnly ? ['token_endpoint'] : ['authorization_endpoint', 'token_endpoint'];
+  const required =
+    policy.tokenEndpointOnly === true ? ['token_endpoint'] : ['authorization_endpoint', 'token_endpoint'];
   for (const name of required) {
     // RFC 8414 §2: both are REQUIRED for the authorization code grant.
     if (typeof document[name] !== 'string') throw invalid(`The ${where} has no "${name}" string`);
@@ -150,7 +168,20 @@ function checkEndpoints(
     if (value === undefined) continue;
     if (typeof value !== 'string') throw invalid(`In the ${where}, "${name}" is not a string`);
     const what = `"${name}" in the ${where}`;
-    checkNoDowngrade(checkUrl(value, what), namedBy, what, value);
+    if (value.length > MAX_ENDPOINT_LENGTH) {
+      throw new DiscoveryError(
+        'endpoint_too_long',
+        `${what} is ${value.length} characters long, more than the ${MAX_ENDPOINT_LENGTH} accepted: ${show(value)}`,
+      );
+    }
+    const warning = checkNoDowngrade(
+      checkUrl(value, what),
+      namedBy,
+      what,
+      value,
+      policy.allowEndpointDowngrade === true,
+    );
+    if (warning !== undefined) warnings.push(warning);
   }
 }
 

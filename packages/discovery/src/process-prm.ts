@@ -1,5 +1,6 @@
 import { checkNoDowngrade } from './check-downgrade.js';
 import { DiscoveryError } from './discovery-error.js';
+import type { DiscoveryWarning } from './discovery-warning.js';
 import { sameResource } from './resource-url.js';
 import { hasOnlyUriCharacters } from './rfc3986.js';
 import { isJsonObject, isStringArray, show } from './show.js';
@@ -30,6 +31,11 @@ export interface PrmExpectation {
   readonly source: PrmSource;
   /** The URL the document came from, for messages. */
   readonly url: string;
+  /**
+   * Accept an http or loopback authorization server named by a remote https resource (config
+   * `oauth.allow_endpoint_downgrade`); {@link authorizationServerDowngrades} lists them as warnings. Default false.
+   */
+  readonly allowEndpointDowngrade?: boolean | undefined;
 }
 
 /**
@@ -46,7 +52,8 @@ export function acceptedResources(resourceUrl: URL, source: PrmSource): string[]
 /**
  * Validates a protected-resource metadata document, in order: a JSON object → `resource` a string of RFC 3986
  * characters → `resource` is the resource looked up (RFC 9728 §3.3) → `authorization_servers` a non-empty array
- * of strings (MCP), none of them http or loopback when the resource is remote https → `scopes_supported` and
+ * of strings (MCP), none of them http or loopback when the resource is remote https (unless
+ * `allowEndpointDowngrade`) → `scopes_supported` and
  * `bearer_methods_supported` arrays of strings when present. Pure.
  *
  * @throws {DiscoveryError} `prm_invalid`, `resource_invalid`, `prm_resource_mismatch`,
@@ -88,16 +95,40 @@ export function processProtectedResourceMetadata(
     throw new DiscoveryError('prm_no_authorization_servers', `The ${where} lists no "authorization_servers"`);
   }
   checkStringArray(document, 'authorization_servers', where);
-  for (const server of servers as readonly string[]) {
-    const url = URL.parse(server);
-    // Entries that are not URLs are refused later, one by one, as `invalid_issuer`.
-    if (url !== null) {
-      checkNoDowngrade(url, expected.resourceUrl, `"authorization_servers" in the ${where}`, server);
-    }
-  }
+  downgrades(servers as readonly string[], expected);
   checkStringArray(document, 'scopes_supported', where);
   checkStringArray(document, 'bearer_methods_supported', where);
   return { ...document } as ProtectedResourceMetadata;
+}
+
+/**
+ * The `endpoint_downgrade_allowed` warnings of a document validated with `allowEndpointDowngrade`: one per
+ * authorization server that is http or loopback while the resource is remote https. Pure.
+ */
+export function authorizationServerDowngrades(
+  metadata: ProtectedResourceMetadata,
+  expected: PrmExpectation,
+): DiscoveryWarning[] {
+  return downgrades(metadata.authorization_servers, { ...expected, allowEndpointDowngrade: true });
+}
+
+function downgrades(servers: readonly string[], expected: PrmExpectation): DiscoveryWarning[] {
+  const named = `protected-resource metadata at ${show(expected.url)}`;
+  const warnings: DiscoveryWarning[] = [];
+  for (const server of servers) {
+    const url = URL.parse(server);
+    // Entries that are not URLs are refused later, one by one, as `invalid_issuer`.
+    if (url === null) continue;
+    const warning = checkNoDowngrade(
+      url,
+      expected.resourceUrl,
+      `"authorization_servers" in the ${named}`,
+      server,
+      expected.allowEndpointDowngrade === true,
+    );
+    if (warning !== undefined) warnings.push(warning);
+  }
+  return warnings;
 }
 
 function checkStringArray(document: Record<string, unknown>, name: string, where: string): void {

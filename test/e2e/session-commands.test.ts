@@ -31,6 +31,7 @@ const SERVER_FIELDS = [
   'registration',
   'provider',
   'inline_client_secret',
+  'allow_endpoint_downgrade',
 ];
 
 async function storedRecords(home: CliHome): Promise<Array<Record<string, unknown>>> {

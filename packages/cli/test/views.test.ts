@@ -93,6 +93,7 @@ test('status --json: ISO times, every field present, provider with its reason', 
     registration: 'pre_registered',
     provider: { id: 'google', source: 'config', reason: 'mcp_servers.gmail.oauth.provider' },
     inline_client_secret: false,
+    allow_endpoint_downgrade: false,
   });
 });
 

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { CallbackOutcome } from './callback-outcome.js';
 import { ClientError } from './client-error.js';
 
 /** Default time to wait for the authorization response: 300000 ms (5 minutes), as Codex. */
@@ -21,15 +22,31 @@ export interface CallbackServerOptions {
   portSource?: string;
 }
 
+/** Options of {@link CallbackServer.wait}. */
+export interface CallbackWaitOptions {
+  /** How long to wait, ms. Default 300000 (5 minutes). */
+  readonly timeoutMs?: number;
+  readonly signal?: AbortSignal;
+  /**
+   * Classifies each request before the browser is answered (`callbackOutcome(pending)` of the login), so the page
+   * says what the terminal will do: `ok` → "Signed in"; `failed` → "Sign-in failed", and the login gets the URL
+   * (and rejects it with its own error code); `stray` → "Sign-in failed", the request is ignored and the listener
+   * keeps waiting. Default: none (an `error` parameter gives the failure page, anything else "Signed in").
+   */
+  readonly check?: (callback: URL) => CallbackOutcome;
+  /** Called with each request `check` called `stray` (the login says so on the terminal). */
+  readonly onStray?: (callback: URL) => void;
+}
+
 export interface CallbackServer {
   /** `http://127.0.0.1:PORT/callback/<id>`, or the configured URL. */
   readonly redirectUri: string;
   /**
-   * Resolves with the full callback URL of the first request to the callback path (one-shot: later requests get
-   * 410). Rejects with `callback_timeout` after `timeoutMs` (default 300000 = 5 minutes) or `login_cancelled`
-   * when `signal` aborts. The listener is closed either way.
+   * Resolves with the full callback URL of the first request to the callback path that `check` does not call
+   * `stray` (one-shot: later requests get 410). Rejects with `callback_timeout` after `timeoutMs` (default
+   * 300000 = 5 minutes) or `login_cancelled` when `signal` aborts. The listener is closed either way.
    */
-  wait(options?: { timeoutMs?: number; signal?: AbortSignal }): Promise<URL>;
+  wait(options?: CallbackWaitOptions): Promise<URL>;
   /**
    * Delivers a callback URL obtained another way (pasted by the user): resolves the same `wait()`, and is
    * ignored when a callback already arrived.
@@ -89,16 +106,30 @@ function listenTarget(options: CallbackServerOptions): ListenTarget {
   };
 }
 
+/** The pages, with no text from the request: what the AS (or whoever sent the request) wrote is never shown. */
+const SIGNED_IN = PAGE('Signed in', 'You can close this tab and return to the terminal.');
+const FAILED = PAGE(
+  'Sign-in failed',
+  'Sign-in failed \u2014 return to the terminal for what happened. You can close this tab.',
+);
+const STRAY = PAGE(
+  'Sign-in failed',
+  'Sign-in failed \u2014 this address does not belong to the sign-in the terminal is waiting for (an old tab or ' +
+    'another login). Return to the terminal.',
+);
+
 /**
  * The loopback listener of a browser login (RFC 8252 §7.3): bound to 127.0.0.1 only, path `/callback/<id>`,
- * one-shot. The page shown to the user says whether to return to the terminal; the AS's error text is shown
- * HTML-escaped, never interpreted. The caller validates `state` and `iss` before trusting anything in the URL.
+ * one-shot. The page shown to the user says whether the sign-in worked, as the login's `check` decides before the
+ * page is sent; it shows no text from the request. The caller still validates `state` and `iss` before trusting
+ * anything in the URL.
  */
 export async function startCallbackServer(options: CallbackServerOptions = {}): Promise<CallbackServer> {
   const target = listenTarget(options);
   const path = target.path;
   let settle: ((url: URL) => void) | undefined;
   let received: URL | undefined;
+  let waitOptions: CallbackWaitOptions = {};
   const arrived = new Promise<URL>((resolve) => {
     settle = (url) => {
       if (received) return;
@@ -119,16 +150,17 @@ export async function startCallbackServer(options: CallbackServerOptions = {}): 
       );
     }
     const full = new URL(`${url.pathname}${url.search}`, redirectUri);
-    const error = url.searchParams.get('error');
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
-    res.end(
-      error
-        ? PAGE(
-            'Sign-in did not complete',
-            `The authorization server answered: ${error}. Return to the terminal for details.`,
-          )
-        : PAGE('Signed in', 'You can close this tab and return to the terminal.'),
-    );
+    const outcome = waitOptions.check?.(full) ?? (url.searchParams.has('error') ? 'failed' : 'ok');
+    const headers = { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' };
+    if (outcome === 'stray') {
+      // RFC 6749 §10.12: not this login's response; discarded, and the login keeps waiting for its own.
+      res.writeHead(400, headers);
+      res.end(STRAY);
+      waitOptions.onStray?.(full);
+      return;
+    }
+    res.writeHead(outcome === 'ok' ? 200 : 400, headers);
+    res.end(outcome === 'ok' ? SIGNED_IN : FAILED);
     settle?.(full);
   });
   server.keepAliveTimeout = 500;
@@ -160,7 +192,9 @@ export async function startCallbackServer(options: CallbackServerOptions = {}): 
     redirectUri,
     deliver: (url) => settle?.(url),
     close,
-    async wait({ timeoutMs = DEFAULT_CALLBACK_TIMEOUT_MS, signal } = {}) {
+    async wait(options = {}) {
+      waitOptions = options;
+      const { timeoutMs = DEFAULT_CALLBACK_TIMEOUT_MS, signal } = options;
       let timer: NodeJS.Timeout | undefined;
       let onAbort: (() => void) | undefined;
       const failure = new Promise<never>((_, reject) => {

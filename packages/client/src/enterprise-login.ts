@@ -25,7 +25,12 @@ import { dpopKeyForLogin } from './dpop-binding.js';
 import { enterpriseIdp, idpClient, idpKey, idpLoginNeeded } from './enterprise-idp.js';
 import { type IdpLoginDeps, idTokenExpiry, loginIdp } from './idp-login.js';
 import type { LoginOptions, LoginResult } from './login.js';
-import { discoveryPolicy, preRegisteredSecret, type ServerContext, serverContext } from './server-context.js';
+import {
+  discoveryPolicies,
+  preRegisteredSecret,
+  type ServerContext,
+  serverContext,
+} from './server-context.js';
 import { preRegisteredClient, recordOfTokens } from './token-record.js';
 
 /** What an enterprise-managed login needs: a login's deps, the IdP metadata and the refresher (IdP credential). */
@@ -105,7 +110,7 @@ export async function discoverServer(
   const found = await deps.discovery.discover({
     resourceUrl: ctx.server.url,
     ...(challenge === undefined ? {} : { challenge }),
-    policyForIssuer: discoveryPolicy(deps.config, name),
+    ...discoveryPolicies(deps.config, name),
     ...(signal ? { signal } : {}),
   });
   const expected = ctx.server.oauth.authorizationServerIssuer;

@@ -56,7 +56,10 @@ export async function loginIdp(
       ...(idp.extraAuthorizeParams ? { extraParams: idp.extraAuthorizeParams } : {}),
     });
     deps.redactor.add(pending.codeVerifier, pending.state);
-    const callbackUrl = await presentAndWait(url, callback, options);
+    const callbackUrl = await presentAndWait(url, callback, options, {
+      expected: pending,
+      logger: deps.logger,
+    });
     options.onProgress?.({ type: 'exchanging' });
     deps.redactor.add(callbackUrl.searchParams.get('code'));
     const tokens = await exchangeAuthorizationCode(deps.http, as, client, pending, callbackUrl, {

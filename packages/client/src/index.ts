@@ -1,7 +1,9 @@
 export { type AuthorizedFetchOptions, createAuthorizedFetch, type FetchLike } from './authorized-fetch.js';
+export { type CallbackOutcome, callbackOutcome } from './callback-outcome.js';
 export {
   type CallbackServer,
   type CallbackServerOptions,
+  type CallbackWaitOptions,
   DEFAULT_CALLBACK_TIMEOUT_MS,
   escapeHtml,
   startCallbackServer,

@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import { isEndpointDowngrade } from '@mcp-oauth/discovery';
+import { ALLOW_ENDPOINT_DOWNGRADE_KEY, isEndpointDowngrade } from '@mcp-oauth/discovery';
 import { isLoopbackHost } from '@mcp-oauth/http';
 import { ClientError } from './client-error.js';
 import { openBrowser } from './open-browser.js';
@@ -13,6 +13,11 @@ export interface LoginUserAgentContext {
   deliver(callback: URL): void;
   /** Aborted when the login is over (callback received, timeout, Ctrl-C). */
   readonly signal: AbortSignal;
+  /**
+   * The server's `oauth.allow_endpoint_downgrade`: the headless agent may then follow a remote https authorization
+   * server's redirects to loopback (http or https). Default false.
+   */
+  readonly allowEndpointDowngrade?: boolean;
 }
 
 /**
@@ -121,7 +126,7 @@ export function headlessUserAgent(fetchImpl: typeof fetch = fetch, maxRedirects 
         context.deliver(next);
         return;
       }
-      checkHop(next, url);
+      checkHop(next, url, context.allowEndpointDowngrade === true);
       const res = await fetchImpl(next, { redirect: 'manual', signal: context.signal });
       await res.body?.cancel();
       const location = res.headers.get('location');
@@ -137,15 +142,19 @@ export function headlessUserAgent(fetchImpl: typeof fetch = fetch, maxRedirects 
 /**
  * A hop the headless agent may request: discovery's downgrade rule (`isEndpointDowngrade`: a remote https
  * authorization endpoint may send it only to remote https), and plain http only when the authorization endpoint
- * itself is on loopback (a test or local AS), never off it.
+ * itself is on loopback (a test or local AS), never off it. With the server's `oauth.allow_endpoint_downgrade`,
+ * discovery's escape hatch: loopback hops (http or https) are followed from a remote AS too; plain http off
+ * loopback never is.
  */
-function checkHop(next: URL, authorizationUrl: URL): void {
-  const httpAllowed =
-    next.protocol === 'https:' || (next.protocol === 'http:' && isLoopbackHost(authorizationUrl.hostname));
-  if (httpAllowed && !isEndpointDowngrade(next, authorizationUrl)) return;
+function checkHop(next: URL, authorizationUrl: URL, allowDowngrade: boolean): void {
+  const loopbackHttp =
+    isLoopbackHost(authorizationUrl.hostname) || (allowDowngrade && isLoopbackHost(next.hostname));
+  const httpAllowed = next.protocol === 'https:' || (next.protocol === 'http:' && loopbackHttp);
+  if (httpAllowed && (allowDowngrade || !isEndpointDowngrade(next, authorizationUrl))) return;
   throw new ClientError(
     'browser_failed',
     `headless login: the authorization server redirected to ${JSON.stringify(`${next.origin}${next.pathname}`)}, ` +
-      'which is not https or is on this machine; only https is followed (loopback only for a loopback server)',
+      'which is not https or is on this machine; only https is followed (loopback only for a loopback server, or ' +
+      `with ${ALLOW_ENDPOINT_DOWNGRADE_KEY} = true for this server)`,
   );
 }

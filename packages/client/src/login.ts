@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import {
   type ClientRegistration,
+  type ExpectedAuthorizationResponse,
   exchangeAuthorizationCode,
   type RegistrationCache,
   registrationClient,
@@ -35,6 +36,7 @@ import {
   isTokenStoreError,
   TokenStoreError,
 } from '@mcp-oauth/token-store';
+import { callbackOutcome } from './callback-outcome.js';
 import {
   type CallbackServerOptions,
   DEFAULT_CALLBACK_TIMEOUT_MS,
@@ -42,10 +44,16 @@ import {
 } from './callback-server.js';
 import { checkAsReachable } from './check-as-reachable.js';
 import { ClientError } from './client-error.js';
+import { warnEndpointDowngrade } from './downgrade-warning.js';
 import { type DpopProvers, dpopKeyForLogin } from './dpop-binding.js';
 import type { Logger, SecretRedactor } from './logger.js';
 import type { LoginUserAgent } from './login-user-agent.js';
-import { discoveryPolicy, preRegisteredSecret, type ServerContext, serverContext } from './server-context.js';
+import {
+  discoveryPolicies,
+  preRegisteredSecret,
+  type ServerContext,
+  serverContext,
+} from './server-context.js';
 import { recordOfTokens } from './token-record.js';
 
 /** What a login needs from the client it runs in. */
@@ -147,7 +155,11 @@ export async function login(deps: LoginDeps, name: string, options: LoginOptions
       extraParams: extraAuthorizeParamsFor(ctx.oauth, resource === null ? {} : { resource }),
     });
     deps.redactor.add(pending.codeVerifier, pending.state);
-    const callbackUrl = await presentAndWait(url, callback, options);
+    const callbackUrl = await presentAndWait(url, callback, options, {
+      expected: pending,
+      logger: deps.logger,
+      allowEndpointDowngrade: ctx.oauth.allowEndpointDowngrade.value,
+    });
     options.onProgress?.({ type: 'exchanging' });
     deps.redactor.add(callbackUrl.searchParams.get('code'));
     const dpop = await dpopKeyForLogin(ctx, found.authorizationServerMetadata, deps.redactor);
@@ -236,10 +248,11 @@ export async function discover(
     const found = await deps.discovery.discover({
       resourceUrl: ctx.server.url,
       ...(options.challenge === undefined ? {} : { challenge: options.challenge }),
-      policyForIssuer: discoveryPolicy(deps.config, ctx.name),
+      ...discoveryPolicies(deps.config, ctx.name),
       ...(options.signal ? { signal: options.signal } : {}),
     });
     logAttempts(found.attempts);
+    warnEndpointDowngrade(deps.logger, ctx.name, found);
     return found;
   } catch (error) {
     if (error instanceof DiscoveryError) logAttempts(error.attempts);
@@ -311,11 +324,22 @@ export async function register(
   });
 }
 
+/** What {@link presentAndWait} checks a callback against, and the hatch the headless agent follows. */
+export interface PendingCallback {
+  /** The pending login (`state`, issuer, RFC 9207 support): the page a callback gets says what the login will do. */
+  readonly expected: ExpectedAuthorizationResponse;
+  /** Says on the terminal that a request not for this login reached the listener (and was ignored). */
+  readonly logger: Logger;
+  /** The server's `oauth.allow_endpoint_downgrade` (the headless agent's redirect rule). Default false. */
+  readonly allowEndpointDowngrade?: boolean;
+}
+
 /** Shows the authorization URL through the user agent and waits for the loopback callback (shared by login modes). */
 export async function presentAndWait(
   url: URL,
   callback: Awaited<ReturnType<typeof startCallbackServer>>,
   options: LoginOptions,
+  pending: PendingCallback,
 ): Promise<URL> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_CALLBACK_TIMEOUT_MS;
   const done = new AbortController();
@@ -327,12 +351,21 @@ export async function presentAndWait(
     deadline: Date.now() + timeoutMs,
   });
   // The wait ends with the login, whatever ends it: a failing user agent must not leave it (and its timer) running.
-  const waiting = callback.wait({ timeoutMs, signal });
+  const waiting = callback.wait({
+    timeoutMs,
+    signal,
+    check: callbackOutcome(pending.expected),
+    onStray: () =>
+      pending.logger.warn(
+        'a request to the callback address carried no state or another one than this login sent: ignored (RFC 6749 §10.12); still waiting for the sign-in',
+      ),
+  });
   try {
     await options.userAgent(url, {
       redirectUri: callback.redirectUri,
       deliver: (u) => callback.deliver(u),
       signal,
+      ...(pending.allowEndpointDowngrade === true ? { allowEndpointDowngrade: true } : {}),
     });
     return await waiting;
   } catch (error) {

@@ -6,7 +6,12 @@ import type { CredentialRecord } from '@mcp-oauth/token-store';
 import { clientCredentialsClient } from './client-credentials-client.js';
 import { ClientError } from './client-error.js';
 import type { SecretRedactor } from './logger.js';
-import { discoveryPolicy, preRegisteredSecret, type ServerContext, serverContext } from './server-context.js';
+import {
+  discoveryPolicies,
+  preRegisteredSecret,
+  type ServerContext,
+  serverContext,
+} from './server-context.js';
 
 /** What a stored credential needs to talk to its AS again (refresh, revocation). */
 export interface RecordContext {
@@ -33,7 +38,7 @@ export async function recordContext(
   const ctx = serverContext(deps.config, record.server_name, record.issuer);
   const found = await deps.discovery.discover({
     resourceUrl: record.server_url,
-    policyForIssuer: discoveryPolicy(deps.config, record.server_name),
+    ...discoveryPolicies(deps.config, record.server_name),
     ...(signal ? { signal } : {}),
   });
   if (found.issuer !== record.issuer) {

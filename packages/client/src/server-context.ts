@@ -57,6 +57,20 @@ export function discoveryPolicy(config: McpOAuthConfig, name: string): IssuerPol
 }
 
 /**
+ * What a server's discovery runs with: its policy for each issuer ({@link discoveryPolicy}) and its
+ * `oauth.allow_endpoint_downgrade` (per server, for the protected-resource and authorization-server metadata alike).
+ */
+export function discoveryPolicies(
+  config: McpOAuthConfig,
+  name: string,
+): { readonly policyForIssuer: IssuerPolicy; readonly allowEndpointDowngrade: boolean } {
+  return {
+    policyForIssuer: discoveryPolicy(config, name),
+    allowEndpointDowngrade: serverContext(config, name).oauth.allowEndpointDowngrade.value,
+  };
+}
+
+/**
  * The pre-registered client's secret: `oauth.client_secret` written inline (Codex 0.171 writes it), else the value
  * of the variable `oauth.client_secret_env_var` names (config validation refuses both at once). `undefined`: a
  * public client, or the variable is unset (the login says so).

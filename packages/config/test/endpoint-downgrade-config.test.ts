@@ -46,6 +46,9 @@ describe('oauth.allow_endpoint_downgrade', () => {
           ),
       );
     }
-    assert.equal(parseConfig(CONFIG.replace('allow_endpoint_downgrade = true', ''), { layer: 'project' }).servers.length, 1);
+    assert.equal(
+      parseConfig(CONFIG.replace('allow_endpoint_downgrade = true', ''), { layer: 'project' }).servers.length,
+      1,
+    );
   });
 });

@@ -40,7 +40,10 @@ describe('allowEndpointDowngrade (config oauth.allow_endpoint_downgrade)', () =>
       out.warnings.map((w) => w.code),
       ['endpoint_downgrade_allowed'],
     );
-    assert.match(out.warnings[0]?.message ?? '', /"token_endpoint".*allowed by oauth\.allow_endpoint_downgrade/);
+    assert.match(
+      out.warnings[0]?.message ?? '',
+      /"token_endpoint".*allowed by oauth\.allow_endpoint_downgrade/,
+    );
   });
 
   test('the hatch does not allow plain http off loopback: still insecure_url', () =>
@@ -62,7 +65,10 @@ describe('allowEndpointDowngrade (config oauth.allow_endpoint_downgrade)', () =>
       () => processProtectedResourceMetadata(doc, expected),
       (e: unknown) => isDiscoveryError(e, 'endpoint_downgrade') && KEY.test(e.message),
     );
-    assert.deepEqual(processProtectedResourceMetadata(doc, { ...expected, allowEndpointDowngrade: true }), doc);
+    assert.deepEqual(
+      processProtectedResourceMetadata(doc, { ...expected, allowEndpointDowngrade: true }),
+      doc,
+    );
   });
 
   test('discover(): off → endpoint_downgrade; on → the result, its policy and the warning', async () => {

@@ -18,6 +18,7 @@ async function statusOf(client: McpOAuthClient, server: ServerConfig): Promise<S
     await client.status(server.name),
     server.enabled,
     server.oauth.clientSecret !== undefined,
+    server.oauth.allowEndpointDowngrade === true,
   );
 }
 

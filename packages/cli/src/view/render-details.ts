@@ -1,5 +1,10 @@
 import type { Style } from '../style.js';
-import { inlineSecretNote, type ServerDetailsJson, type SourcedJson } from './server-details.js';
+import {
+  endpointDowngradeNote,
+  inlineSecretNote,
+  type ServerDetailsJson,
+  type SourcedJson,
+} from './server-details.js';
 import { renderColumns } from './table.js';
 
 type Row = [label: string, value: string, source: string];
@@ -100,6 +105,7 @@ export function renderDetails(details: ServerDetailsJson, style: Style): string 
       sourcedRow('scope on refresh', oauth.send_scope_on_refresh),
       sourcedRow('allow_missing_pkce_metadata', oauth.allow_missing_pkce_metadata),
       sourcedRow('allow_issuer_mismatch', oauth.allow_issuer_mismatch),
+      sourcedRow('allow_endpoint_downgrade', oauth.allow_endpoint_downgrade),
       sourcedRow('dpop', oauth.dpop),
     );
     if (oauth.grant.value === 'client_credentials') {
@@ -136,5 +142,7 @@ export function renderDetails(details: ServerDetailsJson, style: Style): string 
     );
   if (oauth?.client_secret.value != null)
     lines.push('', style.dim(`note: ${inlineSecretNote(details.name)}`));
+  if (oauth?.allow_endpoint_downgrade.value === true)
+    lines.push('', style.dim(`note: ${endpointDowngradeNote(details.name)}`));
   return `${lines.join('\n')}\n`;
 }

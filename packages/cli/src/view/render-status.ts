@@ -1,6 +1,6 @@
 import { escapeForTerminal, suggestCommand } from '@mcp-oauth/config';
 import type { Style } from '../style.js';
-import { inlineSecretNote } from './server-details.js';
+import { endpointDowngradeNote, inlineSecretNote } from './server-details.js';
 import type { ServerStatusJson, StatusJson } from './server-status.js';
 import { renderColumns } from './table.js';
 import { relativeTime } from './time.js';
@@ -81,6 +81,8 @@ export function renderStatus(status: StatusJson, style: Style, now: number): str
       ),
     );
     if (server.inline_client_secret) lines.push(style.dim(`  note: ${inlineSecretNote(server.name)}`));
+    if (server.allow_endpoint_downgrade)
+      lines.push(style.dim(`  note: ${endpointDowngradeNote(server.name)}`));
     lines.push('');
   }
   if (status.servers.length === 0) lines.push(`No servers in ${status.config_path}.`, '');

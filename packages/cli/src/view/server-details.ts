@@ -84,6 +84,8 @@ export interface OAuthDetailsJson {
   readonly send_scope_on_refresh: SourcedJson<boolean>;
   readonly allow_missing_pkce_metadata: SourcedJson<boolean>;
   readonly allow_issuer_mismatch: SourcedJson<boolean>;
+  /** `oauth.allow_endpoint_downgrade`: http or loopback endpoints named by a remote https server are accepted. */
+  readonly allow_endpoint_downgrade: SourcedJson<boolean>;
   /** `oauth.dpop`: `"auto"`, `true` or `false` (RFC 9449 sender-constrained tokens). */
   readonly dpop: SourcedJson<'auto' | boolean>;
 }
@@ -109,6 +111,14 @@ function sourcedTable(table: Readonly<Record<string, Sourced<string>>>): Record<
 export const INLINE_SECRET = '(inline, hidden)';
 
 /** The note shown with an inline client secret: where it sits and how to move it out of the file. */
+/** The note of `get` and `status` for a server whose `oauth.allow_endpoint_downgrade` is on. */
+export function endpointDowngradeNote(server: string): string {
+  return (
+    `endpoint downgrade allowed by mcp_servers.${server}.oauth.allow_endpoint_downgrade: this server's ` +
+    'authorization server may name http or loopback endpoints'
+  );
+}
+
 export function inlineSecretNote(server: string): string {
   return (
     `mcp_servers.${server}.oauth.client_secret sits in plain text in the config file: move it to an environment ` +
@@ -145,6 +155,7 @@ function oauthJson(resolved: ResolvedServer): OAuthDetailsJson | null {
     send_scope_on_refresh: sourced(oauth.sendScopeOnRefresh, Boolean),
     allow_missing_pkce_metadata: sourced(oauth.allowMissingPkceMetadata, Boolean),
     allow_issuer_mismatch: sourced(oauth.allowIssuerMismatch, Boolean),
+    allow_endpoint_downgrade: sourced(oauth.allowEndpointDowngrade, Boolean),
     dpop: sourced(oauth.dpop, (v) => v),
   };
 }

@@ -53,6 +53,8 @@ export interface ServerStatusJson {
   readonly provider: { readonly id: string; readonly source: string; readonly reason: string } | null;
   /** `oauth.client_secret` is written inline in the config file (Codex's `--oauth-client-secret`); never its value. */
   readonly inline_client_secret: boolean;
+  /** `oauth.allow_endpoint_downgrade` is on: http or loopback endpoints named by a remote https server are accepted. */
+  readonly allow_endpoint_downgrade: boolean;
 }
 
 /** `status --json`. */
@@ -77,6 +79,7 @@ export function serverStatusJson(
   status: ServerStatus,
   enabled: boolean,
   inlineClientSecret = false,
+  allowEndpointDowngrade = false,
 ): ServerStatusJson {
   return {
     name: status.name,
@@ -97,6 +100,7 @@ export function serverStatusJson(
     registration: status.registration,
     provider: { id: status.provider.id, source: status.provider.source, reason: status.provider.reason },
     inline_client_secret: inlineClientSecret,
+    allow_endpoint_downgrade: allowEndpointDowngrade,
   };
 }
 
@@ -121,6 +125,7 @@ export function stdioStatusJson(server: ServerConfig): ServerStatusJson {
     registration: null,
     provider: null,
     inline_client_secret: false,
+    allow_endpoint_downgrade: false,
   };
 }
 

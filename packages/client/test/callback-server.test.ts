@@ -25,14 +25,45 @@ test('other paths get 404 and do not complete the login', async () => {
   assert.equal((await waiting).searchParams.get('code'), 'good');
 });
 
-test('the error page escapes what the AS sent', async () => {
+test('an error response gets the failure page, with no text from the request', async () => {
   const cb = await startCallbackServer();
   const waiting = cb.wait({ timeoutMs: 5_000 });
   const res = await fetch(`${cb.redirectUri}?error=${encodeURIComponent('<script>alert(1)</script>')}`);
   const html = await res.text();
-  assert.doesNotMatch(html, /<script>/);
-  assert.match(html, /&lt;script&gt;alert\(1\)&lt;\/script&gt;/);
+  assert.equal(res.status, 400);
+  assert.match(html, /Sign-in failed \u2014 return to the terminal/);
+  assert.doesNotMatch(html, /script|alert/);
   await waiting;
+});
+
+test('check: a stray request (another state) gets the failure page and does not end the wait', async () => {
+  const cb = await startCallbackServer();
+  const strays: string[] = [];
+  const waiting = cb.wait({
+    timeoutMs: 5_000,
+    check: (url) =>
+      url.searchParams.get('state') !== 's1' ? 'stray' : url.searchParams.has('code') ? 'ok' : 'failed',
+    onStray: (url) => strays.push(url.search),
+  });
+  const stray = await fetch(`${cb.redirectUri}?code=evil&state=other`);
+  assert.equal(stray.status, 400);
+  assert.match(await stray.text(), /does not belong to the sign-in the terminal is waiting for/);
+  assert.deepEqual(strays, ['?code=evil&state=other']);
+  const own = await fetch(`${cb.redirectUri}?code=good&state=s1`);
+  assert.equal(own.status, 200);
+  assert.match(await own.text(), /Signed in/);
+  assert.equal((await waiting).searchParams.get('code'), 'good');
+});
+
+test('check: a response the login will reject gets "Sign-in failed" and ends the wait', async () => {
+  const cb = await startCallbackServer();
+  const waiting = cb.wait({ timeoutMs: 5_000, check: () => 'failed' });
+  const res = await fetch(`${cb.redirectUri}?code=c&state=s1&iss=https%3A%2F%2Fevil.example`);
+  assert.equal(res.status, 400);
+  const html = await res.text();
+  assert.match(html, /Sign-in failed/);
+  assert.doesNotMatch(html, /Signed in|evil/);
+  assert.equal((await waiting).searchParams.get('iss'), 'https://evil.example');
 });
 
 test('times out with callback_timeout and closes the listener', async () => {

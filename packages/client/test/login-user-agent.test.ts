@@ -91,6 +91,47 @@ test('headless (issue 17, defect 3): a remote AS redirecting to loopback or http
   assert.deepEqual(new Set(requested), new Set(['https://as.example/authorize']));
 });
 
+test('headless with oauth.allow_endpoint_downgrade: a remote AS may redirect to loopback, never to remote http', async () => {
+  const hops: Record<string, Response> = {
+    'https://as.example/authorize': new Response(null, {
+      status: 302,
+      headers: { location: 'http://127.0.0.1:9000/consent' },
+    }),
+    'http://127.0.0.1:9000/consent': new Response(null, {
+      status: 302,
+      headers: { location: `${REDIRECT}?code=c` },
+    }),
+  };
+  const fakeFetch = (async (url: URL) => hops[url.href] ?? new Response('', { status: 200 })) as typeof fetch;
+  const delivered: URL[] = [];
+  const ctx = {
+    redirectUri: REDIRECT,
+    deliver: (u: URL) => delivered.push(u),
+    signal: new AbortController().signal,
+  };
+  await assert.rejects(headlessUserAgent(fakeFetch)(new URL('https://as.example/authorize'), ctx), {
+    code: 'browser_failed',
+    message: /oauth\.allow_endpoint_downgrade/,
+  });
+  await headlessUserAgent(fakeFetch)(new URL('https://as.example/authorize'), {
+    ...ctx,
+    allowEndpointDowngrade: true,
+  });
+  assert.equal(delivered[0]?.href, `${REDIRECT}?code=c`);
+  const toRemoteHttp = (async () =>
+    new Response(null, {
+      status: 302,
+      headers: { location: 'http://evil.example/x' },
+    })) as unknown as typeof fetch;
+  await assert.rejects(
+    headlessUserAgent(toRemoteHttp)(new URL('https://as.example/authorize'), {
+      ...ctx,
+      allowEndpointDowngrade: true,
+    }),
+    { code: 'browser_failed' },
+  );
+});
+
 test('headless: a loopback AS may redirect over loopback http', async () => {
   const hops: Record<string, Response> = {
     'http://127.0.0.1:9000/authorize': new Response(null, {

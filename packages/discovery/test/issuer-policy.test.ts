@@ -46,7 +46,11 @@ describe('policyForIssuer', () => {
       policyForIssuer: profilePolicy,
     });
     assert.equal(result.issuer, ENTRA);
-    assert.deepEqual(result.policy, { allowMissingPkceMetadata: true, allowIssuerMismatch: false });
+    assert.deepEqual(result.policy, {
+      allowMissingPkceMetadata: true,
+      allowIssuerMismatch: false,
+      allowEndpointDowngrade: false,
+    });
     assert.ok(result.warnings.some((w) => w.code === 'pkce_metadata_missing_allowed'));
     assert.ok(seen.includes(ENTRA), 'asked for the issuer it validated');
   });

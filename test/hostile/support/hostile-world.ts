@@ -5,6 +5,7 @@
 // honest ones; this one lies on purpose and stays small.
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 
 /** One answer a test scripts: replaces the default handler of a path. */
@@ -17,8 +18,21 @@ export interface RpcRequest {
   readonly params?: Record<string, unknown>;
 }
 
+/** A world served over https under a name that is not loopback (see `tls-world.ts`). */
+export interface HostileWorldOptions {
+  /** Certificate and key of `hostname`; the world then listens with https. */
+  readonly tls?: { readonly cert: string; readonly key: string };
+  /** The host name in `origin` (it must resolve to 127.0.0.1 for the client). Default `127.0.0.1`. */
+  readonly hostname?: string;
+}
+
 export interface HostileWorld {
   readonly origin: string;
+  /**
+   * With `tls`: the same world also on plain http at 127.0.0.1 (same handlers, same tokens), for endpoints a
+   * hostile https server names on the user's machine. Otherwise equal to `origin`.
+   */
+  readonly loopbackOrigin: string;
   /** The MCP endpoint, `${origin}/mcp`. */
   readonly mcpUrl: string;
   /** Scripted answers by path (`/token`, `/mcp`, `/.well-known/oauth-authorization-server`, …). */
@@ -57,7 +71,7 @@ async function readBody(request: IncomingMessage): Promise<string> {
 }
 
 /** Starts the world on an OS-chosen port of 127.0.0.1. */
-export async function startHostileWorld(): Promise<HostileWorld> {
+export async function startHostileWorld(options: HostileWorldOptions = {}): Promise<HostileWorld> {
   const script = new Map<string, Handler>();
   const rpc = new Map<string, (request: RpcRequest) => unknown>();
   const issued: string[] = [];
@@ -143,7 +157,7 @@ export async function startHostileWorld(): Promise<HostileWorld> {
     },
   };
 
-  const server: Server = createServer((req, res) => {
+  const handle = (req: IncomingMessage, res: ServerResponse) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     hits.push(path);
     readBody(req).then(
@@ -164,16 +178,33 @@ export async function startHostileWorld(): Promise<HostileWorld> {
       },
       () => res.destroy(),
     );
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  };
+  const listen = async (server: Server) => {
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return (server.address() as AddressInfo).port;
+  };
+  const servers: Server[] = [];
+  if (options.tls === undefined) {
+    servers.push(createServer(handle));
+    origin = `http://127.0.0.1:${await listen(servers[0] as Server)}`;
+  } else {
+    servers.push(createHttpsServer(options.tls, handle), createServer(handle));
+    origin = `https://${options.hostname ?? '127.0.0.1'}:${await listen(servers[0] as Server)}`;
+  }
+  const loopbackOrigin = servers[1] === undefined ? origin : `http://127.0.0.1:${await listen(servers[1])}`;
   return Object.assign(world, {
     origin,
+    loopbackOrigin,
     mcpUrl: `${origin}/mcp`,
     close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+      Promise.all(
+        servers.map(
+          (server) =>
+            new Promise<void>((resolve) => {
+              server.closeAllConnections();
+              server.close(() => resolve());
+            }),
+        ),
+      ).then(() => {}),
   });
 }

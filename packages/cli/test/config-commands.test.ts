@@ -367,6 +367,11 @@ extra_authorize_params = { prompt = "select_account consent" }
         source: 'default',
         detail: 'off: the metadata issuer must equal the discovery issuer',
       },
+      allow_endpoint_downgrade: {
+        value: false,
+        source: 'default',
+        detail: 'off: a remote https server may not name http or loopback endpoints',
+      },
       dpop: {
         value: 'auto',
         source: 'default',

@@ -49,8 +49,15 @@ test('MCP 429 + Retry-After: 120: the next process fails with rate_limited and s
     const hitsBefore = world.hits.length;
     const second = await home.run(['tools', 'evil']);
     const output = assertHostileOutcome(second, world, EXIT_RATE_LIMITED);
-    assert.equal(world.hits.length, hitsBefore, `no request reaches the server: ${world.hits.slice(hitsBefore)}`);
-    assert.match(output, /"evil": http:\/\/127\.0\.0\.1:\d+ answered HTTP 429 and asked to wait; no request was sent/);
+    assert.equal(
+      world.hits.length,
+      hitsBefore,
+      `no request reaches the server: ${world.hits.slice(hitsBefore)}`,
+    );
+    assert.match(
+      output,
+      /"evil": http:\/\/127\.0\.0\.1:\d+ answered HTTP 429 and asked to wait; no request was sent/,
+    );
     assert.match(output, LOCAL_TIME);
     assert.match(output, /, 1[01]\d s from now/);
     assert.ok(output.includes(file), `the file is named: ${output}`);
@@ -92,8 +99,15 @@ test('token endpoint 429 + Retry-After: 120 on login: the next login fails befor
       world,
       EXIT_RATE_LIMITED,
     );
-    assert.equal(world.hits.length, hitsBefore, `no request reaches the server: ${world.hits.slice(hitsBefore)}`);
-    assert.match(output, /"evil": http:\/\/127\.0\.0\.1:\d+ answered HTTP 429 and asked to wait; no request was sent/);
+    assert.equal(
+      world.hits.length,
+      hitsBefore,
+      `no request reaches the server: ${world.hits.slice(hitsBefore)}`,
+    );
+    assert.match(
+      output,
+      /"evil": http:\/\/127\.0\.0\.1:\d+ answered HTTP 429 and asked to wait; no request was sent/,
+    );
     // The MCP server shares the origin, so it waits too.
     assertHostileOutcome(await home.run(['tools', 'evil']), world, EXIT_RATE_LIMITED);
     assert.equal(world.hits.length, hitsBefore);

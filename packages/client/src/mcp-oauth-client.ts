@@ -51,11 +51,7 @@ import {
   openMcpSession,
   SDK_REQUEST_TIMEOUT_MS,
 } from './mcp-session.js';
-import {
-  createRateLimitMemory,
-  memoryRateLimits,
-  type RateLimitMemory,
-} from './rate-limit-memory.js';
+import { createRateLimitMemory, memoryRateLimits, type RateLimitMemory } from './rate-limit-memory.js';
 import { rateLimitedHttp } from './rate-limited-http.js';
 import { idJagReacquirer, workloadReacquirer } from './reacquire.js';
 import { refreshGrantFor } from './refresh-grant.js';
@@ -357,8 +353,7 @@ export class McpOAuthClient {
       // Built per use: they need the refresher (the IdP credential), which needs this grant.
       reacquirers: {
         id_jag: (record, signal) => idJagReacquirer(this.#enterpriseDeps(name))(record, signal),
-        workload_identity: (record, signal) =>
-          workloadReacquirer(this.#enterpriseDeps(name))(record, signal),
+        workload_identity: (record, signal) => workloadReacquirer(this.#enterpriseDeps(name))(record, signal),
       },
     });
   }

@@ -43,7 +43,8 @@ export async function rememberRateLimit(
   const max = MAX_RATE_LIMIT_WAIT_MS;
   let until = context.now() + Math.min(wait, max);
   try {
-    if (context.memory !== undefined) until = await context.memory.remember(url, wait, status, context.server);
+    if (context.memory !== undefined)
+      until = await context.memory.remember(url, wait, status, context.server);
   } catch (error) {
     context.onWriteError(error);
   }

@@ -168,7 +168,7 @@ export async function failIfRateLimited(
   const origin = rateLimitKey(url) ?? String(url);
   throw new ClientError(
     'rate_limited',
-`${JSON.stringify(server)}: ${origin} answered HTTP ${found.status} and asked to wait; no request was sent: ` +
+    `${JSON.stringify(server)}: ${origin} answered HTTP ${found.status} and asked to wait; no request was sent: ` +
       `${retryAt(found.until, now())} (the deadline is kept in ${memory.location})`,
     { retryable: true },
   );

@@ -57,6 +57,7 @@ import { idJagReacquirer, workloadReacquirer } from './reacquire.js';
 import { refreshGrantFor } from './refresh-grant.js';
 import { revokeCredential } from './revoke.js';
 import { type ServerContext, serverContext } from './server-context.js';
+import { storeWithContext } from './store-context.js';
 import { workloadLogin } from './workload-login.js';
 
 export interface McpOAuthClientOptions {
@@ -253,7 +254,8 @@ export class McpOAuthClient {
         s.transport === 'streamable_http' ? s.oauth.clientSecret : undefined,
       ),
     );
-    this.store = options.store ?? defaultStore(options.config, options.home);
+    // Every store failure names the server, the store's location and the fix (issue 17, "store messages").
+    this.store = storeWithContext(options.store ?? defaultStore(options.config, options.home));
     this.#http = options.http ?? createHttpClient();
     this.#logger = redactingLogger(options.logger ?? silentLogger, this.redactor);
     this.#env = options.env ?? process.env;

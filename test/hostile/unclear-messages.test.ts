@@ -48,7 +48,7 @@ test('MCP 429 with Retry-After: rate_limited, the wait and the time to retry are
     const output = assertHostileOutcome(await home.run(['tools', 'evil']), world, 5);
     assert.match(
       output,
-      /"evil" is limiting requests \(HTTP 429\); it asked to wait 120 s: try again after \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ/,
+      /"evil" is limiting requests \(HTTP 429 from http:\/\/127\.0\.0\.1:\d+\); it asked to wait 120 s: try again after \d{4}-\d\d-\d\d \d\d:\d\d:\d\d local time \(UTC[+-]\d\d:\d\d\), 120 s from now/,
     );
   } finally {
     world.script.clear();

@@ -2,7 +2,13 @@ import { chmod, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /** The files of the home that may hold a secret (tokens, a client secret) or steer a login. */
-export const HOME_FILES = ['credentials.json', 'registrations.json', 'discovery.json', 'protocol-eras.json'];
+export const HOME_FILES = [
+  'credentials.json',
+  'registrations.json',
+  'discovery.json',
+  'protocol-eras.json',
+  'rate-limits.json',
+];
 
 /** `chmod` to `want` when any bit of `loose` is set; `null` when the path is missing; a failure's error code. */
 async function tighten(

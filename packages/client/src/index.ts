@@ -72,6 +72,15 @@ export {
   SDK_REQUEST_TIMEOUT_MS,
 } from './mcp-session.js';
 export { assertBrowsableUrl, openBrowser } from './open-browser.js';
+export {
+  createRateLimitMemory,
+  MAX_RATE_LIMIT_WAIT_MS,
+  memoryRateLimits,
+  type RateLimitDeadline,
+  type RateLimitMemory,
+  type RateLimitMemoryOptions,
+  type RateLimitStore,
+} from './rate-limit-memory.js';
 export type { Reacquirer } from './reacquire.js';
 export { createSdkAuthProvider, createSdkFetch, type SdkAuthProviderOptions } from './sdk-auth-provider.js';
 export { readWorkloadToken, type WorkloadTokenIo } from './workload-token.js';

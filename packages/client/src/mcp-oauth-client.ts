@@ -43,7 +43,7 @@ import { type IdpLoginResult, loginIdp } from './idp-login.js';
 import { JsonFileMap } from './json-file-map.js';
 import { type Logger, redactingLogger, SecretRedactor, silentLogger } from './logger.js';
 import { discover, type LoginDeps, type LoginOptions, type LoginResult, login } from './login.js';
-import { explainRateLimit } from './mcp-rate-limit.js';
+import { explainRateLimit, type RateLimitContext } from './mcp-rate-limit.js';
 import {
   type McpProtocolChoice,
   type McpSession,
@@ -51,10 +51,13 @@ import {
   openMcpSession,
   SDK_REQUEST_TIMEOUT_MS,
 } from './mcp-session.js';
+import { createRateLimitMemory, memoryRateLimits, type RateLimitMemory } from './rate-limit-memory.js';
+import { rateLimitedHttp } from './rate-limited-http.js';
 import { idJagReacquirer, workloadReacquirer } from './reacquire.js';
 import { refreshGrantFor } from './refresh-grant.js';
 import { revokeCredential } from './revoke.js';
 import { type ServerContext, serverContext } from './server-context.js';
+import { storeWithContext } from './store-context.js';
 import { workloadLogin } from './workload-login.js';
 
 export interface McpOAuthClientOptions {
@@ -67,10 +70,20 @@ export interface McpOAuthClientOptions {
    */
   readonly store?: CredentialStore;
   /**
-   * Directory for the credentials of a default {@link store}, and for the discovery and dynamic-registration caches and the protocol-era memory (`discovery.json`,
-   * `registrations.json`, `protocol-eras.json`, 0600). Absent: all kept in memory for this client only.
+   * Directory for the credentials of a default {@link store}, and for the discovery and dynamic-registration
+   * caches, the protocol-era memory and the rate-limit deadlines (`discovery.json`, `registrations.json`,
+   * `protocol-eras.json`, `rate-limits.json`, 0600). Absent: all kept in memory for this client only.
    */
   readonly home?: string;
+  /**
+   * The `Retry-After` deadlines servers gave (429, or 503 with `Retry-After`), per origin: until one passes, an MCP
+   * request, a token request (login, refresh) or any other OAuth request to that origin fails at once with
+   * `rate_limited` and nothing is sent. A wait longer than `MAX_RATE_LIMIT_WAIT_MS` (one hour) is cut to it.
+   * Default: `rate-limits.json` in {@link home}, shared by every process using that home; without `home`, kept in
+   * memory for this client. Pass your own memory (`createRateLimitMemory` over any store) to share it otherwise,
+   * or `false` to keep and honour no deadline (each 429 is still reported as `rate_limited` with its time).
+   */
+  readonly rateLimits?: RateLimitMemory | false;
   /**
    * How long `connect` remembers a server's protocol era, in ms (see {@link ConnectOptions.protocol}). A
    * 2025-11-25 server's era is kept this long; a 2026-07-28 server's `server/discover` answer as long as its
@@ -222,6 +235,9 @@ export class McpOAuthClient {
   readonly #discovery: Discovery;
   readonly #registrations: RegistrationCache;
   readonly #eras: EraMemory;
+  readonly #rateLimits: RateLimitMemory | undefined;
+  /** The refresh grant of each server, over that server's rate-limited HTTP client. */
+  readonly #grants = new Map<string, RefreshGrant>();
   readonly #logger: Logger;
   readonly #env: Readonly<Record<string, string | undefined>>;
   readonly #now: () => number;
@@ -238,7 +254,8 @@ export class McpOAuthClient {
         s.transport === 'streamable_http' ? s.oauth.clientSecret : undefined,
       ),
     );
-    this.store = options.store ?? defaultStore(options.config, options.home);
+    // Every store failure names the server, the store's location and the fix (issue 17, "store messages").
+    this.store = storeWithContext(options.store ?? defaultStore(options.config, options.home));
     this.#http = options.http ?? createHttpClient();
     this.#logger = redactingLogger(options.logger ?? silentLogger, this.redactor);
     this.#env = options.env ?? process.env;
@@ -259,9 +276,20 @@ export class McpOAuthClient {
       ttlMs: options.protocolEraTtlMs ?? DEFAULT_ERA_TTL_MS,
       now: this.#now,
     });
+    this.#rateLimits =
+      options.rateLimits === false
+        ? undefined
+        : (options.rateLimits ??
+          (options.home
+            ? createRateLimitMemory({
+                store: new JsonFileMap<unknown>(join(options.home, 'rate-limits.json')),
+                location: join(options.home, 'rate-limits.json'),
+                now: this.#now,
+              })
+            : memoryRateLimits(this.#now)));
     this.refresher = new Refresher({
       store: this.store,
-      grant: this.#grant(),
+      grant: (record, signal) => this.#grantFor(record.server_name)(record, signal),
       now: this.#now,
       loginCommand: (name) => suggestCommand(['login', name]),
     });
@@ -270,11 +298,26 @@ export class McpOAuthClient {
     );
   }
 
-  #deps(): LoginDeps {
+  /** What the rate-limit checks of server `name` need: the shared deadlines, the clock, a warning on write failure. */
+  #rateLimitContext(name: string): RateLimitContext {
+    return {
+      server: name,
+      now: this.#now,
+      memory: this.#rateLimits,
+      onWriteError: (error) =>
+        this.#logger.warn(`could not update rate-limits.json: ${String(error)}`, { server: name }),
+    };
+  }
+
+  /**
+   * The login and token requests of server `name`: through the shared `Retry-After` deadlines (see
+   * {@link McpOAuthClientOptions.rateLimits}). Without a name (the enterprise IdP's own login), the plain client.
+   */
+  #deps(name?: string): LoginDeps {
     return {
       config: this.config,
       store: this.store,
-      http: this.#http,
+      http: name === undefined ? this.#http : rateLimitedHttp(this.#http, this.#rateLimitContext(name)),
       discovery: this.#discovery,
       registrations: this.#registrations,
       redactor: this.redactor,
@@ -285,14 +328,24 @@ export class McpOAuthClient {
     };
   }
 
-  #enterpriseDeps(): EnterpriseDeps {
-    return { ...this.#deps(), idpMetadata: this.#idpMetadata, refresher: this.refresher };
+  #enterpriseDeps(name?: string): EnterpriseDeps {
+    return { ...this.#deps(name), idpMetadata: this.#idpMetadata, refresher: this.refresher };
   }
 
-  #grant(): RefreshGrant {
+  /** The refresh grant of server `name`'s credentials (its token requests honour the rate-limit deadlines). */
+  #grantFor(name: string): RefreshGrant {
+    let grant = this.#grants.get(name);
+    if (grant === undefined) {
+      grant = this.#grant(name);
+      this.#grants.set(name, grant);
+    }
+    return grant;
+  }
+
+  #grant(name: string): RefreshGrant {
     return refreshGrantFor({
       config: this.config,
-      http: this.#http,
+      http: rateLimitedHttp(this.#http, this.#rateLimitContext(name)),
       discovery: this.#discovery,
       env: this.#env,
       now: this.#now,
@@ -301,8 +354,8 @@ export class McpOAuthClient {
       idpMetadata: this.#idpMetadata,
       // Built per use: they need the refresher (the IdP credential), which needs this grant.
       reacquirers: {
-        id_jag: (record, signal) => idJagReacquirer(this.#enterpriseDeps())(record, signal),
-        workload_identity: (record, signal) => workloadReacquirer(this.#enterpriseDeps())(record, signal),
+        id_jag: (record, signal) => idJagReacquirer(this.#enterpriseDeps(name))(record, signal),
+        workload_identity: (record, signal) => workloadReacquirer(this.#enterpriseDeps(name))(record, signal),
       },
     });
   }
@@ -322,9 +375,9 @@ export class McpOAuthClient {
     let result: LoginResult;
     const grant = this.grant(name);
     if (grant === 'client_credentials') {
-      result = await clientCredentialsLogin(this.#deps(), name, options);
+      result = await clientCredentialsLogin(this.#deps(name), name, options);
     } else if (grant === 'workload_identity') {
-      result = await workloadLogin(this.#enterpriseDeps(), name, options);
+      result = await workloadLogin(this.#enterpriseDeps(name), name, options);
     } else {
       if (!('userAgent' in options) || options.userAgent === undefined) {
         throw new ClientError(
@@ -334,8 +387,8 @@ export class McpOAuthClient {
       }
       result =
         serverContext(this.config, name).server.auth === 'ema_auth'
-          ? await enterpriseLogin(this.#enterpriseDeps(), name, options)
-          : await login(this.#deps(), name, options);
+          ? await enterpriseLogin(this.#enterpriseDeps(name), name, options)
+          : await login(this.#deps(name), name, options);
     }
     await this.#forgetEra(name);
     return result;
@@ -361,7 +414,7 @@ export class McpOAuthClient {
    * but discovery) when the authorization server offers no device flow.
    */
   async deviceLogin(name: string, options: DeviceLoginOptions = {}): Promise<LoginResult> {
-    const result = await deviceLogin(this.#deps(), name, options);
+    const result = await deviceLogin(this.#deps(name), name, options);
     await this.#forgetEra(name);
     return result;
   }
@@ -594,7 +647,7 @@ export class McpOAuthClient {
     const session = await openMcpSession({
       url: ctx.server.url,
       fetch: capResponseBodies(
-        explainRateLimit(this.fetchFor(name, options), name, this.#now),
+        explainRateLimit(this.fetchFor(name, options), this.#rateLimitContext(name)),
         this.config.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
         name,
       ),

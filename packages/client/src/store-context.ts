@@ -1,0 +1,101 @@
+import { suggestCommand } from '@mcp-oauth/config';
+import {
+  type CredentialKey,
+  type CredentialStore,
+  isTokenStoreError,
+  TokenStoreError,
+  type TokenStoreErrorCode,
+} from '@mcp-oauth/token-store';
+
+/** What to do about a store failure, by code (the store's own message says what happened). */
+function fixFor(code: TokenStoreErrorCode, server: string | undefined): string | undefined {
+  switch (code) {
+    case 'io_failed':
+      return 'make the directory and file writable by you, or set MCP_OAUTH_HOME to a writable directory';
+    case 'lock_timeout':
+      return 'another mcp-oauth process holds the lock: try again when it is done';
+    case 'lock_lost':
+      return 'the process stalled while holding the lock: try again';
+    case 'keyring_timeout':
+    case 'keyring_failed':
+      return 'unlock the OS keyring and try again, or set mcp_oauth_credentials_store = "file"';
+    case 'backend_failed':
+      return 'check that the Redis/Valkey server of mcp_oauth_keyv_url is reachable, then try again';
+    case 'corrupt_record':
+      return server === undefined
+        ? undefined
+        : `run \`${suggestCommand(['logout', server])}\`, then \`${suggestCommand(['login', server])}\``;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * The store error `error` restated for a user: the server it concerns (when there is one), where the store is (the
+ * file, the keyring service, the keyv namespace and Redis URL without password: `status().location`) unless the
+ * message already names it, and what to do. Same code, path and retryability; the original is the cause. Secrets
+ * never reach a store message (the store redacts them), and the location holds none.
+ */
+export function withStoreContext(
+  error: unknown,
+  server: string | undefined,
+  location: string | undefined,
+): unknown {
+  if (!isTokenStoreError(error) || (error as { contextual?: boolean }).contextual) return error;
+  const parts: string[] = [];
+  if (server !== undefined && !error.message.includes(JSON.stringify(server))) {
+    parts.push(`credential store of ${JSON.stringify(server)}: `);
+  }
+  parts.push(error.message);
+  if (location !== undefined && !error.message.includes(location)) parts.push(` (in ${location})`);
+  const fix = fixFor(error.code, server);
+  if (fix !== undefined && !error.message.includes(fix)) parts.push(`; ${fix}`);
+  const restated = new TokenStoreError(error.code, parts.join(''), {
+    cause: error,
+    ...(error.path !== undefined ? { path: error.path } : {}),
+  });
+  return Object.assign(restated, { contextual: true });
+}
+
+/**
+ * `store` whose every failure names the server (for operations on one credential), the store's location and the
+ * fix ({@link withStoreContext}). Everything else passes through unchanged.
+ */
+export function storeWithContext(store: CredentialStore): CredentialStore {
+  let location: string | undefined;
+  const where = async (): Promise<string | undefined> => {
+    if (location !== undefined) return location;
+    try {
+      location = (await store.status()).location;
+    } catch {
+      // The store cannot even say where it is: the message goes without it.
+    }
+    return location;
+  };
+  const guard = async <T>(server: string | undefined, run: () => Promise<T>): Promise<T> => {
+    try {
+      return await run();
+    } catch (error) {
+      throw withStoreContext(error, server, isTokenStoreError(error) ? await where() : undefined);
+    }
+  };
+  const of = (key: CredentialKey) => key.serverName;
+  return {
+    get kind() {
+      return store.kind;
+    },
+    get capabilities() {
+      return store.capabilities;
+    },
+    get: (key) => guard(of(key), () => store.get(key)),
+    set: (key, record) => guard(of(key), () => store.set(key, record)),
+    delete: (key) => guard(of(key), () => store.delete(key)),
+    list: () => guard(undefined, () => store.list()),
+    listAll: () => guard(undefined, () => store.listAll()),
+    deleteEntry: (id) => guard(undefined, () => store.deleteEntry(id)),
+    lock: (key, options) => guard(of(key), () => store.lock(key, options)),
+    preflight: () => guard(undefined, () => store.preflight()),
+    status: () => store.status(),
+    close: () => store.close(),
+  };
+}

@@ -5,6 +5,9 @@
  * - `invalid_parameter`: an input is malformed (an endpoint that is not an absolute http(s) URL or has a fragment, a
  *   scope token with a space, a `resource` that is not an absolute URI, an empty client id, a bad PKCE verifier).
  * - `reserved_param`: an extra authorize or token parameter names a key the protocol owns (`state`, `resource`, …).
+ * - `authorization_url_too_long`: the authorization URL built would be longer than `MAX_AUTHORIZATION_URL_LENGTH`
+ *   (16384 characters: scopes, a client id, extra parameters or the endpoint made it so); no browser is opened and
+ *   no URL printed.
  *
  * Authorization response (the loopback callback)
  * - `invalid_callback`: a response parameter is repeated (RFC 6749 §3.1: parameters MUST NOT repeat).
@@ -53,6 +56,7 @@
 export type AuthorizeErrorCode =
   | 'invalid_parameter'
   | 'reserved_param'
+  | 'authorization_url_too_long'
   | 'invalid_callback'
   | 'iss_missing'
   | 'iss_mismatch'

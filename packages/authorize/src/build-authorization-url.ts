@@ -33,6 +33,13 @@ export interface AuthorizationUrlInput {
   allowInsecureLoopback?: boolean | undefined;
 }
 
+/**
+ * The longest authorization URL built, in characters: 16384 (16 KiB). The URL is opened in a browser or printed whole
+ * for the user to paste (`--no-browser`); longer ones fail in browsers and servers, and would flood a terminal.
+ * Discovery caps `authorization_endpoint` itself at 8192, so the rest (scopes, client id, extra parameters) has room.
+ */
+export const MAX_AUTHORIZATION_URL_LENGTH = 16_384;
+
 /** RFC 7636 §4.2: an S256 challenge is 43 base64url characters. */
 const S256_CHALLENGE = /^[A-Za-z0-9_-]{43}$/;
 
@@ -45,9 +52,10 @@ const S256_CHALLENGE = /^[A-Za-z0-9_-]{43}$/;
  *    `scope` (when any), `resource` (when any: exactly one);
  * 3. the extra parameters, sorted by name (UTF-16 code-unit order).
  *
- * @throws {AuthorizeError} `reserved_param` (an extra parameter names a protocol key, case-insensitively) or
+ * @throws {AuthorizeError} `reserved_param` (an extra parameter names a protocol key, case-insensitively),
  *   `invalid_parameter` (endpoint not an absolute http(s) URL, has a fragment, or is `http:` off loopback; an empty
- *   client id, redirect URI or state; a malformed challenge, scope or resource).
+ *   client id, redirect URI or state; a malformed challenge, scope or resource) or `authorization_url_too_long`
+ *   (longer than {@link MAX_AUTHORIZATION_URL_LENGTH}).
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.1.1
  * @see https://www.rfc-editor.org/rfc/rfc7636#section-4.3
  * @see https://www.rfc-editor.org/rfc/rfc8707#section-2
@@ -85,7 +93,19 @@ export function buildAuthorizationUrl(input: AuthorizationUrlInput): URL {
     .split('&')
     .filter((segment) => segment !== '' && !names.has(segmentName(segment)));
   url.search = [...kept, new URLSearchParams(ours).toString()].join('&');
+  checkLength(url, input.authorizationEndpoint, scopes);
   return url;
+}
+
+function checkLength(url: URL, endpoint: string, scopes: readonly string[]): void {
+  if (url.href.length <= MAX_AUTHORIZATION_URL_LENGTH) return;
+  const scope = scopes.join(' ').length;
+  throw new AuthorizeError(
+    'authorization_url_too_long',
+    `The authorization URL would be ${url.href.length} characters long, more than the ${MAX_AUTHORIZATION_URL_LENGTH} ` +
+      `a browser or a paste can carry (endpoint ${String(endpoint).length}, scope ${scope} characters): request ` +
+      'fewer scopes (--scopes, or scopes in the config) or shorten the extra parameters',
+  );
 }
 
 function parseEndpoint(endpoint: string, allowInsecureLoopback: boolean): URL {

@@ -11,7 +11,11 @@ export {
   type AuthorizeErrorDetails,
   isAuthorizeError,
 } from './authorize-error.js';
-export { type AuthorizationUrlInput, buildAuthorizationUrl } from './build-authorization-url.js';
+export {
+  type AuthorizationUrlInput,
+  buildAuthorizationUrl,
+  MAX_AUTHORIZATION_URL_LENGTH,
+} from './build-authorization-url.js';
 export {
   type AssertionExpectations,
   type CheckedAssertion,

@@ -4,6 +4,7 @@ import {
   type AuthorizationUrlInput,
   buildAuthorizationUrl,
   computeCodeChallenge,
+  MAX_AUTHORIZATION_URL_LENGTH,
   RESERVED_AUTHORIZE_PARAMS,
   resolveResource,
   startAuthorization,
@@ -314,5 +315,20 @@ describe('startAuthorization', () => {
     assert.equal(url.searchParams.get('state'), pending.state);
     assert.equal(url.searchParams.get('code_challenge'), computeCodeChallenge(pending.codeVerifier));
     assert.equal(url.searchParams.get('code_verifier'), null, 'the verifier never leaves');
+  });
+});
+
+describe('length cap (issue 17: an authorization URL of hundreds of KB)', () => {
+  test(`a URL over ${MAX_AUTHORIZATION_URL_LENGTH} characters: authorization_url_too_long, the message short`, () => {
+    const scopes = Array.from({ length: 2000 }, (_, i) => `scope-${i}-${'x'.repeat(90)}`);
+    const error = throwsWith(() => buildAuthorizationUrl({ ...BASE, scopes }), 'authorization_url_too_long');
+    assert.match(error.message, /more than the 16384/);
+    assert.ok(error.message.length < 400, error.message);
+  });
+  test('a URL of exactly the limit is built', () => {
+    const short = buildAuthorizationUrl(BASE).href.length;
+    const extra = 'y'.repeat(MAX_AUTHORIZATION_URL_LENGTH - short - '&z='.length);
+    const url = buildAuthorizationUrl({ ...BASE, extraParams: { z: extra } });
+    assert.equal(url.href.length, MAX_AUTHORIZATION_URL_LENGTH);
   });
 });

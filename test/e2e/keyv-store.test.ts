@@ -66,10 +66,10 @@ test('login stores in Redis; status names the keyv store; call works; logout rem
     active: null,
     reason: null,
     detail: null,
-    location: 'keyv namespace "mcp-oauth"',
+    // The Redis server is named (issue 17: store messages name where the store is), never its password.
+    location: `keyv namespace "mcp-oauth" at ${redis.url}`,
   });
   assert.equal(doc.servers[0]?.state, 'logged_in');
-  assert.ok(!status.stdout.includes(redis.url.split('//')[1] ?? redis.url), 'the Redis URL is not shown');
 
   const call = await home.run(['call', 'strict', 'echo', '--args', '{"text":"from redis"}']);
   assert.deepEqual([call.code, call.stdout], [0, 'from redis\n']);
@@ -79,11 +79,13 @@ test('login stores in Redis; status names the keyv store; call works; logout rem
   assert.deepEqual(await redisRecords(), []);
 });
 
-test('Redis down: a store error (exit 7), not a hang', async () => {
-  await home.writeConfig(config.replace(redis.url, 'redis://127.0.0.1:1'));
+test('Redis down: a store error (exit 7), not a hang, naming the Redis URL without its password', async () => {
+  await home.writeConfig(config.replace(redis.url, 'redis://worker:pw-s3cret@127.0.0.1:1'));
   const result = await home.run(['status', 'strict']);
   assert.equal(result.code, 7, result.stderr);
   assert.match(result.stderr, /^mcp-oauth: error: /m);
+  assert.ok(result.stderr.includes('redis://worker:***@127.0.0.1:1'), result.stderr);
+  assert.ok(!result.stderr.includes('pw-s3cret'), 'the Redis password is never printed');
 });
 
 e2e.scanForSecrets();

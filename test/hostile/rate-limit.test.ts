@@ -117,6 +117,39 @@ test('token endpoint 429 + Retry-After: 120 on login: the next login fails befor
   }
 });
 
+test('token endpoint 429 + Retry-After: 120 on refresh: the next process does not ask the token endpoint again', async () => {
+  const home = await hostileHome(world);
+  try {
+    assertHostileOutcome(await home.run(['login', 'evil', '--headless']), world, 0);
+    // The server refuses the token (expired for it): the client refreshes, and the token endpoint says wait.
+    world.script.set('/mcp', (_req, _body, res) => {
+      res.writeHead(401, { 'www-authenticate': 'Bearer error="invalid_token"' });
+      res.end();
+    });
+    world.script.set('/token', tooMany('120'));
+    const first = assertHostileOutcome(await home.run(['tools', 'evil']), world, EXIT_RATE_LIMITED);
+    assert.ok(world.hits.includes('/token'));
+    assert.match(
+      first,
+      /"evil": the authorization server is limiting requests \(HTTP 429 from http:\/\/127\.0\.0\.1:\d+\); it asked to wait 120 s/,
+    );
+    const hitsBefore = world.hits.length;
+    const output = assertHostileOutcome(await home.run(['tools', 'evil']), world, EXIT_RATE_LIMITED);
+    assert.equal(
+      world.hits.length,
+      hitsBefore,
+      `no request reaches the server: ${world.hits.slice(hitsBefore)}`,
+    );
+    assert.match(
+      output,
+      /"evil": http:\/\/127\.0\.0\.1:\d+ answered HTTP 429 and asked to wait; no request was sent/,
+    );
+  } finally {
+    world.script.clear();
+    await home.cleanup();
+  }
+});
+
 test('a Retry-After of 10 years is cut to one hour', async () => {
   const home = await hostileHome(world);
   try {

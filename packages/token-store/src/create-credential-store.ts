@@ -20,6 +20,8 @@ export interface CreateCredentialStoreOptions {
   readonly keyv?: KeyvLike;
   /** For `keyv`: the lock choice. */
   readonly keyvLock?: KeyvStoreOptions['lock'];
+  /** For `keyv`: where the backend is, for messages (its password is never kept). See {@link KeyvStoreOptions.server}. */
+  readonly keyvServer?: string;
   /** How the optional backends (`@napi-rs/keyring`, `@keyv/redis`, `keyv`) are found; injectable for tests. */
   readonly loader?: BackendLoader;
 }
@@ -51,6 +53,7 @@ export function createCredentialStore(options: CreateCredentialStoreOptions = {}
       return new KeyvStore({
         keyv: options.keyv,
         ...(options.keyvLock !== undefined && { lock: options.keyvLock }),
+        ...(options.keyvServer !== undefined && { server: options.keyvServer }),
       });
     default:
       throw new TokenStoreError('invalid_options', `unknown credential store kind ${JSON.stringify(kind)}`);

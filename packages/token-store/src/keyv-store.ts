@@ -51,6 +51,22 @@ export interface KeyvStoreOptions {
   readonly lock?: 'auto' | 'process' | LockBackend;
   /** Prefix of the lock keys (outside the Keyv namespace). Default is `mcp-oauth-lock:<namespace>:`. */
   readonly lockKeyPrefix?: string;
+  /**
+   * Where the backend is, for messages and `status().location` (a Redis URL): its password, if any, is replaced by
+   * `***` before it is kept. Default: none (the location names the namespace only).
+   */
+  readonly server?: string;
+}
+
+/** `url` without its password (`redis://user:***@host:6379`); a value that is not a URL is not shown. */
+export function urlWithoutPassword(url: string): string | undefined {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password !== '') parsed.password = '***';
+    return parsed.href;
+  } catch {
+    return undefined;
+  }
 }
 
 interface RedisAdapterLike {
@@ -72,6 +88,7 @@ export class KeyvStore implements CredentialStore {
   readonly #lockBackend: LockBackend | undefined;
   readonly #lockKeyPrefix: string;
   readonly #mutex = new KeyedMutex();
+  readonly #server: string | undefined;
 
   constructor(options: KeyvStoreOptions) {
     const keyv = options?.keyv;
@@ -79,6 +96,7 @@ export class KeyvStore implements CredentialStore {
       throw new TokenStoreError('invalid_options', 'KeyvStore needs a Keyv instance in options.keyv');
     }
     this.#keyv = keyv;
+    this.#server = options.server === undefined ? undefined : urlWithoutPassword(options.server);
     keyv.throwOnErrors = true;
     const adapter = keyv.store as Partial<RedisAdapterLike> | undefined;
     const isRedis = typeof adapter?.getClient === 'function';
@@ -170,7 +188,9 @@ export class KeyvStore implements CredentialStore {
   async status(): Promise<StoreStatus> {
     return {
       kind: 'keyv',
-      location: `keyv namespace ${JSON.stringify(this.namespace ?? '')}`,
+      location:
+        `keyv namespace ${JSON.stringify(this.namespace ?? '')}` +
+        (this.#server === undefined ? '' : ` at ${this.#server}`),
       capabilities: this.capabilities,
     };
   }

@@ -61,5 +61,6 @@ export async function openCredentialStore(
     },
     { namespace: options.keyvNamespace ?? 'mcp-oauth' },
   );
-  return createCredentialStore({ ...options, keyv });
+  // Messages and `status` name the Redis server (its password never kept).
+  return createCredentialStore({ ...options, keyv, keyvServer: options.keyvUrl });
 }

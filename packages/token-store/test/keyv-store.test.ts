@@ -127,3 +127,18 @@ test('keyv store: a Keyv instance is required', () => {
     (e: unknown) => isTokenStoreError(e, 'invalid_options'),
   );
 });
+
+// Issue 17, "store messages that name no server or file": the keyv location names the Redis server, never its password.
+test('status().location names the namespace and the server URL with its password replaced by ***', async () => {
+  const store = new KeyvStore({
+    keyv: new Keyv({ namespace: 'mcp-oauth' }),
+    server: 'redis://worker:s3cr3t-pw@redis.internal:6379/0',
+  });
+  const { location } = await store.status();
+  assert.equal(location, 'keyv namespace "mcp-oauth" at redis://worker:***@redis.internal:6379/0');
+  assert.ok(!location.includes('s3cr3t-pw'));
+  assert.equal(
+    (await new KeyvStore({ keyv: new Keyv({ namespace: 'mcp-oauth' }) }).status()).location,
+    'keyv namespace "mcp-oauth"',
+  );
+});

@@ -4,7 +4,7 @@ import type { RequestKind } from '@mcp-oauth/http';
  * MCP methods that change nothing on the server, so a request lost with its connection may be sent again:
  * discovery, liveness and the list methods. Everything else (`initialize`, which opens a session; `tools/call`;
  * `resources/read` and `prompts/get`, which a server may implement with effects; notifications; answers to the
- * server's requests) is sent again only when no connection was made.
+ * server's requests) is sent again only when nothing was sent.
  *
  * @see https://modelcontextprotocol.io/specification/2025-11-25/basic/utilities/ping
  * @see https://modelcontextprotocol.io/specification/2025-11-25/server/tools#listing-tools

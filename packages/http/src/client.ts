@@ -32,7 +32,7 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /**
    * What the request is, for the retry of a failed connection (`RETRY_RULES`). Default: `metadata` for GET and
-   * HEAD, `token` (retried only when no connection was made) for any other method.
+   * HEAD, `token` (retried only when nothing was sent) for any other method.
    */
   kind?: RequestKind;
 }

@@ -7,7 +7,8 @@
  * (default 2000 ms), or after `keepAliveTimeout` (default 4000 ms) when the server sends no such header. That
  * close is a timer: under CPU load it fires seconds late, and a request dispatched first is written to the old
  * socket. Node's HTTP server (Express, the SDK's servers, the conformance suite's) advertises `timeout=5` and closes
- * at 6 s; measured on a loaded 2-core machine, undici's 3 s limit let sockets idle 5.1-5.4 s be reused.
+ * at 6 s (Node 20.20 and 22.23 add a 1 s buffer); measured on a loaded 2-core machine, undici's 3 s limit let
+ * sockets idle 5.1-5.4 s be reused. `stale-connection-guard.ts` enforces the same limit by the clock.
  *
  * @see https://undici.nodejs.org/#/docs/api/Client (keepAliveTimeout, keepAliveTimeoutThreshold)
  */
@@ -18,12 +19,12 @@ export const KEEP_ALIVE = Object.freeze({
    */
   idleMs: 2_000,
   /**
-   * Subtracted from the server's advertised `Keep-Alive: timeout`, in ms: 4000 (4 seconds; undici's default is
-   * 2000). A server advertising 5 s gets its connections reused for 1 s, a server advertising 4 s or less not at all.
-   * Together with Node's own 1 s buffer, a connection is then closed by its server only after 5 s of event-loop
-   * lateness.
+   * Subtracted from the server's advertised `Keep-Alive: timeout`, in ms: 3000 (3 seconds; undici's default is
+   * 2000). A server advertising 5 s (Node's default) gets its connections reused for 2 s, a server advertising 3 s
+   * or less not at all. The stale-connection guard applies the same limit by the clock, so timer lateness does not
+   * stretch it.
    */
-  marginMs: 4_000,
+  marginMs: 3_000,
 });
 
 /** The keep-alive options of an undici `Agent` (see {@link KEEP_ALIVE}). */

@@ -1,9 +1,13 @@
 import type { Agent, Dispatcher } from 'undici';
 import { keepAliveAgentOptions } from './keep-alive.js';
+import { guardedConnector } from './stale-connection-guard.js';
 
 /** The undici agents a client owns when no `dispatcher` is injected. */
 export interface OwnAgent {
-  /** The agent, created on the first call (the same promise afterwards); keep-alive as in `KEEP_ALIVE`. */
+  /**
+   * The agent, created on the first call (the same promise afterwards): keep-alive as in `KEEP_ALIVE`, and its
+   * connections checked by the stale-connection guard before each reuse.
+   */
   get(): Promise<Dispatcher>;
   /**
    * An agent that never reuses a connection (undici `pipelining: 0`: every request on a new connection, closed
@@ -20,6 +24,8 @@ export interface OwnAgentOptions {
   readonly connectMs: number;
   readonly headersMs: number;
   readonly bodyMs: number;
+  /** The clock that measures how long a connection was idle (`stale-connection-guard.ts`), in ms. */
+  readonly now: () => number;
 }
 
 /**
@@ -33,10 +39,11 @@ export function lazyOwnAgent(opts: OwnAgentOptions): OwnAgent {
   let agent: Promise<Agent> | undefined;
   let fresh: Promise<Agent> | undefined;
   let closed = false;
-  const create = (extra: Record<string, unknown>) =>
-    import('undici').then(async ({ Agent }) => {
+  const create = (guarded: boolean, extra: Record<string, unknown>) =>
+    import('undici').then(async ({ Agent, buildConnector }) => {
+      const connect = buildConnector({ timeout: opts.connectMs });
       const created = new Agent({
-        connect: { timeout: opts.connectMs },
+        connect: guarded ? guardedConnector(connect, opts.now) : connect,
         headersTimeout: opts.headersMs,
         bodyTimeout: opts.bodyMs,
         ...extra,
@@ -47,11 +54,11 @@ export function lazyOwnAgent(opts: OwnAgentOptions): OwnAgent {
     });
   return {
     get() {
-      agent ??= create(keepAliveAgentOptions());
+      agent ??= create(true, keepAliveAgentOptions());
       return agent;
     },
     fresh() {
-      fresh ??= create({ pipelining: 0 });
+      fresh ??= create(false, { pipelining: 0 });
       return fresh;
     },
     async close() {

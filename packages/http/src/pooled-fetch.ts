@@ -1,6 +1,7 @@
 import type { Agent } from 'undici';
 import { keepAliveAgentOptions } from './keep-alive.js';
 import { type RequestKind, shouldRetry } from './retry-policy.js';
+import { guardedConnector } from './stale-connection-guard.js';
 
 /** The WHATWG `fetch` signature (what the MCP SDK transports accept). */
 export type FetchLike = (url: string | URL, init?: RequestInit) => Promise<Response>;
@@ -14,6 +15,8 @@ export interface PooledFetchOptions {
   readonly kindOf?: (url: string | URL, init: RequestInit | undefined) => RequestKind;
   /** TCP connect plus TLS handshake, in ms. Default: 10000 (10 seconds). */
   readonly connectMs?: number;
+  /** The clock that measures how long a connection was idle, in ms. Default: `performance.now`. */
+  readonly now?: () => number;
 }
 
 /** A fetch on undici `Agent`s owned by it, and the way to close them. */
@@ -25,7 +28,8 @@ export interface PooledFetch {
 
 /**
  * A `fetch` (undici's) for MCP traffic on an `Agent` configured like the OAuth client's (keep-alive per
- * `KEEP_ALIVE`, so a request is never written to a connection its server is about to close), instead of the
+ * `KEEP_ALIVE`, and the stale-connection guard, so a request is never written to a connection its server is about
+ * to close), instead of the
  * process-wide global dispatcher. A connection failure before any response byte is sent once more on a fresh
  * connection when `shouldRetry(kindOf(url, init), error)` says so and the body can be sent again (absent, a string
  * or bytes; never a stream) and the caller's signal has not fired. undici is loaded on the first request.
@@ -34,14 +38,16 @@ export interface PooledFetch {
  */
 export function createPooledFetch(options: PooledFetchOptions = {}): PooledFetch {
   const kindOf = options.kindOf ?? defaultMcpKind;
-  const connect = { timeout: options.connectMs ?? 10_000 };
+  const timeout = options.connectMs ?? 10_000;
+  const now = options.now ?? (() => performance.now());
   let loaded: Promise<{ fetch: typeof import('undici').fetch; pooled: Agent; fresh: Agent }> | undefined;
   let closed = false;
   const load = () => {
-    loaded ??= import('undici').then(({ fetch, Agent }) => {
+    loaded ??= import('undici').then(({ fetch, Agent, buildConnector }) => {
+      const connect = buildConnector({ timeout });
       const agents = {
         fetch,
-        pooled: new Agent({ connect, ...keepAliveAgentOptions() }),
+        pooled: new Agent({ connect: guardedConnector(connect, now), ...keepAliveAgentOptions() }),
         // undici `pipelining: 0`: every request on a new connection, closed after its answer.
         fresh: new Agent({ connect, pipelining: 0 }),
       };

@@ -1,3 +1,5 @@
+import { STALE_CONNECTION_CODE } from './stale-connection-guard.js';
+
 /**
  * What kind of request is sent, for the one rule that decides whether a connection failure may be retried. Each
  * kind maps to a {@link RetryRule} in {@link RETRY_RULES}; docs/http.md ("Connection reuse and retries") gives the
@@ -23,35 +25,37 @@ export type RequestKind =
 /**
  * - `any_connection_failure`: retried once, on a fresh connection, after any connection failure before a response
  *   byte arrived (the request may have reached the server; sending it again is harmless);
- * - `never_connected`: retried once only when the connection was never established, so nothing can have reached
- *   the server (RFC 9110 §9.2.2: a non-idempotent request is not repeated without knowing it was not applied).
+ * - `nothing_sent`: retried once only when none of the request was sent (the connection was never established, or
+ *   the stale-connection guard refused to write to an old one), so nothing can have reached the server (RFC 9110 §9.2.2: a non-idempotent request is not repeated without knowing it was not applied).
  */
-export type RetryRule = 'any_connection_failure' | 'never_connected';
+export type RetryRule = 'any_connection_failure' | 'nothing_sent';
 
 /** The rule of each {@link RequestKind}. */
 export const RETRY_RULES: Readonly<Record<RequestKind, RetryRule>> = Object.freeze({
   metadata: 'any_connection_failure',
   registration: 'any_connection_failure',
   revocation: 'any_connection_failure',
-  token: 'never_connected',
+  token: 'nothing_sent',
   mcp_idempotent: 'any_connection_failure',
-  mcp_other: 'never_connected',
+  mcp_other: 'nothing_sent',
 });
 
 /**
  * How a request failed before any response byte, read from undici's error (or its `cause` chain, as `fetch` wraps
  * it in `TypeError: fetch failed`):
- * - `never_connected`: the TCP connection was never established (refused, unreachable, DNS failure, connect
- *   timeout). undici writes a request only on a connected socket, so none of it left this process.
+ * - `nothing_sent`: the TCP connection was never established (refused, unreachable, DNS failure, connect
+ *   timeout; undici writes a request only on a connected socket), or `stale-connection-guard.ts` destroyed an idle
+ *   connection just before the first byte would have been written. None of the request left this process.
  * - `connection_lost`: the connection closed or was reset while the request was written or its answer awaited
  *   (`ECONNRESET`, `EPIPE`, undici's `UND_ERR_SOCKET` "other side closed"). The server may have read the request,
  *   and even acted on it: this is not proof that it was never sent. (A request undici had not yet written when it
  *   found the socket closed is re-queued on a new connection by undici itself and never fails.)
  * - `undefined`: anything else (TLS, timeouts of headers or body, aborts, HTTP errors): never retried here.
  */
-export type ConnectionFailure = 'never_connected' | 'connection_lost';
+export type ConnectionFailure = 'nothing_sent' | 'connection_lost';
 
-const NEVER_CONNECTED: ReadonlySet<string> = new Set([
+const NOTHING_SENT: ReadonlySet<string> = new Set([
+  STALE_CONNECTION_CODE,
   'ECONNREFUSED',
   'ENOTFOUND',
   'EAI_AGAIN',
@@ -69,7 +73,7 @@ export function connectionFailureOf(error: unknown): ConnectionFailure | undefin
   for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
     const code = (current as { code?: unknown }).code;
     if (typeof code === 'string') {
-      if (NEVER_CONNECTED.has(code)) return 'never_connected';
+      if (NOTHING_SENT.has(code)) return 'nothing_sent';
       if (CONNECTION_LOST.has(code)) return 'connection_lost';
     }
     current = (current as { cause?: unknown }).cause;
@@ -86,7 +90,7 @@ export function connectionFailureOf(error: unknown): ConnectionFailure | undefin
 export function shouldRetry(kind: RequestKind, error: unknown): boolean {
   const failure = connectionFailureOf(error);
   if (failure === undefined) return false;
-  return failure === 'never_connected' || RETRY_RULES[kind] === 'any_connection_failure';
+  return failure === 'nothing_sent' || RETRY_RULES[kind] === 'any_connection_failure';
 }
 
 /** The kind of a request sent through `HttpClient.request` without an explicit one: GET and HEAD are metadata. */

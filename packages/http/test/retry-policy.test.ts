@@ -67,13 +67,13 @@ describe('connectionFailureOf and shouldRetry on real undici errors', () => {
   });
   after(() => server.close());
 
-  it('a refused connection is never_connected; a reset of a reused one is connection_lost', async () => {
+  it('a refused connection is nothing_sent; a reset of a reused one is connection_lost', async () => {
     const { fetch, close } = createPooledFetch({ kindOf: () => 'mcp_other' });
     try {
       const refused = await rejection(
         fetch(`${(await closedOrigin()).origin}/mcp`, { method: 'POST', body: '{}' }),
       );
-      assert.equal(connectionFailureOf(refused), 'never_connected');
+      assert.equal(connectionFailureOf(refused), 'nothing_sent');
       await (await fetch(`${server.origin}/mcp`, { method: 'POST', body: '{}' })).text();
       await settle();
       const reset = await rejection(fetch(`${server.origin}/mcp`, { method: 'POST', body: '{}' }));
@@ -180,12 +180,12 @@ describe('createHttpClient: a request written to a connection its server closes'
     assert.equal(attempts, 2);
   });
 
-  it('a connection is not reused when the server advertises Keep-Alive: timeout=4 (margin 4 s)', async () => {
-    server = await startReuseResetServer('timeout=4');
+  it('a connection is not reused when the server advertises Keep-Alive: timeout=3 (margin 3 s)', async () => {
+    server = await startReuseResetServer('timeout=3');
     await http.getJson(`${server.origin}/a`);
     await settle();
     await http.postForm(`${server.origin}/token`, { grant_type: 'refresh_token' });
-    // With undici's default 2 s margin the token POST would reuse the connection, be reset and fail.
+    // With undici's default 2 s margin the token POST would reuse the connection (for 1 s), be reset and fail.
     assert.deepEqual(
       server.requests.map((r) => r.reset),
       [false, false],
@@ -229,5 +229,69 @@ describe('createPooledFetch: MCP requests written to a connection its server clo
     controller.abort();
     const error = await rejection(pooled.fetch(`${server.origin}/mcp`, { signal: controller.signal }));
     assert.equal((error as Error).name, 'AbortError');
+  });
+});
+
+describe('the stale-connection guard: a connection idle past its limit by the clock is never written to', () => {
+  let server: ReuseResetServer;
+  afterEach(() => server.close());
+
+  it('a token request on a connection idle past Keep-Alive minus the margin goes to a fresh one, unsent before', async () => {
+    server = await startReuseResetServer('timeout=60');
+    let clock = 1_000_000;
+    const http = createHttpClient({ now: () => clock });
+    try {
+      await http.postForm(`${server.origin}/token`, { grant_type: 'refresh_token' });
+      await settle();
+      clock += 57_001; // the server's 60 s minus the 3 s margin, passed: undici's timer has not fired (no time passed)
+      const res = await http.postForm(`${server.origin}/token`, { grant_type: 'refresh_token' });
+      assert.equal(res.status, 200);
+      // The stale connection got no byte of the second request: the server never saw it there (no reset).
+      assert.deepEqual(
+        server.requests.map((r) => r.reset),
+        [false, false],
+      );
+      assert.equal(server.connections(), 2);
+    } finally {
+      await http.close();
+    }
+  });
+
+  it('within the limit the connection is reused (and here reset by the server: a token request is not repeated)', async () => {
+    server = await startReuseResetServer('timeout=60');
+    let clock = 1_000_000;
+    const http = createHttpClient({ now: () => clock });
+    try {
+      await http.postForm(`${server.origin}/token`, { grant_type: 'refresh_token' });
+      await settle();
+      clock += 56_999;
+      const error = await rejection(http.postForm(`${server.origin}/token`, { grant_type: 'refresh_token' }));
+      assert.ok(error instanceof HttpError);
+      assert.equal(error.code, 'network');
+      assert.equal(connectionFailureOf(error.cause), 'connection_lost');
+    } finally {
+      await http.close();
+    }
+  });
+
+  it('the MCP fetch: a tools/call on a connection idle too long is sent on a fresh one, and only there', async () => {
+    server = await startReuseResetServer('timeout=60');
+    let clock = 0;
+    const pooled = createPooledFetch({ now: () => clock });
+    try {
+      const call = () =>
+        pooled.fetch(`${server.origin}/mcp`, { method: 'POST', body: '{"method":"tools/call"}' });
+      await (await call()).text();
+      await settle();
+      clock += 57_001;
+      assert.equal((await call()).status, 200);
+      assert.deepEqual(
+        server.requests.map((r) => r.reset),
+        [false, false],
+      );
+      assert.equal(server.connections(), 2);
+    } finally {
+      await pooled.close();
+    }
   });
 });

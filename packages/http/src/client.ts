@@ -161,12 +161,12 @@ interface Dispatchers {
 async function dispatchOnce(
   dispatchers: Dispatchers,
   kind: RequestKind,
-  request: Dispatcher.RequestOptions,
+  request: Dispatcher.RequestOptions & { signal: AbortSignal },
 ): Promise<Dispatcher.ResponseData> {
   try {
     return await (await dispatchers.pooled()).request(request);
   } catch (error) {
-    if ((request.signal as AbortSignal | undefined)?.aborted || !shouldRetry(kind, error)) throw error;
+    if (request.signal.aborted || !shouldRetry(kind, error)) throw error;
     return await (await dispatchers.fresh()).request(request);
   }
 }

@@ -103,6 +103,8 @@ export async function dynamicRegistrationRequest(
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/json' },
     body,
+    // A registration repeated after a lost connection leaves at most an unused client at the AS (docs/http.md).
+    kind: 'registration',
     ...(input.signal && { signal: input.signal }),
   });
 }

@@ -4,7 +4,7 @@ import type { McpOAuthConfig, OAuthGrant, ResolvedProvider } from '@mcp-oauth/co
 import { suggestCommand } from '@mcp-oauth/config';
 import { createDiscovery, type Discovery, type DiscoveryCacheStore } from '@mcp-oauth/discovery';
 import type { DpopProver } from '@mcp-oauth/dpop';
-import { createHttpClient, type HttpClient } from '@mcp-oauth/http';
+import { createHttpClient, createPooledFetch, type HttpClient } from '@mcp-oauth/http';
 import {
   nextRefreshAt,
   Refresher,
@@ -44,6 +44,7 @@ import { JsonFileMap } from './json-file-map.js';
 import { type Logger, redactingLogger, SecretRedactor, silentLogger } from './logger.js';
 import { discover, type LoginDeps, type LoginOptions, type LoginResult, login } from './login.js';
 import { explainRateLimit, type RateLimitContext } from './mcp-rate-limit.js';
+import { mcpRequestKind } from './mcp-request-kind.js';
 import {
   type McpProtocolChoice,
   type McpSession,
@@ -232,6 +233,8 @@ export class McpOAuthClient {
   readonly redactor = new SecretRedactor();
   readonly refresher: Refresher;
   readonly #http: HttpClient;
+  /** MCP traffic's fetch: its own undici agents, keep-alive and retries as OAuth traffic's (docs/http.md). */
+  readonly #mcpFetch = createPooledFetch({ kindOf: mcpRequestKind });
   readonly #discovery: Discovery;
   readonly #registrations: RegistrationCache;
   readonly #eras: EraMemory;
@@ -609,6 +612,7 @@ export class McpOAuthClient {
       forgetKey,
       onCredential: (record) => this.redactor.add(...recordSecrets(record)),
       refresher: this.refresher,
+      fetch: this.#mcpFetch.fetch,
       dpop: (record) => this.#dpop.forRecord(record),
       logger: this.#logger,
       ...(stepUp
@@ -690,9 +694,10 @@ export class McpOAuthClient {
     }
   }
 
-  /** Stops proactive refresh and releases the store. */
+  /** Stops proactive refresh, ends the connections of MCP sessions still open, and releases the store. */
   async close(): Promise<void> {
     this.refresher.close();
+    await this.#mcpFetch.close();
     await this.store.close();
   }
 }

@@ -33,7 +33,7 @@ export async function revokeCredential(
     const res = await deps.http.postForm(
       as.revocation_endpoint,
       { token, token_type_hint: hint, ...auth.params },
-      { headers: auth.headers },
+      { headers: auth.headers, kind: 'revocation' },
     );
     // RFC 7009 §2.2: 200 also for a token that was already invalid.
     if (res.status === 200) return 'yes';

@@ -42,6 +42,8 @@ export async function probeResource(
       headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
       body: JSON.stringify(initializeRequest()),
       redirect: 'manual',
+      // An unauthenticated initialize: a server without authorization would open a session (docs/http.md).
+      kind: 'mcp_other',
       ...(signal && { signal }),
     });
   } catch (error) {

@@ -6,6 +6,7 @@ import { processJsonResponse } from './process-json-response.js';
 import { readBodyCapped } from './read-body.js';
 import { redactUrl } from './redact-url.js';
 import { buildResponse, type HttpResponse, toHeaders } from './response.js';
+import { defaultKindOf, type RequestKind, shouldRetry } from './retry-policy.js';
 import { assertSecureUrl } from './secure-url.js';
 import { toHttpError } from './transport-error.js';
 
@@ -29,6 +30,11 @@ export interface RequestOptions {
   redirect?: RedirectPolicy;
   /** Cancels the request; the error is then `aborted`. */
   signal?: AbortSignal;
+  /**
+   * What the request is, for the retry of a failed connection (`RETRY_RULES`). Default: `metadata` for GET and
+   * HEAD, `token` (retried only when nothing was sent) for any other method.
+   */
+  kind?: RequestKind;
 }
 
 /** Options of {@link HttpClient.getJson}. */
@@ -45,6 +51,8 @@ export interface PostFormOptions {
   /** Extra request headers (for example `Authorization: Basic` for client authentication). */
   headers?: Readonly<Record<string, string>>;
   signal?: AbortSignal;
+  /** What the request is, for the retry of a failed connection (`RETRY_RULES`). Default: `token`. */
+  kind?: 'token' | 'revocation';
 }
 
 /** A 2xx JSON response with its parsed document. */
@@ -97,9 +105,13 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
   const opts = resolveHttpOptions(options);
   // The own agent is created, and undici loaded, on the first request without an injected dispatcher.
   const ownAgent = lazyOwnAgent(opts);
-  const dispatcher = async (): Promise<Dispatcher> => opts.dispatcher ?? (await ownAgent.get());
+  const dispatchers: Dispatchers = {
+    pooled: async () => opts.dispatcher ?? (await ownAgent.get()),
+    // An injected dispatcher is its own fresh one: the retry goes through it again.
+    fresh: async () => opts.dispatcher ?? (await ownAgent.fresh()),
+  };
 
-  const request = (url: string | URL, options: RequestOptions = {}) => send(dispatcher, opts, url, options);
+  const request = (url: string | URL, options: RequestOptions = {}) => send(dispatchers, opts, url, options);
 
   return {
     request,
@@ -108,6 +120,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
         method: 'GET',
         headers: { accept: JSON_ACCEPT, ...options.headers },
         redirect: options.redirect ?? 'same-origin',
+        kind: 'metadata',
         ...(options.signal && { signal: options.signal }),
       });
       return { ...response, json: processJsonResponse(response, opts.now()) };
@@ -124,6 +137,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
         body,
         // RFC 9700 §4.11 and OAuth 2.1: credentials in a body must never follow a redirect.
         redirect: 'none',
+        kind: options.kind ?? 'token',
         ...(options.signal && { signal: options.signal }),
       });
     },
@@ -133,14 +147,39 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
   };
 }
 
+/** The client's pooled dispatcher, and the one that never reuses a connection (for a retry). */
+interface Dispatchers {
+  pooled(): Promise<Dispatcher>;
+  fresh(): Promise<Dispatcher>;
+}
+
+/**
+ * Sends one request to `origin` + `path` and resolves at its response headers. A connection failure before any
+ * response byte is sent once more on a fresh connection when `shouldRetry(kind, error)` says so (`retry-policy.ts`),
+ * unless `signal` fired.
+ */
+async function dispatchOnce(
+  dispatchers: Dispatchers,
+  kind: RequestKind,
+  request: Dispatcher.RequestOptions & { signal: AbortSignal },
+): Promise<Dispatcher.ResponseData> {
+  try {
+    return await (await dispatchers.pooled()).request(request);
+  } catch (error) {
+    if (request.signal.aborted || !shouldRetry(kind, error)) throw error;
+    return await (await dispatchers.fresh()).request(request);
+  }
+}
+
 async function send(
-  dispatcher: () => Promise<Dispatcher>,
+  dispatchers: Dispatchers,
   opts: ResolvedHttpOptions,
   url: string | URL,
   options: RequestOptions,
 ): Promise<HttpResponse> {
   const method = (options.method ?? 'GET').toUpperCase();
   const redirect = options.redirect ?? 'none';
+  const kind = options.kind ?? defaultKindOf(method);
   if (redirect === 'same-origin' && method !== 'GET' && method !== 'HEAD') {
     throw new TypeError(`redirect "same-origin" is only allowed for GET and HEAD, not ${method}`);
   }
@@ -153,10 +192,9 @@ async function send(
   let current = start;
   let status: number | undefined;
   try {
-    const agent = await dispatcher();
     for (let hops = 0; ; hops++) {
       status = undefined;
-      const raw = await agent.request({
+      const raw = await dispatchOnce(dispatchers, kind, {
         origin: current.origin,
         path: `${current.pathname}${current.search}`,
         method: method as Dispatcher.HttpMethod,

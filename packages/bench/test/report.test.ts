@@ -129,6 +129,7 @@ function scale(
     credentials,
     schedulerHeapBytes: heapBytes,
     schedulerHeapSharedTokensBytes: sharedTokensHeapBytes,
+    keysBytes: credentials * 160,
     memoryStoreRecordsBytes: credentials * 1500,
     timersAlive: timers,
     timerArmed: true,
@@ -211,22 +212,29 @@ test('storm goal: exactly one token request in every storm of ours', () => {
   assert.match(two.markdown, /18 × `Unauthorized`/, 'both storms of the SDK, added');
 });
 
-test('scale goal: judged at 100k only; not measured when 100k did not run', () => {
+test('scale goal: judged at 1M only; not measured when 1M did not run', () => {
   const sizes = (heap: number, timers = 1) => ({
-    schedulerScale: { rounds: 1, sizes: [{ credentials: 100_000, runs: [scale(100_000, heap, timers)] }] },
+    schedulerScale: { rounds: 1, sizes: [{ credentials: 1_000_000, runs: [scale(1_000_000, heap, timers)] }] },
   });
-  assert.equal(verdict(renderReport(run(sizes(90 * 2 ** 20))), '(4)')?.met, true);
-  const heavy = renderReport(run(sizes(130 * 2 ** 20)));
+  const within = renderReport(run(sizes(200 * 2 ** 20)));
+  assert.equal(verdict(within, '(4)')?.met, true);
+  assert.match(verdict(within, '(4)')?.measured ?? '', /CPU 10\.00 µs per schedule, 0\.50 µs per due credential/);
+  assert.equal(verdict(renderReport(run(sizes(250 * 2 ** 20))), '(4)')?.met, true, '250 MB is within');
+  const heavy = renderReport(run(sizes(300 * 2 ** 20)));
   assert.equal(verdict(heavy, '(4)')?.met, false);
-  assert.match(heavy.markdown, /over by 30\.0 MB/);
-  assert.equal(verdict(renderReport(run(sizes(90 * 2 ** 20, 2))), '(4)')?.met, false, 'two timers');
+  assert.match(heavy.markdown, /over by 50\.0 MB/);
+  assert.equal(verdict(renderReport(run(sizes(200 * 2 ** 20, 2))), '(4)')?.met, false, 'two timers');
+  const hundredK = renderReport(
+    run({ schedulerScale: { rounds: 1, sizes: [{ credentials: 100_000, runs: [scale(100_000, 2 ** 20)] }] } }),
+  );
+  assert.equal(verdict(hundredK, '(4)')?.met, null);
   const quick = renderReport(
     run({ schedulerScale: { rounds: 1, sizes: [{ credentials: 1000, runs: [scale(1000, 2 ** 20)] }] } }, [
       '--quick',
     ]),
   );
   assert.equal(verdict(quick, '(4)')?.met, null);
-  assert.match(quick.markdown, /\| \(4\) 100k credentials .* \| not measured \|/);
+  assert.match(quick.markdown, /\| \(4\) 1M credentials ≤ 250 MB with one live timer \| .* \| not measured \|/);
   assert.match(quick.markdown, /Smoke mode/);
 });
 
@@ -236,18 +244,18 @@ test('scale goal over budget: the cause is read from the heap with one shared to
       run({
         schedulerScale: {
           rounds: 1,
-          sizes: [{ credentials: 100_000, runs: [scale(100_000, 130 * 2 ** 20, timers, sharedTokens)] }],
+          sizes: [{ credentials: 1_000_000, runs: [scale(1_000_000, 300 * 2 ** 20, timers, sharedTokens)] }],
         },
       }),
     ).markdown;
   const tokens = over(60 * 2 ** 20);
   assert.match(tokens, /One timer holds, but the scheduler keeps each credential's token/);
-  assert.match(tokens, /about 70\.0 MB \(734 B per credential\) follows the tokens/);
-  const state = over(129 * 2 ** 20);
-  assert.match(state, /the tokens cost nothing \(129\.0 MB with one shared token string\)/);
-  assert.match(state, /the scheduler's own state \(1363 B per credential/);
+  assert.match(tokens, /about 240\.0 MB \(252 B per credential\) follows the tokens/);
+  const state = over(299 * 2 ** 20);
+  assert.match(state, /the tokens cost nothing \(299\.0 MB with one shared token string\)/);
+  assert.match(state, /the scheduler's own state \(315 B per credential/);
   assert.doesNotMatch(state, /keeps each credential's token/);
-  assert.match(over(129 * 2 ** 20, 2), /2 live timers, not one/);
+  assert.match(over(299 * 2 ** 20, 2), /2 live timers, not one/);
 });
 
 test('the report names the machine, the versions and the commands, and only its own sections', () => {

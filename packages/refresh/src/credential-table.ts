@@ -47,23 +47,34 @@ export class CredentialTable {
   count = 0;
   keys: CredentialKey[] = [];
   /** Expiry of the record last applied, ms since the epoch; NaN = unknown (refreshed after a 401). */
-  expiresAt = new Float64Array(16);
+  expiresAt: Float64Array = new Float64Array(16);
   /** `updated_at` of the record last applied (the sequence guard); −1 before the first. */
-  updatedAt = new Float64Array(16);
+  updatedAt: Float64Array = new Float64Array(16);
   /** Earliest next attempt after a transient failure; NaN = none. */
-  retryAt = new Float64Array(16);
+  retryAt: Float64Array = new Float64Array(16);
   /** Fingerprint of the token the schedule was planned from, when {@link PLANNED} is set. */
-  plannedFrom = new Int32Array(16);
+  plannedFrom: Int32Array = new Int32Array(16);
   /** Consecutive failed attempts (backoff). */
-  attempts = new Int32Array(16);
+  attempts: Int32Array = new Int32Array(16);
   /** Successful refreshes done by this process. */
-  refreshCount = new Int32Array(16);
+  refreshCount: Int32Array = new Int32Array(16);
   /** {@link NEEDS_LOGIN} | {@link SCHEDULED} | {@link PLANNED}. */
-  flags = new Uint8Array(16);
+  flags: Uint8Array = new Uint8Array(16);
   /** The last error of a slot, while it has one. */
   readonly lastError = new Map<number, RefreshError>();
   /** Open addressing, linear probing: slot numbers or {@link EMPTY}; at most half full. */
-  #index = new Int32Array(32).fill(EMPTY);
+  #index: Int32Array = new Int32Array(32).fill(EMPTY);
+
+  /** Whether `slot` has flag `bit`. */
+  has(slot: number, bit: number): boolean {
+    return ((this.flags[slot] as number) & bit) !== 0;
+  }
+
+  /** Sets or clears flag `bit` of `slot`. */
+  mark(slot: number, bit: number, on: boolean): void {
+    const flags = this.flags[slot] as number;
+    this.flags[slot] = on ? flags | bit : flags & ~bit;
+  }
 
   /** The slot of `key`, or −1 when the table has not seen it. */
   find(key: CredentialKey): number {

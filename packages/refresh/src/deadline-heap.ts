@@ -26,10 +26,10 @@ function grownFloat64(array: Float64Array, length: number): Float64Array {
  * place (O(log n)), so nothing stale piles up.
  */
 export class DeadlineHeap {
-  #slots = new Int32Array(16);
-  #at = new Float64Array(16);
+  #slots: Int32Array = new Int32Array(16);
+  #at: Float64Array = new Float64Array(16);
   /** Per slot: its position in the heap, or {@link ABSENT}. */
-  #position = new Int32Array(16).fill(ABSENT);
+  #position: Int32Array = new Int32Array(16).fill(ABSENT);
   #size = 0;
   readonly #timers: Timers;
   readonly #now: () => number;

@@ -210,7 +210,7 @@ export class Refresher {
   async schedule(key: CredentialKey): Promise<CredentialState> {
     const record = await this.#read(key);
     const slot = this.#table.slotFor(key);
-    this.#table.flags[slot] |= SCHEDULED;
+    this.#table.mark(slot, SCHEDULED, true);
     this.#apply(slot, record);
     this.#plan(slot, record);
     return this.state(key) as CredentialState;
@@ -220,7 +220,7 @@ export class Refresher {
   unschedule(key: CredentialKey): void {
     const slot = this.#table.find(key);
     if (slot === -1) return;
-    this.#table.flags[slot] &= ~SCHEDULED;
+    this.#table.mark(slot, SCHEDULED, false);
     this.#heap.cancel(slot);
   }
 
@@ -236,7 +236,7 @@ export class Refresher {
       nextRefreshAt: this.#heap.dueAt(slot) ?? null,
       retryAt: orNull(t.retryAt[slot] as number),
       lastError: t.lastError.get(slot) ?? null,
-      needsLogin: ((t.flags[slot] as number) & NEEDS_LOGIN) !== 0,
+      needsLogin: t.has(slot, NEEDS_LOGIN),
       refreshing: this.#inflight.has(slot),
       refreshCount: t.refreshCount[slot] as number,
     });
@@ -436,7 +436,7 @@ export class Refresher {
     // The tokens stay: a user can still inspect them, and a transient misclassification loses nothing.
     await this.#store.set(key, { ...current, needs_login: { reason, since: this.#now() } });
     const slot = this.#table.slotFor(key);
-    this.#table.flags[slot] |= NEEDS_LOGIN;
+    this.#table.mark(slot, NEEDS_LOGIN, true);
     this.#table.retryAt[slot] = Number.NaN;
     this.unschedule(key);
     const error = this.#needsLoginError(key, reason);
@@ -480,8 +480,7 @@ export class Refresher {
     if (record.updated_at < (t.updatedAt[slot] as number)) return false;
     t.updatedAt[slot] = record.updated_at;
     t.expiresAt[slot] = record.expires_at ?? Number.NaN;
-    if (record.needs_login !== null) t.flags[slot] |= NEEDS_LOGIN;
-    else t.flags[slot] &= ~NEEDS_LOGIN;
+    t.mark(slot, NEEDS_LOGIN, record.needs_login !== null);
     return true;
   }
 
@@ -502,18 +501,18 @@ export class Refresher {
   }
 
   #isScheduled(slot: number): boolean {
-    return ((this.#table.flags[slot] as number) & SCHEDULED) !== 0;
+    return this.#table.has(slot, SCHEDULED);
   }
 
   /** Records the token a refresh of `slot` is planned from (null: none, any stored token is news). */
   #planFrom(slot: number, fingerprint: number | null): void {
     const t = this.#table;
     if (fingerprint === null) {
-      t.flags[slot] &= ~PLANNED;
+      t.mark(slot, PLANNED, false);
       return;
     }
     t.plannedFrom[slot] = fingerprint;
-    t.flags[slot] |= PLANNED;
+    t.mark(slot, PLANNED, true);
   }
 
   #plan(slot: number, record: CredentialRecord): void {
@@ -534,7 +533,7 @@ export class Refresher {
   async #onDue(slot: number): Promise<void> {
     if (!this.#isScheduled(slot) || this.#closed) return;
     const t = this.#table;
-    const planned = ((t.flags[slot] as number) & PLANNED) !== 0 ? (t.plannedFrom[slot] as number) : null;
+    const planned = t.has(slot, PLANNED) ? (t.plannedFrom[slot] as number) : null;
     await this.#refreshDetached(slot, planned);
   }
 

@@ -214,18 +214,26 @@ test('storm goal: exactly one token request in every storm of ours', () => {
 
 test('scale goal: judged at 1M only; not measured when 1M did not run', () => {
   const sizes = (heap: number, timers = 1) => ({
-    schedulerScale: { rounds: 1, sizes: [{ credentials: 1_000_000, runs: [scale(1_000_000, heap, timers)] }] },
+    schedulerScale: {
+      rounds: 1,
+      sizes: [{ credentials: 1_000_000, runs: [scale(1_000_000, heap, timers)] }],
+    },
   });
   const within = renderReport(run(sizes(200 * 2 ** 20)));
   assert.equal(verdict(within, '(4)')?.met, true);
-  assert.match(verdict(within, '(4)')?.measured ?? '', /CPU 10\.00 µs per schedule, 0\.50 µs per due credential/);
+  assert.match(
+    verdict(within, '(4)')?.measured ?? '',
+    /CPU 10\.00 µs per schedule, 0\.50 µs per due credential/,
+  );
   assert.equal(verdict(renderReport(run(sizes(250 * 2 ** 20))), '(4)')?.met, true, '250 MB is within');
   const heavy = renderReport(run(sizes(300 * 2 ** 20)));
   assert.equal(verdict(heavy, '(4)')?.met, false);
   assert.match(heavy.markdown, /over by 50\.0 MB/);
   assert.equal(verdict(renderReport(run(sizes(200 * 2 ** 20, 2))), '(4)')?.met, false, 'two timers');
   const hundredK = renderReport(
-    run({ schedulerScale: { rounds: 1, sizes: [{ credentials: 100_000, runs: [scale(100_000, 2 ** 20)] }] } }),
+    run({
+      schedulerScale: { rounds: 1, sizes: [{ credentials: 100_000, runs: [scale(100_000, 2 ** 20)] }] },
+    }),
   );
   assert.equal(verdict(hundredK, '(4)')?.met, null);
   const quick = renderReport(
@@ -234,7 +242,10 @@ test('scale goal: judged at 1M only; not measured when 1M did not run', () => {
     ]),
   );
   assert.equal(verdict(quick, '(4)')?.met, null);
-  assert.match(quick.markdown, /\| \(4\) 1M credentials ≤ 250 MB with one live timer \| .* \| not measured \|/);
+  assert.match(
+    quick.markdown,
+    /\| \(4\) 1M credentials ≤ 250 MB with one live timer \| .* \| not measured \|/,
+  );
   assert.match(quick.markdown, /Smoke mode/);
 });
 

@@ -170,14 +170,23 @@ test('login goals: stages, the 2× ratio on the path-appended layout, warm disco
   assert.equal(verdict(sequential, '(1a)')?.met, false);
 });
 
-test('tool-call goals: 1.25× the floor and faster than mcp-remote', () => {
-  const within = renderReport(run({ toolCall: toolCall(125, 100, 300) }));
+test('tool-call goals: at most 1.0× the SDK v2 floor and 2.5× faster than mcp-remote, to result and to exit', () => {
+  const within = renderReport(run({ toolCall: toolCall(100, 100, 300) }));
   assert.equal(verdict(within, '(2a)')?.met, true);
   assert.equal(verdict(within, '(2b)')?.met, true);
-  const over = renderReport(run({ toolCall: toolCall(150, 100, 140) }));
+  assert.match(
+    verdict(within, '(2b)')?.measured ?? '',
+    /3\.00× to the result \(300 vs 100 ms\), 2\.82× to exit/,
+  );
+  const over = renderReport(run({ toolCall: toolCall(120, 100, 250) }));
   assert.equal(verdict(over, '(2a)')?.met, false);
-  assert.match(over.markdown, /over by 1\.20× \(1\.50× against 1\.25×\)/);
-  assert.equal(verdict(over, '(2b)')?.met, false);
+  assert.match(over.markdown, /\(2a\)[^\n]*over by 1\.20×/);
+  assert.equal(verdict(over, '(2b)')?.met, false, '2.08× to the result');
+  // To exit counts too: the same result times, a CLI that lingers 30 ms longer before exiting.
+  const lingering = toolCall(100, 100, 300);
+  const cli = lingering.samples.cli.map((s) => ({ ...s, exitMs: s.exitMs + 30 }));
+  const slowExit = renderReport(run({ toolCall: { ...lingering, samples: { ...lingering.samples, cli } } }));
+  assert.equal(verdict(slowExit, '(2a)')?.met, false);
 });
 
 test('tool-call goal (2a) over budget: the prose names the requests the floor does not send, from the data', () => {
@@ -189,7 +198,7 @@ test('tool-call goal (2a) over budget: the prose names the requests the floor do
   const withRequests = (cli: string[]) => {
     const result = toolCall(150, 100, 300);
     return renderReport(
-      run({ toolCall: { ...result, requests: { ...result.requests, cli, sdkFloor: floorSent } } }),
+      run({ toolCall: { ...result, requests: { ...result.requests, cli, sdkV2Floor: floorSent } } }),
     );
   };
   const probing = withRequests(['mcp POST server/discover → 400', ...floorSent]);

@@ -62,7 +62,7 @@ async function main(argv: readonly string[]): Promise<number> {
   if (options.only.includes('scheduler-scale')) {
     run.schedulerScale = await runSchedulerScale({
       rounds: stormRounds,
-      sizes: options.quick ? [1000, 10_000] : [1000, 10_000, 100_000],
+      sizes: options.quick ? [1000, 10_000] : [1000, 10_000, 100_000, 1_000_000],
       progress,
     });
   }

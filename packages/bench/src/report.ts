@@ -211,27 +211,38 @@ function toolCallSection(result: ToolCallResult, versions: Readonly<Record<strin
   const sdkV2Import = cost('MCP SDK v2')?.importMs ?? Number.NaN;
   const config = cost('@mcp-oauth/config')?.importMs ?? Number.NaN;
   // What the CLI sent beyond the floor's requests, in its last round (e.g. a `server/discover` probe).
-  const floorSent = new Set(result.requests.sdkFloor.map((r) => r.replace(/ → \d+$/, '')));
+  const floorSent = new Set(result.requests.sdkV2Floor.map((r) => r.replace(/ → \d+$/, '')));
   const extraSent = result.requests.cli.filter((r) => !floorSent.has(r.replace(/ → \d+$/, '')));
+  const v2 = medResult('sdkV2Floor');
+  const cliExit = medExit('cli');
+  const v2Exit = medExit('sdkV2Floor');
+  const remoteExit = medExit('mcpRemote');
+  const ratioV2 = Math.max(cli / v2, cliExit / v2Exit);
+  const remoteRatio = Math.min(remote / cli, remoteExit / cliExit);
   const verdicts: Verdict[] = [
     {
-      goal: '(2a) at most 1.25× the SDK floor',
-      measured: `\`mcp-oauth call\` ${ms(cli)} ms to the result, the floor ${ms(floor)} ms: ${times(ratio)}`,
-      met: ratio <= 1.25,
+      goal: '(2a) `mcp-oauth call` ≤ 1.0× the SDK v2 floor script, to result and to exit',
+      measured:
+        `to the result ${ms(cli)} ms against ${ms(v2)} ms (${times(cli / v2)}), to exit ${ms(cliExit)} against ` +
+        `${ms(v2Exit)} ms (${times(cliExit / v2Exit)}); the SDK 1.32.2 floor ${ms(floor)} ms (${times(ratio)})`,
+      met: ratioV2 <= 1,
       why:
-        `over by ${times(ratio / 1.25)} (${times(ratio)} against 1.25×). Loading: the CLI's modules take ` +
-        `${ms(cliImport)} ms against the floor's ${ms(floorImport)} ms (table below; the SDK v2 client it runs on ` +
-        `takes ${ms(sdkV2Import)} ms alone, \`@mcp-oauth/config\` with zod and smol-toml ${ms(config)} ms). ` +
+        `over by ${times(ratioV2)}. Loading: the CLI's modules take ${ms(cliImport)} ms against the SDK v2 ` +
+        `client's ${ms(sdkV2Import)} ms alone (table below; \`@mcp-oauth/config\` with zod and smol-toml ` +
+        `${ms(config)} ms, the SDK 1.32.2 floor's modules ${ms(floorImport)} ms). ` +
         (extraSent.length > 0
           ? `Requests the floor does not send (last round): ${extraSent.map((r) => `\`${r}\``).join(', ')}. `
           : 'It sent the same requests as the floor (last round). ') +
-        'Before its call the CLI also reads and validates its config and reads the credential file.',
+        'Before its call the CLI also reads and validates its config, reads the credential file and the ' +
+        'remembered protocol era.',
     },
     {
-      goal: '(2b) faster than mcp-remote',
-      measured: `\`mcp-oauth call\` ${ms(cli)} ms, mcp-remote ${ms(remote)} ms: mcp-remote ÷ ours = ${times(remote / cli)}`,
-      met: cli < remote,
-      why: `slower than mcp-remote by ${times(cli / remote)}`,
+      goal: '(2b) ≥ 2.5× faster than mcp-remote, to result and to exit',
+      measured:
+        `mcp-remote ÷ ours: ${times(remote / cli)} to the result (${ms(remote)} vs ${ms(cli)} ms), ` +
+        `${times(remoteExit / cliExit)} to exit (${ms(remoteExit)} vs ${ms(cliExit)} ms)`,
+      met: remoteRatio >= 2.5,
+      why: `short by ${times(2.5 / remoteRatio)} (${times(remoteRatio)} against 2.5×)`,
     },
   ];
   const requestLists = (Object.keys(result.requests) as CallSide[]).map(
@@ -370,7 +381,7 @@ function refreshStormSection(result: RefreshStormResult): Section {
 }
 
 /**
- * Why 100k credentials went over the heap budget, from the two measurements: the heap with a distinct token per
+ * Why 1M credentials went over the heap budget, from the two measurements: the heap with a distinct token per
  * credential and with one shared token string. Their difference is what holding tokens per credential costs.
  */
 function scaleOverBudget(
@@ -395,7 +406,7 @@ function scaleOverBudget(
   }
   return (
     `${over}, and the tokens cost nothing (${mb(shared)} with one shared token string): the scheduler's own ` +
-    `state (${perCredential(heap)}: the state record, the heap entry, the maps keyed by storage id) is over.`
+    `state (${perCredential(heap)}: the state columns, the heap slot, the key table) is over.`
   );
 }
 
@@ -407,6 +418,7 @@ function schedulerScaleSection(result: SchedulerScaleResult): Section {
       mb(m((r) => r.schedulerHeapBytes)),
       `${(m((r) => r.schedulerHeapBytes) / credentials).toFixed(0)} B`,
       mb(m((r) => r.schedulerHeapSharedTokensBytes)),
+      mb(m((r) => r.keysBytes ?? Number.NaN)),
       list(runs.map((r) => r.timersAlive)),
       m((r) => r.cpuPerScheduleUs).toFixed(1),
       m((r) => r.cpuPerUseDecisionUs).toFixed(1),
@@ -416,34 +428,41 @@ function schedulerScaleSection(result: SchedulerScaleResult): Section {
       mb(m((r) => r.memoryStoreRecordsBytes)),
     ];
   });
-  const big = result.sizes.find((s) => s.credentials === 100_000);
+  const big = result.sizes.find((s) => s.credentials === 1_000_000);
+  const goal = '(4) 1M credentials ≤ 250 MB with one live timer';
   const verdicts: Verdict[] = [];
   if (big) {
     const heap = med(big.runs.map((r) => r.schedulerHeapBytes));
     const shared = med(big.runs.map((r) => r.schedulerHeapSharedTokensBytes));
     const timers = Math.max(...big.runs.map((r) => r.timersAlive));
-    const limit = 100 * 2 ** 20;
+    const limit = 250 * 2 ** 20;
+    const runs = big.runs;
+    const cpu = (pick: (r: (typeof runs)[number]) => number) => med(runs.map(pick)).toFixed(2);
     verdicts.push({
-      goal: '(4) 100k credentials under 100 MB with one live timer',
-      measured: `${mb(heap)} of scheduler heap, ${timers} live timer${timers === 1 ? '' : 's'} (armed: ${big.runs.every((r) => r.timerArmed) ? 'yes' : 'no'})`,
-      met: heap < limit && timers === 1,
+      goal,
+      measured:
+        `${mb(heap)} of scheduler heap, ${timers} live timer${timers === 1 ? '' : 's'} (armed: ${big.runs.every((r) => r.timerArmed) ? 'yes' : 'no'}); ` +
+        `CPU ${cpu((r) => r.cpuPerScheduleUs)} µs per schedule, ${cpu((r) => r.cpuPerDueUs)} µs per due credential`,
+      met: heap <= limit && timers === 1,
       why:
-        heap >= limit
+        heap > limit
           ? scaleOverBudget(heap, shared, limit, big.credentials, timers)
           : `${timers} live timers`,
     });
   } else {
     verdicts.push({
-      goal: '(4) 100k credentials under 100 MB with one live timer',
-      measured: 'not in this run: 100k credentials run in the full benchmark only',
+      goal,
+      measured: 'not in this run: 1M credentials run in the full benchmark only',
       met: null,
     });
   }
   const markdown = [
     '## 4. Scheduler scale',
     '',
-    'Setup: one `Refresher`, N credentials scheduled with `schedule(key)`, each size in fresh processes run with ' +
-      '`--expose-gc` (heap figures after full collections). The records come from a store that builds them on ' +
+    'Setup: one `Refresher`, N credentials scheduled with `schedule(key)` (N up to 1M in the full run, 10k with ' +
+      '`--quick`), each size in fresh processes run with `--expose-gc` (heap figures after full collections, V8 heap ' +
+      "plus ArrayBuffer memory, where the scheduler's typed-array columns live). " +
+      'The records come from a store that builds them on ' +
       'read, as a remote store (Redis) would, so the heap holds only what the scheduler keeps; every record has ' +
       'its own 704-character access token, as real JWTs are. Worst case for the AS: every token issued at the ' +
       'same instant with a 1-hour lifetime, so only the jitter spreads the refreshes (the lead is 10% of the ' +
@@ -451,7 +470,8 @@ function schedulerScaleSection(result: SchedulerScaleResult): Section {
       'minutes. Rates are the most planned refreshes in any 1-second window. Timers: every `Timeout` alive ' +
       "(counted with `async_hooks`, so unref'd ones too). CPU per schedule: reading the record, planning with " +
       'jitter, pushing on the heap; per use decision: `getValidToken` on a fresh token; per due credential: the ' +
-      'heap popping it when the timer fires. The heap with one shared token string isolates what distinct ' +
+      "refresher's deadline heap (`DeadlineHeap`, slot numbers) popping it when the timer fires. The heap with " +
+      'one shared token string isolates what distinct ' +
       'tokens cost: the difference of the two heap columns. ' +
       `${result.rounds} run${result.rounds === 1 ? '' : 's'} per size, medians.`,
     '',
@@ -461,6 +481,7 @@ function schedulerScaleSection(result: SchedulerScaleResult): Section {
         'scheduler heap',
         'per credential',
         'heap with one shared token string',
+        "the keys (the caller's)",
         'timers alive',
         'CPU µs / schedule',
         'CPU µs / use decision',
@@ -474,7 +495,10 @@ function schedulerScaleSection(result: SchedulerScaleResult): Section {
     '',
     'Without jitter the same-instant case would send every refresh in the same millisecond; with it the AS sees ' +
       'them spread evenly over the jitter window (72 s for a 1-hour token). The last column is for an embedder ' +
-      'that keeps the records in process memory too (`MemoryStore`): add it to the scheduler heap.',
+      'that keeps the records in process memory too (`MemoryStore`): add it to the scheduler heap. The keys ' +
+      'column is the `CredentialKey` objects and their strings, which the caller holds here (the refresher keeps ' +
+      'a reference to the first key it was given per credential): a caller that drops its keys after ' +
+      '`schedule` moves that into the scheduler heap.',
     '',
     ...verdicts.filter((v) => v.met === false && v.why).map((v) => `- ${v.goal}: ${v.why}`),
   ].join('\n');

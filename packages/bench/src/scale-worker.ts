@@ -1,7 +1,7 @@
 // Benchmark 4 in a process of its own (run with --expose-gc): schedules N credentials on one Refresher and prints
 // {"result": …}. Usage: node --expose-gc scale-worker.js N
 import { createHook } from 'node:async_hooks';
-import { Refresher, TimerHeap, type Timers } from '@mcp-oauth/refresh';
+import { DeadlineHeap, Refresher, type Timers } from '@mcp-oauth/refresh';
 import { MemoryStore } from '@mcp-oauth/token-store';
 import { peakPerWindow } from './refresh-rate.js';
 import { SyntheticStore, syntheticKey } from './synthetic-store.js';
@@ -12,6 +12,11 @@ export interface ScaleWorkerResult {
   readonly schedulerHeapBytes: number;
   /** The same when every credential carries the same token strings: the rest of the scheduler's state, bytes. */
   readonly schedulerHeapSharedTokensBytes: number;
+  /**
+   * Heap the N credential keys take (objects and their strings): the caller's, kept by the worker for the whole run,
+   * so not in the scheduler heap; a caller that hands its keys over and drops them adds this to it. Bytes.
+   */
+  readonly keysBytes: number;
   /** Heap N records take in a MemoryStore in the same process (when the store is in memory), bytes. */
   readonly memoryStoreRecordsBytes: number;
   /** Node timers alive after scheduling minus before. */
@@ -36,9 +41,11 @@ export interface ScaleWorkerResult {
 
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) throw new Error('run with --expose-gc');
+// The V8 heap plus ArrayBuffer backing stores: the scheduler's typed-array columns live outside the V8 heap.
 const collect = () => {
   for (let i = 0; i < 3; i++) gc();
-  return process.memoryUsage().heapUsed;
+  const usage = process.memoryUsage();
+  return usage.heapUsed + usage.arrayBuffers;
 };
 // Every Timeout alive, ref'd or not (the scheduler's timer is unref'd, so getActiveResourcesInfo would miss it).
 const liveTimeouts = new Set<number>();
@@ -64,12 +71,18 @@ const minOf = (values: readonly number[]) =>
 const n = Number(process.argv[2]);
 const LIFETIME = 3_600_000;
 const base = Date.now();
+const keysBefore = collect();
 const keys = Array.from({ length: n }, (_, i) => syntheticKey(i));
+const keysBytes = collect() - keysBefore;
 
 async function plan(storedAt: (i: number) => number, measureUse: boolean, sharedTokens = false) {
   const refresher = new Refresher({
     store: new SyntheticStore({ storedAt, lifetimeMs: LIFETIME, sharedTokens }),
     grant: () => Promise.reject(new Error('no refresh in this benchmark')),
+    // The plan is made at one instant: scheduling 1M credentials takes minutes of wall time on a busy machine, and
+    // with the real clock the earliest deadlines would come due (and be retried with backoff) while the rest are
+    // still being scheduled, which would distort the planned times.
+    now: () => base,
   });
   const heapBefore = collect();
   const timersBefore = timeouts();
@@ -111,7 +124,8 @@ const shared = await plan(() => base, false, true);
 const STEADY_SPAN = 50 * 60_000;
 const uniform = await plan((i) => base - Math.floor((i / n) * STEADY_SPAN), false);
 
-// The heap's work when the timer fires: a fake clock, every deadline due at once.
+// The heap's work when the timer fires (the refresher's own heap: slot numbers in typed arrays): a fake clock,
+// every deadline due at once.
 let clock = base;
 let fire: (() => void) | undefined;
 const fakeTimers: Timers = {
@@ -124,8 +138,8 @@ const fakeTimers: Timers = {
   },
 };
 let due = 0;
-const heap = new TimerHeap({ timers: fakeTimers, now: () => clock, onDue: () => void due++ });
-for (const [i, at] of same.times.entries()) heap.schedule(`s${i}`, at);
+const heap = new DeadlineHeap({ timers: fakeTimers, now: () => clock, onDue: () => void due++ });
+for (const [i, at] of same.times.entries()) heap.schedule(i, at);
 clock = maxOf(same.times) + 1;
 const cpuDue = process.cpuUsage();
 fire?.();
@@ -137,6 +151,7 @@ const result: ScaleWorkerResult = {
   credentials: n,
   schedulerHeapBytes: same.heapBytes,
   schedulerHeapSharedTokensBytes: shared.heapBytes,
+  keysBytes,
   memoryStoreRecordsBytes: memAfter - memBefore,
   timersAlive: same.timers,
   timerArmed: same.scheduled.timerArmed,

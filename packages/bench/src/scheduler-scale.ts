@@ -13,10 +13,15 @@ export interface SchedulerScaleResult {
 
 function runWorker(credentials: number): Promise<ScaleWorkerResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--expose-gc', WORKER, String(credentials)], {
-      env: compiledEnv({}),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    // 1M records in a MemoryStore (the last column) take about 1.5 GB: room beyond Node's default heap limit.
+    const child = spawn(
+      process.execPath,
+      ['--expose-gc', '--max-old-space-size=8192', WORKER, String(credentials)],
+      {
+        env: compiledEnv({}),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let out = '';
     let err = '';
     child.stdout.setEncoding('utf8').on('data', (c: string) => {

@@ -3,7 +3,8 @@
 // modules of the workspace packages cost about 50 ms at every start, a third of a tool call with a stored token
 // (docs/benchmarks.md, benchmark 2). Run after `tsc` (the packages' dist/ are the input); `pnpm build` does both.
 //
-// Inlined: this package and the @mcp-oauth packages it depends on. Left as imports: every npm package (one copy
+// Inlined: this package, the @mcp-oauth packages it depends on, jose and smol-toml (INLINED_NPM). Left as imports:
+// every other npm package (one copy
 // each, shared with the MCP SDK: zod above all), Node's modules, @mcp-oauth/testbed (the demo's, loaded only by
 // `mcp-oauth demo`) and @mcp-oauth/token-store (it resolves its native keyring module from its own location).
 // Every package left as an import must be a dependency of this package (the testbed excepted: optional, see
@@ -15,6 +16,13 @@ import { build } from 'esbuild';
 const root = new URL('..', import.meta.url);
 const pkg = JSON.parse(await readFile(new URL('package.json', root), 'utf8'));
 const NOT_INLINED = new Set(['@mcp-oauth/testbed', '@mcp-oauth/token-store']);
+/**
+ * npm packages inlined too: ones no other dependency of the CLI imports (so no second copy of anything shared with
+ * the MCP SDK) and whose files cost more to load one by one than inlined. jose: about 60 modules (some 50 ms of CPU
+ * at every start, benchmark 2) that a call with a bearer token never runs; inlined, only the parts the packages use
+ * are kept and nothing of it is compiled until it runs. smol-toml: a dozen modules the config load runs.
+ */
+const INLINED_NPM = new Set(['jose', 'smol-toml']);
 
 /** `@scope/name/sub/path` → `@scope/name`; `name/sub` → `name`. */
 const packageName = (specifier) =>
@@ -40,6 +48,7 @@ const result = await build({
         b.onResolve({ filter: /^[^./]/ }, (args) => {
           const name = packageName(args.path);
           if (name.startsWith('@mcp-oauth/') && !NOT_INLINED.has(name)) return undefined;
+          if (INLINED_NPM.has(name)) return undefined;
           return { path: args.path, external: true };
         });
       },

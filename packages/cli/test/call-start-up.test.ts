@@ -31,23 +31,36 @@ export async function load(url, context, next) {
 const log = new RequestLog();
 let as: StandardAs;
 let mcp: McpServer;
+/** A 2026-07-28 server whose `server/discover` answer is fresh for a minute (SEP-2549 `ttlMs`). */
+let modern: McpServer;
 let box: Sandbox;
 
 before(async () => {
   as = await startStandardAs({ log });
   mcp = await startMcpServer({ authServer: as, log });
+  modern = await startMcpServer({
+    authServer: as,
+    log,
+    name: 'modern',
+    protocol: '2026-07-28',
+    discoverTtlMs: 60_000,
+  });
   box = await sandbox();
-  const toml = `mcp_oauth_credentials_store = "file"\n\n[mcp_servers.s]\nurl = "${mcp.url}"\n`;
+  const toml =
+    `mcp_oauth_credentials_store = "file"\n\n[mcp_servers.s]\nurl = "${mcp.url}"\n\n` +
+    `[mcp_servers.m]\nurl = "${modern.url}"\n`;
   const client = new McpOAuthClient({
     config: parseConfig(toml),
     store: new FileStore({ home: box.home }),
     home: box.home,
   });
-  await client.login('s', {
-    userAgent: async (url) => {
-      await headlessUserAgent().authorize(url.href, { deliver: true });
-    },
-  });
+  for (const name of ['s', 'm']) {
+    await client.login(name, {
+      userAgent: async (url) => {
+        await headlessUserAgent().authorize(url.href, { deliver: true });
+      },
+    });
+  }
   await client.close();
   await writeFile(box.configPath, toml);
   await writeFile(join(box.dir, 'hooks.mjs'), HOOKS);
@@ -60,6 +73,7 @@ before(async () => {
 after(async () => {
   await box.cleanup();
   await mcp.close();
+  await modern.close();
   await as.close();
 });
 
@@ -110,4 +124,28 @@ test('call with a valid token loads none of the modules it does not need, and re
 
   const second = await call(2);
   assert.deepEqual(second.sent, ['initialize', 'notifications/initialized', 'tools/call']);
+});
+
+test('2026-07-28, era remembered: `call` is exactly one HTTP request (tools/call), nothing else to any server', async () => {
+  const run = async () => {
+    const mark = log.mark();
+    const result = await box.run(['call', 'm', 'echo', '--args', '{"text":"hi"}']);
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.stdout, 'hi\n');
+    // Every request the CLI sent, to the MCP server and the AS alike; the MCP server's own key fetches from the AS
+    // (jwks) are the server's, not the CLI's.
+    return log
+      .entries({ after: mark })
+      .filter((e) => e.endpoint !== 'jwks' && e.endpoint !== 'introspect')
+      .map(
+        (e) =>
+          `${e.server} ${e.method} ${e.endpoint === 'mcp' ? String(e.detail.rpc ?? '(no body)') : e.endpoint}`,
+      );
+  };
+  assert.deepEqual(
+    await run(),
+    ['modern POST server/discover', 'modern POST tools/call'],
+    'the first call probes',
+  );
+  assert.deepEqual(await run(), ['modern POST tools/call'], 'the next call is one request');
 });

@@ -1,4 +1,5 @@
 export { BACKOFF_BASE_MS, BACKOFF_MAX_MS, backoffDelayMs } from './backoff.js';
+export { DeadlineHeap } from './deadline-heap.js';
 export {
   classifyFailure,
   type FailureClass,

@@ -3,15 +3,16 @@ import {
   type CredentialLock,
   type CredentialRecord,
   type CredentialStore,
-  credentialStorageId,
   isTokenStoreError,
   type LockOptions,
   withLock,
 } from '@mcp-oauth/token-store';
 import { backoffDelayMs } from './backoff.js';
+import { CredentialTable, NEEDS_LOGIN, PLANNED, SCHEDULED } from './credential-table.js';
+import { DeadlineHeap } from './deadline-heap.js';
 import { classifyFailure, type FailureClass, RefreshError } from './refresh-error.js';
 import { needsRefreshBeforeUse, nextRefreshAt } from './refresh-timing.js';
-import { TimerHeap, type Timers } from './timer-heap.js';
+import type { Timers } from './timers.js';
 import { renewable, type SeenToken, storedTokenChanged, tokenFingerprint } from './token-fingerprint.js';
 
 /** What a refresh-token grant returns, in the terms of the stored record. */
@@ -102,28 +103,6 @@ export type RefresherEvent =
   /** The credential needs a new login (it is kept, marked). */
   | { readonly type: 'needs-login'; readonly key: CredentialKey; readonly error: RefreshError };
 
-/**
- * What the refresher keeps per credential, one record each (100k scheduled credentials: docs/refresh.md). What can
- * be derived is not kept: the next refresh is the deadline in the timer heap, `refreshing` is an entry in the
- * in-flight map, and the token the schedule was planned from is kept as a fingerprint, never as the token.
- */
-interface MutableState {
-  key: CredentialKey;
-  expiresAt: number | null;
-  updatedAt: number;
-  retryAt: number | null;
-  lastError: RefreshError | null;
-  needsLogin: boolean;
-  refreshCount: number;
-  attempts: number;
-  scheduled: boolean;
-  /**
-   * {@link tokenFingerprint} of the access token the schedule was planned from (a different token in the store
-   * when the timer fires means "adopt"), or null when nothing is planned from a token.
-   */
-  plannedFrom: number | null;
-}
-
 /** Thrown inside a refresh when the failure is transient; turned into a decision by the caller. */
 class TransientFailure extends Error {
   constructor(
@@ -163,9 +142,12 @@ export class Refresher {
   readonly #loginCommand: (serverName: string) => string;
   readonly #now: () => number;
   readonly #random: () => number;
-  readonly #heap: TimerHeap<MutableState>;
-  readonly #states = new Map<string, MutableState>();
-  readonly #inflight = new Map<string, Promise<CredentialRecord>>();
+  /** Per-credential state as columns, a credential's slot its index (docs/refresh.md, *Scale*). */
+  readonly #table = new CredentialTable();
+  /** The deadlines of scheduled slots, on one timer. */
+  readonly #heap: DeadlineHeap;
+  /** Refreshes in flight, by slot. */
+  readonly #inflight = new Map<number, Promise<CredentialRecord>>();
   readonly #listeners = new Set<(event: RefresherEvent) => void>();
   #closed = false;
 
@@ -178,10 +160,10 @@ export class Refresher {
     this.#loginCommand = options.loginCommand ?? ((name) => `mcp-oauth login ${name}`);
     this.#now = options.now ?? Date.now;
     this.#random = options.random ?? Math.random;
-    this.#heap = new TimerHeap({
+    this.#heap = new DeadlineHeap({
       ...(options.timers ? { timers: options.timers } : {}),
       now: this.#now,
-      onDue: (state) => void this.#onDue(state),
+      onDue: (slot) => void this.#onDue(slot),
     });
   }
 
@@ -196,9 +178,10 @@ export class Refresher {
     const record = await this.#read(key);
     const now = this.#now();
     if (!this.#needsRefresh(record, now)) return record;
-    const state = this.#stateFor(key);
-    if (state.retryAt !== null && record.expires_at !== null && record.expires_at > now) {
-      if (state.retryAt <= now) void this.#refreshDetached(state, record.access_token);
+    const slot = this.#table.slotFor(key);
+    const retryAt = this.#table.retryAt[slot] as number;
+    if (!Number.isNaN(retryAt) && record.expires_at !== null && record.expires_at > now) {
+      if (retryAt <= now) void this.#refreshDetached(slot, record.access_token);
       return record;
     }
     try {
@@ -226,35 +209,36 @@ export class Refresher {
   /** Starts proactive refresh of `key`: the next refresh is planned from the stored expiry. */
   async schedule(key: CredentialKey): Promise<CredentialState> {
     const record = await this.#read(key);
-    const state = this.#stateFor(key);
-    state.scheduled = true;
-    this.#apply(state, record);
-    this.#plan(state, record);
+    const slot = this.#table.slotFor(key);
+    this.#table.mark(slot, SCHEDULED, true);
+    this.#apply(slot, record);
+    this.#plan(slot, record);
     return this.state(key) as CredentialState;
   }
 
   /** Stops proactive refresh of `key`. */
   unschedule(key: CredentialKey): void {
-    const state = this.#states.get(credentialStorageId(key));
-    if (!state) return;
-    state.scheduled = false;
-    this.#heap.cancel(state);
+    const slot = this.#table.find(key);
+    if (slot === -1) return;
+    this.#table.mark(slot, SCHEDULED, false);
+    this.#heap.cancel(slot);
   }
 
   /** A snapshot of the state of `key`, or undefined when this refresher has not seen it. */
   state(key: CredentialKey): CredentialState | undefined {
-    const id = credentialStorageId(key);
-    const s = this.#states.get(id);
-    if (!s) return undefined;
+    const t = this.#table;
+    const slot = t.find(key);
+    if (slot === -1) return undefined;
+    const orNull = (ms: number) => (Number.isNaN(ms) ? null : ms);
     return Object.freeze({
-      key: s.key,
-      expiresAt: s.expiresAt,
-      nextRefreshAt: this.#heap.dueAt(s) ?? null,
-      retryAt: s.retryAt,
-      lastError: s.lastError,
-      needsLogin: s.needsLogin,
-      refreshing: this.#inflight.has(id),
-      refreshCount: s.refreshCount,
+      key: t.keys[slot] as CredentialKey,
+      expiresAt: orNull(t.expiresAt[slot] as number),
+      nextRefreshAt: this.#heap.dueAt(slot) ?? null,
+      retryAt: orNull(t.retryAt[slot] as number),
+      lastError: t.lastError.get(slot) ?? null,
+      needsLogin: t.has(slot, NEEDS_LOGIN),
+      refreshing: this.#inflight.has(slot),
+      refreshCount: t.refreshCount[slot] as number,
     });
   }
 
@@ -292,14 +276,14 @@ export class Refresher {
   }
 
   #refreshSingleFlight(key: CredentialKey, seen: SeenToken): Promise<CredentialRecord> {
-    const id = credentialStorageId(key);
-    const running = this.#inflight.get(id);
+    // state(key) shows the refresh from its start, before the lock is taken.
+    const slot = this.#table.slotFor(key);
+    const running = this.#inflight.get(slot);
     if (running) return running;
-    this.#stateFor(key); // state(key) shows the refresh from its start, before the lock is taken.
     const run = this.#refreshUnderLock(key, seen).finally(() => {
-      this.#inflight.delete(id);
+      this.#inflight.delete(slot);
     });
-    this.#inflight.set(id, run);
+    this.#inflight.set(slot, run);
     return run;
   }
 
@@ -327,9 +311,9 @@ export class Refresher {
   /** Under the lock: re-read → adopt, or refresh and persist. */
   async #refreshHeld(key: CredentialKey, seen: SeenToken, lock: CredentialLock): Promise<CredentialRecord> {
     const current = await this.#read(key);
-    const state = this.#stateFor(key);
+    const slot = this.#table.slotFor(key);
     if (this.#adoptable(current, seen)) {
-      this.#succeeded(state, current, true);
+      this.#succeeded(slot, current, true);
       return current;
     }
     // A record without a refresh token is renewed by its `reacquire` grant (client credentials: a new token
@@ -350,11 +334,11 @@ export class Refresher {
     const next = this.#merge(current, tokens);
     if (lock.signal.aborted) {
       const kept = await this.#storeIfUnchanged(key, current, next);
-      if (kept !== next) return this.#afterLostRace(state, kept, lock.signal.reason);
+      if (kept !== next) return this.#afterLostRace(slot, kept, lock.signal.reason);
     } else {
       await this.#store.set(key, next);
     }
-    this.#succeeded(state, next, false);
+    this.#succeeded(slot, next, false);
     return next;
   }
 
@@ -378,9 +362,9 @@ export class Refresher {
    * The lock was lost and another holder stored a record before this refresh could: theirs stays. It is used when
    * fit for use; otherwise the refresh fails with the lost lock (transient: the next attempt re-reads the store).
    */
-  #afterLostRace(state: MutableState, theirs: CredentialRecord, reason: unknown): CredentialRecord {
+  #afterLostRace(slot: number, theirs: CredentialRecord, reason: unknown): CredentialRecord {
     if (!this.#needsRefresh(theirs, this.#now())) {
-      this.#succeeded(state, theirs, true);
+      this.#succeeded(slot, theirs, true);
       return theirs;
     }
     throw reason;
@@ -410,12 +394,12 @@ export class Refresher {
     const failure = this.#classify(error);
     if (failure.kind === 'transient') {
       const transient = new TransientFailure(failure.retryAfterMs, error);
-      const state = this.#stateFor(key);
+      const slot = this.#table.slotFor(key);
       // The scheduler's retry refreshes this token unless the store holds another one by then (adopted): without
       // it, a credential never planned (unknown expiry, refreshed on 401) would adopt the token the 401 refused.
-      state.plannedFrom = tokenFingerprint(current.access_token);
+      this.#planFrom(slot, tokenFingerprint(current.access_token));
       this.#backOff(
-        state,
+        slot,
         failure.retryAfterMs,
         new RefreshError(
           'as_unreachable',
@@ -441,9 +425,9 @@ export class Refresher {
               `; the stored credentials are unchanged. If it persists, run \`${this.#loginCommand(key.serverName)}\``,
             { ...(failure.oauthError ? { oauthError: failure.oauthError } : {}), cause: error },
           );
-    const state = this.#stateFor(key);
-    state.lastError = refused;
-    state.retryAt = null;
+    const slot = this.#table.slotFor(key);
+    this.#table.lastError.set(slot, refused);
+    this.#table.retryAt[slot] = Number.NaN;
     this.#emit({ type: 'failed', key, error: refused, retryAt: null });
     throw refused;
   }
@@ -451,12 +435,12 @@ export class Refresher {
   async #markNeedsLogin(key: CredentialKey, current: CredentialRecord, reason: string): Promise<void> {
     // The tokens stay: a user can still inspect them, and a transient misclassification loses nothing.
     await this.#store.set(key, { ...current, needs_login: { reason, since: this.#now() } });
-    const state = this.#stateFor(key);
-    state.needsLogin = true;
-    state.retryAt = null;
+    const slot = this.#table.slotFor(key);
+    this.#table.mark(slot, NEEDS_LOGIN, true);
+    this.#table.retryAt[slot] = Number.NaN;
     this.unschedule(key);
     const error = this.#needsLoginError(key, reason);
-    state.lastError = error;
+    this.#table.lastError.set(slot, error);
     this.#emit({ type: 'needs-login', key, error });
   }
 
@@ -486,68 +470,71 @@ export class Refresher {
         `reached to refresh it (network error, timeout, 5xx or 429); ${wait}: no new login is needed`,
       { cause: failure.cause },
     );
-    this.#stateFor(key).lastError = error;
+    this.#table.lastError.set(this.#table.slotFor(key), error);
     return error;
   }
 
-  #stateFor(key: CredentialKey): MutableState {
-    const id = credentialStorageId(key);
-    let state = this.#states.get(id);
-    if (!state) {
-      state = {
-        key,
-        expiresAt: null,
-        updatedAt: -1,
-        retryAt: null,
-        lastError: null,
-        needsLogin: false,
-        refreshCount: 0,
-        attempts: 0,
-        scheduled: false,
-        plannedFrom: null,
-      };
-      this.#states.set(id, state);
-    }
-    return state;
-  }
-
   /** Sequence guard: state only moves forward (an older record never overwrites what a newer one set). */
-  #apply(state: MutableState, record: CredentialRecord): boolean {
-    if (record.updated_at < state.updatedAt) return false;
-    state.updatedAt = record.updated_at;
-    state.expiresAt = record.expires_at;
-    state.needsLogin = record.needs_login !== null;
+  #apply(slot: number, record: CredentialRecord): boolean {
+    const t = this.#table;
+    if (record.updated_at < (t.updatedAt[slot] as number)) return false;
+    t.updatedAt[slot] = record.updated_at;
+    t.expiresAt[slot] = record.expires_at ?? Number.NaN;
+    t.mark(slot, NEEDS_LOGIN, record.needs_login !== null);
     return true;
   }
 
-  #succeeded(state: MutableState, record: CredentialRecord, adopted: boolean): void {
-    const fresh = this.#apply(state, record);
-    if (!adopted) state.refreshCount += 1;
-    state.lastError = null;
-    state.attempts = 0;
-    state.retryAt = null;
-    if (fresh && state.scheduled) this.#plan(state, record);
-    this.#emit({ type: 'refreshed', key: state.key, expiresAt: record.expires_at, adopted });
+  #succeeded(slot: number, record: CredentialRecord, adopted: boolean): void {
+    const t = this.#table;
+    const fresh = this.#apply(slot, record);
+    if (!adopted) t.refreshCount[slot] = (t.refreshCount[slot] as number) + 1;
+    t.lastError.delete(slot);
+    t.attempts[slot] = 0;
+    t.retryAt[slot] = Number.NaN;
+    if (fresh && this.#isScheduled(slot)) this.#plan(slot, record);
+    this.#emit({
+      type: 'refreshed',
+      key: t.keys[slot] as CredentialKey,
+      expiresAt: record.expires_at,
+      adopted,
+    });
   }
 
-  #plan(state: MutableState, record: CredentialRecord): void {
+  #isScheduled(slot: number): boolean {
+    return this.#table.has(slot, SCHEDULED);
+  }
+
+  /** Records the token a refresh of `slot` is planned from (null: none, any stored token is news). */
+  #planFrom(slot: number, fingerprint: number | null): void {
+    const t = this.#table;
+    if (fingerprint === null) {
+      t.mark(slot, PLANNED, false);
+      return;
+    }
+    t.plannedFrom[slot] = fingerprint;
+    t.mark(slot, PLANNED, true);
+  }
+
+  #plan(slot: number, record: CredentialRecord): void {
     if (this.#closed || record.expires_at === null || !renewable(record)) {
       // Unknown expiry: refreshed after a 401. No refresh token and no reacquire grant: nothing to schedule
       // (getValidToken explains).
-      state.plannedFrom = null;
-      this.#heap.cancel(state);
+      this.#planFrom(slot, null);
+      this.#heap.cancel(slot);
       return;
     }
     // storedTokenChanged relies on this: a fingerprint is only ever taken of a renewable record (a refresh token or
     // a reacquire grant).
-    state.plannedFrom = tokenFingerprint(record.access_token);
+    this.#planFrom(slot, tokenFingerprint(record.access_token));
     const at = nextRefreshAt(record.expires_at, record.updated_at || this.#now(), this.#random());
-    this.#heap.schedule(state, at);
+    this.#heap.schedule(slot, at);
   }
 
-  async #onDue(state: MutableState): Promise<void> {
-    if (!state.scheduled || this.#closed) return;
-    await this.#refreshDetached(state, state.plannedFrom);
+  async #onDue(slot: number): Promise<void> {
+    if (!this.#isScheduled(slot) || this.#closed) return;
+    const t = this.#table;
+    const planned = t.has(slot, PLANNED) ? (t.plannedFrom[slot] as number) : null;
+    await this.#refreshDetached(slot, planned);
   }
 
   /**
@@ -555,19 +542,20 @@ export class Refresher {
    * emitted, never thrown. A failing store or lock (a lock held past `waitMs`, Redis down) is retried with backoff
    * like a failing AS: it must not end the schedule.
    */
-  async #refreshDetached(state: MutableState, seen: SeenToken): Promise<void> {
+  async #refreshDetached(slot: number, seen: SeenToken): Promise<void> {
+    const key = this.#table.keys[slot] as CredentialKey;
     try {
-      await this.#refreshSingleFlight(state.key, seen);
+      await this.#refreshSingleFlight(key, seen);
     } catch (error) {
       // AS failures, needs-login and refusals were recorded and emitted where they happened.
       if (error instanceof TransientFailure || error instanceof RefreshError) return;
       const code = (error as { code?: unknown } | null)?.code;
       this.#backOff(
-        state,
+        slot,
         undefined,
         new RefreshError(
           'refresh_failed',
-          `refreshing ${JSON.stringify(state.key.serverName)} failed: the credential store or its lock failed` +
+          `refreshing ${JSON.stringify(key.serverName)} failed: the credential store or its lock failed` +
             (typeof code === 'string' ? ` (${code})` : '') +
             '; retrying with backoff',
           { cause: error, retryable: true },
@@ -577,13 +565,15 @@ export class Refresher {
   }
 
   /** Records a failure that a later attempt can fix: backoff, state, the scheduler's retry, a `failed` event. */
-  #backOff(state: MutableState, retryAfterMs: number | undefined, error: RefreshError): void {
-    state.attempts += 1;
-    const retryAt = this.#now() + backoffDelayMs(state.attempts, this.#random(), retryAfterMs);
-    state.retryAt = retryAt;
-    state.lastError = error;
-    if (state.scheduled && !this.#closed) this.#heap.schedule(state, retryAt);
-    this.#emit({ type: 'failed', key: state.key, error, retryAt });
+  #backOff(slot: number, retryAfterMs: number | undefined, error: RefreshError): void {
+    const t = this.#table;
+    const attempts = (t.attempts[slot] as number) + 1;
+    t.attempts[slot] = attempts;
+    const retryAt = this.#now() + backoffDelayMs(attempts, this.#random(), retryAfterMs);
+    t.retryAt[slot] = retryAt;
+    t.lastError.set(slot, error);
+    if (this.#isScheduled(slot) && !this.#closed) this.#heap.schedule(slot, retryAt);
+    this.#emit({ type: 'failed', key: t.keys[slot] as CredentialKey, error, retryAt });
   }
 
   #emit(event: RefresherEvent): void {

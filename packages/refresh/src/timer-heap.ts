@@ -1,156 +1,82 @@
-/** The timer functions the heap uses; injected so tests can drive a fake clock. */
-export interface Timers {
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
+import { DeadlineHeap } from './deadline-heap.js';
+import type { Timers } from './timers.js';
 
-export const realTimers: Timers = {
-  setTimeout: (fn, ms) => {
-    const t = setTimeout(fn, ms);
-    // A scheduled refresh never keeps the process alive.
-    t.unref();
-    return t;
-  },
-  clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
-};
-
-/** Longest delay one `setTimeout` accepts (about 24.8 days); longer waits re-arm. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
-
-/** One deadline. Only the entry `#due` holds for its key is live; any other one for that key is stale. */
-interface Entry<K> {
-  readonly at: number;
-  readonly key: K;
-}
+export { realTimers, type Timers } from './timers.js';
 
 /**
- * Deadlines for any number of keys on ONE underlying timer: a binary min-heap of (time, key), the timer armed for
- * the earliest. Rescheduling or cancelling a key replaces or drops its live entry in `#due`; stale heap entries are
- * skipped when they surface (lazy deletion), so every operation is O(log n). Keys are compared as `Map` keys are:
- * strings by value, objects by identity (the refresher uses its state records, so no key string is kept twice).
+ * Deadlines for any number of keys on ONE underlying timer: each key gets a slot of a {@link DeadlineHeap} (an
+ * indexed min-heap in typed arrays), the timer armed for the earliest deadline; every operation is O(log n). Keys
+ * are compared as `Map` keys are: strings by value, objects by identity. A key's slot is freed when its deadline
+ * fires or is cancelled. (The refresher numbers its credentials itself and uses the {@link DeadlineHeap} directly.)
  */
 export class TimerHeap<K = string> {
-  readonly #heap: Entry<K>[] = [];
-  readonly #due = new Map<K, Entry<K>>();
-  readonly #timers: Timers;
-  readonly #now: () => number;
+  readonly #heap: DeadlineHeap;
+  readonly #slotOf = new Map<K, number>();
+  readonly #keys: Array<K | undefined> = [];
+  readonly #free: number[] = [];
   readonly #onDue: (key: K) => void;
-  #handle: unknown;
-  #armedAt: number | undefined;
 
   constructor(options: { timers?: Timers; now?: () => number; onDue: (key: K) => void }) {
-    this.#timers = options.timers ?? realTimers;
-    this.#now = options.now ?? Date.now;
     this.#onDue = options.onDue;
+    this.#heap = new DeadlineHeap({
+      ...(options.timers ? { timers: options.timers } : {}),
+      ...(options.now ? { now: options.now } : {}),
+      onDue: (slot) => {
+        const key = this.#release(slot);
+        if (key !== undefined) this.#onDue(key);
+      },
+    });
   }
 
   /** Number of keys with a deadline. */
   get size(): number {
-    return this.#due.size;
+    return this.#heap.size;
   }
 
   /** Whether the single underlying timer is armed. */
   get armed(): boolean {
-    return this.#handle !== undefined;
+    return this.#heap.armed;
   }
 
   /** The deadline of `key`, if it has one. */
   dueAt(key: K): number | undefined {
-    return this.#due.get(key)?.at;
+    const slot = this.#slotOf.get(key);
+    return slot === undefined ? undefined : this.#heap.dueAt(slot);
   }
 
   /** Sets (or moves) the deadline of `key`. */
   schedule(key: K, at: number): void {
-    const entry = { at, key };
-    this.#due.set(key, entry);
-    this.#push(entry);
-    this.#arm();
+    let slot = this.#slotOf.get(key);
+    if (slot === undefined) {
+      slot = this.#free.pop() ?? this.#keys.length;
+      this.#keys[slot] = key;
+      this.#slotOf.set(key, slot);
+    }
+    this.#heap.schedule(slot, at);
   }
 
   /** Removes the deadline of `key`. */
   cancel(key: K): void {
-    if (this.#due.delete(key)) this.#arm();
+    const slot = this.#slotOf.get(key);
+    if (slot === undefined) return;
+    this.#heap.cancel(slot);
+    this.#release(slot);
   }
 
   /** Removes every deadline and disarms the timer. */
   clear(): void {
-    this.#heap.length = 0;
-    this.#due.clear();
-    this.#disarm();
+    this.#heap.clear();
+    this.#slotOf.clear();
+    this.#keys.length = 0;
+    this.#free.length = 0;
   }
 
-  #live(entry: Entry<K>): boolean {
-    return this.#due.get(entry.key) === entry;
-  }
-
-  #arm(): void {
-    while (this.#heap.length > 0 && !this.#live(this.#heap[0] as Entry<K>)) this.#pop();
-    const first = this.#heap[0];
-    if (!first) {
-      this.#disarm();
-      return;
-    }
-    if (this.#armedAt === first.at && this.#handle !== undefined) return;
-    this.#disarm();
-    this.#armedAt = first.at;
-    const delay = Math.min(MAX_TIMER_MS, Math.max(0, first.at - this.#now()));
-    this.#handle = this.#timers.setTimeout(() => this.#fire(), delay);
-  }
-
-  #disarm(): void {
-    if (this.#handle !== undefined) this.#timers.clearTimeout(this.#handle);
-    this.#handle = undefined;
-    this.#armedAt = undefined;
-  }
-
-  #fire(): void {
-    this.#handle = undefined;
-    this.#armedAt = undefined;
-    const now = this.#now();
-    const due: K[] = [];
-    while (this.#heap.length > 0) {
-      const top = this.#heap[0] as Entry<K>;
-      if (!this.#live(top)) {
-        this.#pop();
-        continue;
-      }
-      if (top.at > now) break;
-      this.#pop();
-      this.#due.delete(top.key);
-      due.push(top.key);
-    }
-    this.#arm();
-    for (const key of due) this.#onDue(key);
-  }
-
-  #push(entry: Entry<K>): void {
-    const heap = this.#heap;
-    heap.push(entry);
-    let i = heap.length - 1;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if ((heap[parent] as Entry<K>).at <= entry.at) break;
-      heap[i] = heap[parent] as Entry<K>;
-      i = parent;
-    }
-    heap[i] = entry;
-  }
-
-  #pop(): void {
-    const heap = this.#heap;
-    const last = heap.pop() as Entry<K>;
-    if (heap.length === 0) return;
-    let i = 0;
-    for (;;) {
-      const left = 2 * i + 1;
-      if (left >= heap.length) break;
-      const right = left + 1;
-      const child =
-        right < heap.length && (heap[right] as Entry<K>).at < (heap[left] as Entry<K>).at ? right : left;
-      if ((heap[child] as Entry<K>).at >= last.at) break;
-      heap[i] = heap[child] as Entry<K>;
-      i = child;
-    }
-    heap[i] = last;
+  #release(slot: number): K | undefined {
+    const key = this.#keys[slot];
+    if (key === undefined) return undefined;
+    this.#keys[slot] = undefined;
+    this.#slotOf.delete(key);
+    this.#free.push(slot);
+    return key;
   }
 }

@@ -11,6 +11,7 @@
 // Run by `pnpm conformance` (test/conformance/run.ts); never prints a token or secret.
 import { type ElicitationHandler, headlessUserAgent, type Logger, McpOAuthClient } from '@mcp-oauth/client';
 import { parseConfig } from '@mcp-oauth/config';
+import { createHttpClient } from '@mcp-oauth/http';
 import { MemoryStore } from '@mcp-oauth/token-store';
 import {
   CONFORMANCE_SERVER,
@@ -22,6 +23,13 @@ import {
 } from './scenario-config.js';
 
 const CLIENT_INFO = { name: 'mcp-oauth-conformance', version: '0.1.0' };
+
+/**
+ * The suite serves every scenario's servers from one Node process, which a loaded machine starves for more than the
+ * default 10 s: requests of several scenarios then reach it together after 10-15 s of silence (docs/conformance.md,
+ * "Under load"). The entry waits up to 30 s for headers; what is tested is the protocol.
+ */
+const SUITE_TIMEOUTS = { headersMs: 30_000, bodyMs: 30_000, totalMs: 60_000 };
 
 const stderrLogger: Logger = {
   debug: (message, fields) => process.stderr.write(`debug: ${message} ${JSON.stringify(fields ?? {})}\n`),
@@ -58,6 +66,7 @@ async function run(serverUrl: string): Promise<void> {
     store,
     env,
     logger: stderrLogger,
+    http: createHttpClient({ timeouts: SUITE_TIMEOUTS }),
   });
   const interaction = { userAgent: headlessUserAgent(), timeoutMs: 20_000 };
   const connect = {

@@ -418,13 +418,22 @@ export class Refresher {
     const refused =
       error instanceof RefreshError && error.code === 'refresh_failed'
         ? error
-        : new RefreshError(
-            'refresh_failed',
-            `the authorization server refused to refresh ${JSON.stringify(key.serverName)}` +
-              (failure.oauthError ? ` (${JSON.stringify(failure.oauthError)})` : '') +
-              `; the stored credentials are unchanged. If it persists, run \`${this.#loginCommand(key.serverName)}\``,
-            { ...(failure.oauthError ? { oauthError: failure.oauthError } : {}), cause: error },
-          );
+        : failure.oauthError === undefined && isUnusableAnswer(error)
+          ? new RefreshError(
+              'refresh_failed',
+              `the answer to the refresh of ${JSON.stringify(key.serverName)} is not a usable token response ` +
+                `(${(error as Error).message}); that is a misbehaving server or a page in between, not a refusal by ` +
+                `the authorization server; the stored credentials are unchanged. If it persists, tell the server's ` +
+                `operator or run \`${this.#loginCommand(key.serverName)}\``,
+              { cause: error },
+            )
+          : new RefreshError(
+              'refresh_failed',
+              `the authorization server refused to refresh ${JSON.stringify(key.serverName)}` +
+                (failure.oauthError ? ` (${JSON.stringify(failure.oauthError)})` : '') +
+                `; the stored credentials are unchanged. If it persists, run \`${this.#loginCommand(key.serverName)}\``,
+              { ...(failure.oauthError ? { oauthError: failure.oauthError } : {}), cause: error },
+            );
     const slot = this.#table.slotFor(key);
     this.#table.lastError.set(slot, refused);
     this.#table.retryAt[slot] = Number.NaN;
@@ -585,4 +594,12 @@ export class Refresher {
       }
     }
   }
+}
+
+/**
+ * Whether a grant failed because the answer was not a token response at all (an HTML page with 200, a `token_type`
+ * the credential cannot use): `invalid_token_response` from `@mcp-oauth/authorize`, duck-typed.
+ */
+function isUnusableAnswer(error: unknown): boolean {
+  return error instanceof Error && (error as { code?: unknown }).code === 'invalid_token_response';
 }

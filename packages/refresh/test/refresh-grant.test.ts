@@ -278,6 +278,29 @@ describe('failure classes', () => {
     assert.equal((await store.get(KEY))?.refresh_token, 'rt-0', 'kept');
   });
 
+  // Issue 17, "unclear messages": an HTML 200 or token_type DPoP on refresh was called "a refusal by the AS".
+  test('through the Refresher: an HTML 200 or a DPoP token_type is "not a usable token response", not a refusal', async () => {
+    const store = new MemoryStore();
+    await store.set(KEY, record({ expires_at: 0 }));
+    const refresher = new Refresher({ store, grant: grant(), now: () => NOW });
+    as.reply(200, '<html>login page</html>', { 'content-type': 'text/html' });
+    await assert.rejects(refresher.getValidToken(KEY), (e: Error & { code: string }) => {
+      assert.equal(e.code, 'refresh_failed');
+      assert.match(e.message, /^the answer to the refresh of "gmail" is not a usable token response \(/);
+      assert.match(e.message, /not a refusal by the authorization server/);
+      assert.doesNotMatch(e.message, /refused to refresh/);
+      return true;
+    });
+    as.reply(200, { access_token: 'at-dpop', token_type: 'DPoP', expires_in: 60 });
+    await assert.rejects(refresher.getValidToken(KEY), (e: Error & { code: string }) => {
+      assert.equal(e.code, 'refresh_failed');
+      assert.match(e.message, /is not a usable token response \(.*DPoP/);
+      assert.ok(!e.message.includes('at-dpop'), 'no token in the message');
+      return true;
+    });
+    assert.equal((await store.get(KEY))?.access_token, 'at-0', 'the stored credentials are unchanged');
+  });
+
   test('through the Refresher: the issuer check surfaces as is (refresh_failed), nothing marked', async () => {
     const store = new MemoryStore();
     await store.set(KEY, record({ expires_at: 0 }));

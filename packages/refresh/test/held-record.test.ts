@@ -23,7 +23,7 @@ class CountingStore extends MemoryStore {
 
 /** A store whose change check misses every change (a writer that keeps no stamp: an older mcp-oauth). */
 class BlindStampStore extends CountingStore {
-  override async version(key: CredentialKey) {
+  override async version(_key: CredentialKey) {
     this.counts.version++;
     return 'never-changes';
   }

@@ -12,6 +12,8 @@ export interface ValidTokenWorkerCommand {
   readonly home: string;
 }
 
+// As in the parent: no MaxListenersExceededWarning printed per request of the static side (valid-token.ts).
+process.removeAllListeners('warning');
 const command = JSON.parse(process.argv[2] as string) as ValidTokenWorkerCommand;
 let client: ValidTokenClient | undefined;
 const lines = createInterface({ input: process.stdin });

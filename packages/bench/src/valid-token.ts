@@ -157,6 +157,10 @@ export async function runValidToken(options: {
   calls: number;
   progress?: (line: string) => void;
 }): Promise<ValidTokenResult> {
+  // The SDK transport shares one AbortSignal across the static side's requests; undici caps its listeners at 1500
+  // and Node prints a warning per request past that. Printing them would slow the reference side only.
+  const printers = process.listeners('warning');
+  process.removeAllListeners('warning');
   const as = await startStandardAs({ accessTokenTtl: 3600 });
   const mcp = await startMcpServer({ authServer: as, log: as.log });
   const home = await mkdtemp(join(tmpdir(), 'mcp-oauth-bench-valid-'));
@@ -232,5 +236,6 @@ export async function runValidToken(options: {
     await mcp.close();
     await as.close();
     await rm(home, { recursive: true, force: true });
+    for (const printer of printers) process.on('warning', printer);
   }
 }

@@ -62,6 +62,13 @@ export interface RefresherOptions {
   random?: () => number;
   /** Timer functions; the default ones are `unref`ed so a schedule never keeps the process alive. */
   timers?: Timers;
+  /**
+   * Whether `getValidToken` keeps each credential's record in memory and serves it while the store's change stamp
+   * (`version`) is unchanged, instead of reading the store on every use. Each held record costs its size (about
+   * 2 KB): a process using a very large number of credentials may prefer `false`. Default true (no effect on a
+   * store without `version`).
+   */
+  holdRecords?: boolean;
 }
 
 /** Read-only state of one credential, for embedders and `status`. */
@@ -171,6 +178,7 @@ export class Refresher {
   readonly #now: () => number;
   readonly #random: () => number;
   readonly #heap: TimerHeap<MutableState>;
+  readonly #holdRecords: boolean;
   readonly #states = new Map<string, MutableState>();
   readonly #inflight = new Map<string, Promise<CredentialRecord>>();
   readonly #listeners = new Set<(event: RefresherEvent) => void>();
@@ -191,6 +199,7 @@ export class Refresher {
     this.#loginCommand = options.loginCommand ?? ((name) => `mcp-oauth login ${name}`);
     this.#now = options.now ?? Date.now;
     this.#random = options.random ?? Math.random;
+    this.#holdRecords = options.holdRecords ?? true;
     this.#heap = new TimerHeap({
       ...(options.timers ? { timers: options.timers } : {}),
       now: this.#now,
@@ -305,7 +314,7 @@ export class Refresher {
    * kept with the stamp taken before the read). Without `version` on the store, a read per use.
    */
   async #readForUse(key: CredentialKey): Promise<CredentialRecord> {
-    if (typeof this.#store.version !== 'function') return this.#read(key);
+    if (!this.#holdRecords || typeof this.#store.version !== 'function') return this.#read(key);
     const id = credentialStorageId(key);
     let pending = this.#checking.get(id);
     if (pending === undefined) {

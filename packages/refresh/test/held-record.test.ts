@@ -80,6 +80,16 @@ test('uses of a valid token read the store once, then only check its stamp', asy
   plain.store.reads = 0;
   for (let i = 0; i < 3; i++) await plain.refresher.getValidToken(KEY);
   assert.equal(plain.store.reads, 3);
+  // And with holdRecords: false.
+  const counted = new CountingStore();
+  await counted.set(KEY, record({ expires_at: Date.now() + HOUR }));
+  const unheld = new Refresher({
+    store: counted,
+    grant: async () => ({ access_token: 'x', expires_at: null }),
+    holdRecords: false,
+  });
+  for (let i = 0; i < 3; i++) await unheld.getValidToken(KEY);
+  assert.deepEqual(counted.counts, { get: 3, version: 0 });
 });
 
 test('concurrent uses share one check', async () => {

@@ -575,6 +575,7 @@ function validTokenSection(result: ValidTokenResult): Section {
       rows,
     ),
     '',
+    ...failuresOf(modes),
     'What each side sent for one tool call:',
     '',
     ...VALID_TOKEN_SIDES_IN_REPORT.map(
@@ -587,6 +588,24 @@ function validTokenSection(result: ValidTokenResult): Section {
 }
 
 const VALID_TOKEN_SIDES_IN_REPORT: readonly ValidTokenSide[] = ['ours', 'staticBearer'];
+
+/** The failures of benchmark 5's runs, by side, as lines of the report (none: nothing). */
+function failuresOf(
+  modes: ReadonlyArray<{ label: string; samples: Record<ValidTokenSide, ValidTokenSample[]> }>,
+): string[] {
+  const lines = modes.flatMap((m) =>
+    VALID_TOKEN_SIDES_IN_REPORT.flatMap((side) => {
+      const errors = new Map<string, number>();
+      for (const s of m.samples[side])
+        for (const [message, n] of Object.entries(s.errors ?? {}))
+          errors.set(message, (errors.get(message) ?? 0) + n);
+      return [...errors].map(
+        ([message, n]) => `- ${m.label}, ${VALID_TOKEN_LABEL[side]}: ${n} × \`${message}\``,
+      );
+    }),
+  );
+  return lines.length ? ['Failed calls (all rounds):', '', ...lines, ''] : [];
+}
 
 /** The whole report, `docs/benchmarks.md`, and the verdicts it states. */
 export function renderReport(run: BenchRun): { markdown: string; verdicts: Verdict[] } {

@@ -35,6 +35,8 @@ export interface ValidTokenSample {
   readonly p99: number;
   readonly ok: number;
   readonly failures: number;
+  /** What the failed calls failed with (first line), counted. */
+  readonly errors: Record<string, number>;
 }
 
 export interface ValidTokenResult {
@@ -60,6 +62,7 @@ function sample(outcome: StormOutcome): ValidTokenSample {
     p99: percentile(outcome.latencies, 99),
     ok: outcome.latencies.length,
     failures: outcome.failures,
+    errors: outcome.errors,
   };
 }
 

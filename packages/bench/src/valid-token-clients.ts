@@ -5,7 +5,7 @@ import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/cli
 import { STORM_SERVER, type StormClient, stormConfigToml } from './storm-clients.js';
 
 /** The sides of benchmark `valid-token`. */
-export const VALID_TOKEN_SIDES = ['ours', 'staticBearer'] as const;
+export const VALID_TOKEN_SIDES = ['ours', 'oursSession', 'staticBearer'] as const;
 export type ValidTokenSide = (typeof VALID_TOKEN_SIDES)[number];
 
 /** What our side asked of its credential store. */
@@ -34,7 +34,31 @@ export interface ValidTokenClient extends StormClient {
   readonly store?: CountingFileStore;
 }
 
-/** Our client on the file store in `home` (as the CLI uses it), connected: every request via the authorized fetch. */
+/**
+ * The SDK v2 client with our authorized fetch as its transport's fetch (`McpOAuthClient.fetchFor`, the file store
+ * in `home`): the same client as the static side, only the authorization differs.
+ */
+export async function connectAuthorizedFetch(mcpUrl: string, home: string): Promise<ValidTokenClient> {
+  const store = new CountingFileStore({ home });
+  const oauth = new McpOAuthClient({ config: parseConfig(stormConfigToml(mcpUrl)), store, home });
+  const client = new Client({ name: 'sdk-authorized-fetch', version: '0.0.0' });
+  await client.connect(
+    new StreamableHTTPClientTransport(new URL(mcpUrl), { fetch: oauth.fetchFor(STORM_SERVER) }),
+  );
+  return {
+    store,
+    call: () => client.callTool({ name: 'echo', arguments: { text: 'valid' } }),
+    close: async () => {
+      await client.close();
+      await oauth.close();
+    },
+  };
+}
+
+/**
+ * Our whole session (`McpOAuthClient.connect`, as the CLI uses it): the authorized fetch plus the session layer
+ * (response-size cap, rate-limit explanation, per-request timeouts, protocol-era memory).
+ */
 export async function connectOursCounting(mcpUrl: string, home: string): Promise<ValidTokenClient> {
   const store = new CountingFileStore({ home });
   const client = new McpOAuthClient({ config: parseConfig(stormConfigToml(mcpUrl)), store, home });
@@ -72,5 +96,7 @@ export async function connectStaticBearer(mcpUrl: string, home: string): Promise
 }
 
 export function connectSide(side: ValidTokenSide, mcpUrl: string, home: string): Promise<ValidTokenClient> {
-  return side === 'ours' ? connectOursCounting(mcpUrl, home) : connectStaticBearer(mcpUrl, home);
+  if (side === 'ours') return connectAuthorizedFetch(mcpUrl, home);
+  if (side === 'oursSession') return connectOursCounting(mcpUrl, home);
+  return connectStaticBearer(mcpUrl, home);
 }

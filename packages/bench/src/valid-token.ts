@@ -151,9 +151,10 @@ async function sentForOneCall(log: RequestLog, client: ValidTokenClient): Promis
 }
 
 /**
- * Benchmark `valid-token`: `calls` tool calls at once with a valid stored token, our client (its authorized fetch
- * on the file store) against the SDK v2 client with the same token in a static header; in one process, and spread
- * over four processes sharing the file store. Sides alternate; p50 and p99 of each run.
+ * Benchmark `valid-token`: `calls` tool calls at once with a valid stored token: the SDK v2 client with our
+ * authorized fetch (file store), our whole session (`connect`), and the SDK v2 client with the same token in a
+ * static header; in one process, and spread over four processes sharing the file store. Sides alternate; p50 and
+ * p99 of each run.
  */
 export async function runValidToken(options: {
   rounds: number;
@@ -188,7 +189,7 @@ export async function runValidToken(options: {
       const client = clients[side];
       if (client.store) client.store.ops = { get: 0, version: 0 };
       const result = sample(await storm(options.calls, () => client.call()));
-      if (client.store) opsOne.push({ ...client.store.ops });
+      if (side === 'ours' && client.store) opsOne.push({ ...client.store.ops });
       return result;
     };
     options.progress?.('valid-token: one process, warm-up');
@@ -196,7 +197,11 @@ export async function runValidToken(options: {
     opsOne.length = 0;
     const oneProcess = await alternate<ValidTokenSide, ValidTokenSample>(
       options.rounds,
-      { ours: () => runOne('ours'), staticBearer: () => runOne('staticBearer') },
+      {
+        ours: () => runOne('ours'),
+        oursSession: () => runOne('oursSession'),
+        staticBearer: () => runOne('staticBearer'),
+      },
       (round) => options.progress?.(`valid-token: one process, round ${round + 1}/${options.rounds}`),
     );
     const sent = {} as Record<ValidTokenSide, string[]>;
@@ -219,7 +224,11 @@ export async function runValidToken(options: {
     opsFour.length = 0;
     const fourProcesses = await alternate<ValidTokenSide, ValidTokenSample>(
       options.rounds,
-      { ours: () => runFour('ours'), staticBearer: () => runFour('staticBearer') },
+      {
+        ours: () => runFour('ours'),
+        oursSession: () => runFour('oursSession'),
+        staticBearer: () => runFour('staticBearer'),
+      },
       (round) => options.progress?.(`valid-token: four processes, round ${round + 1}/${options.rounds}`),
     );
     return {

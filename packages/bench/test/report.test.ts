@@ -279,6 +279,10 @@ test('valid-token goal (5): ≤ 1.03× the static header at p50 and p99, in 1 an
   assert.equal(verdict(within, '(5)')?.met, true);
   assert.match(within.markdown, /## 5\. Calls with a valid token/);
   assert.match(within.markdown, /0 reads, 1 checks/);
+  assert.match(
+    within.markdown,
+    /`McpOAuthClient.connect` \(context\) \| 1000 \/ 0 \| 120 \| 240 \| 1\.20× \/ 1\.20×/,
+  );
   const over = renderReport(run({ validToken: validToken(210) }));
   assert.equal(verdict(over, '(5)')?.met, false, 'p99 in four processes is 1.05×');
   assert.match(verdict(over, '(5)')?.measured ?? '', /4 processes, one file store: p50 1\.00×, p99 1\.05×/);

@@ -1,7 +1,14 @@
 import { parseArgs } from 'node:util';
 
 /** The benchmarks `pnpm bench` can run, in the order it runs them. */
-export const BENCHMARKS = ['cold-login', 'tool-call', 'refresh-storm', 'scheduler-scale', 'dpop'] as const;
+export const BENCHMARKS = [
+  'cold-login',
+  'tool-call',
+  'refresh-storm',
+  'scheduler-scale',
+  'dpop',
+  'valid-token',
+] as const;
 export type BenchmarkId = (typeof BENCHMARKS)[number];
 
 export interface BenchOptions {

@@ -10,6 +10,7 @@ import { runRefreshStorm } from './refresh-storm.js';
 import { type BenchRun, renderReport } from './report.js';
 import { runSchedulerScale } from './scheduler-scale.js';
 import { runToolCall } from './tool-call.js';
+import { runValidToken } from './valid-token.js';
 
 const REPO_ROOT = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
 
@@ -68,6 +69,13 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   if (options.only.includes('dpop')) {
     run.dpopCost = await runDpopCost({ rounds: options.rounds, quick: options.quick, progress });
+  }
+  if (options.only.includes('valid-token')) {
+    run.validToken = await runValidToken({
+      rounds: options.rounds,
+      calls: options.quick ? 100 : 1000,
+      progress,
+    });
   }
   run.durationMs = performance.now() - start;
   const { markdown, verdicts } = renderReport(run);

@@ -288,3 +288,30 @@ test('the report names the machine, the versions and the commands, and only its 
   assert.ok(!report.markdown.includes('## 1.'), 'no login section when it did not run');
   assert.equal(report.verdicts.length, 2);
 });
+
+test('valid-token goal (5): ≤ 1.03× the static header at p50 and p99, in 1 and 4 processes', () => {
+  const s = (p50: number, p99: number) => ({ p50, p99, ok: 1000, failures: 0, errors: {} });
+  const validToken = (oursFour: number) => ({
+    rounds: 1,
+    calls: 1000,
+    oneProcess: { ours: [s(102, 200)], oursSession: [s(120, 240)], staticBearer: [s(100, 200)] },
+    fourProcesses: { ours: [s(100, oursFour)], oursSession: [s(120, 240)], staticBearer: [s(100, 200)] },
+    ops: { oneProcess: [{ get: 0, version: 1 }], fourProcesses: [{ get: 0, version: 4 }] },
+    sent: {
+      ours: ['POST tools/call → 200, Authorization: Bearer <token>'],
+      oursSession: ['POST tools/call → 200, Authorization: Bearer <token>'],
+      staticBearer: ['POST tools/call → 200, Authorization: Bearer <token>'],
+    },
+  });
+  const within = renderReport(run({ validToken: validToken(206) }));
+  assert.equal(verdict(within, '(5)')?.met, true);
+  assert.match(within.markdown, /## 5\. Calls with a valid token/);
+  assert.match(within.markdown, /0 reads, 1 checks/);
+  assert.match(
+    within.markdown,
+    /`McpOAuthClient.connect` \(context\) \| 1000 \/ 0 \| 120 \| 240 \| 1\.20× \/ 1\.20×/,
+  );
+  const over = renderReport(run({ validToken: validToken(210) }));
+  assert.equal(verdict(over, '(5)')?.met, false, 'p99 in four processes is 1.05×');
+  assert.match(verdict(over, '(5)')?.measured ?? '', /4 processes, one file store: p50 1\.00×, p99 1\.05×/);
+});

@@ -3,8 +3,10 @@ import {
   type CredentialLock,
   type CredentialRecord,
   type CredentialStore,
+  credentialStorageId,
   isTokenStoreError,
   type LockOptions,
+  type StoreVersion,
   withLock,
 } from '@mcp-oauth/token-store';
 import { backoffDelayMs } from './backoff.js';
@@ -62,6 +64,13 @@ export interface RefresherOptions {
   random?: () => number;
   /** Timer functions; the default ones are `unref`ed so a schedule never keeps the process alive. */
   timers?: Timers;
+  /**
+   * Whether `getValidToken` keeps each credential's record in memory and serves it while the store's change stamp
+   * (`version`) is unchanged, instead of reading the store on every use. Each held record costs its size (about
+   * 2 KB): a process using a very large number of credentials may prefer `false`. Default true (no effect on a
+   * store without `version`).
+   */
+  holdRecords?: boolean;
 }
 
 /** Read-only state of one credential, for embedders and `status`. */
@@ -102,6 +111,12 @@ export type RefresherEvent =
     }
   /** The credential needs a new login (it is kept, marked). */
   | { readonly type: 'needs-login'; readonly key: CredentialKey; readonly error: RefreshError };
+
+/** A record kept in memory for use, with the store's change stamp taken before it was read. */
+interface HeldRecord {
+  readonly stamp: StoreVersion;
+  readonly record: CredentialRecord | null;
+}
 
 /** Thrown inside a refresh when the failure is transient; turned into a decision by the caller. */
 class TransientFailure extends Error {
@@ -148,7 +163,14 @@ export class Refresher {
   readonly #heap: DeadlineHeap;
   /** Refreshes in flight, by slot. */
   readonly #inflight = new Map<number, Promise<CredentialRecord>>();
+  readonly #holdRecords: boolean;
   readonly #listeners = new Set<(event: RefresherEvent) => void>();
+  /** Records served from memory while the store's stamp says they are unchanged (stores with `version`). */
+  readonly #held = new Map<string, HeldRecord>();
+  /** The change check of each credential in flight: concurrent uses share one. */
+  readonly #checking = new Map<string, Promise<CredentialRecord | null>>();
+  /** Bumped whenever held records are dropped, so a check that started before never stores what it read. */
+  #heldEpoch = 0;
   #closed = false;
 
   constructor(options: RefresherOptions) {
@@ -160,6 +182,7 @@ export class Refresher {
     this.#loginCommand = options.loginCommand ?? ((name) => `mcp-oauth login ${name}`);
     this.#now = options.now ?? Date.now;
     this.#random = options.random ?? Math.random;
+    this.#holdRecords = options.holdRecords ?? true;
     this.#heap = new DeadlineHeap({
       ...(options.timers ? { timers: options.timers } : {}),
       now: this.#now,
@@ -173,9 +196,16 @@ export class Refresher {
    * the token is returned; once it has expired, `as_unreachable` is thrown. While the AS keeps failing and the
    * token is still valid, the token is returned at once and a retry starts in the background only when the
    * backoff allows (a failing AS never gets one request per use, nor makes every caller wait for it).
+   *
+   * With a store that has change stamps (`version`), the record comes from memory while the store's stamp is the
+   * one it was read under: a use costs one cheap check (a `stat` of the credentials file, a `get` of a short Redis
+   * key), shared by the uses in flight at the same time, and the record is read again only when the stamp moved
+   * (this or another process wrote). Expiry is decided on the record in memory. Every refresh, and a 401
+   * ({@link handleUnauthorized}), reads the store itself under the lock and drops the memory copy. The returned
+   * record is frozen.
    */
   async getValidToken(key: CredentialKey): Promise<CredentialRecord> {
-    const record = await this.#read(key);
+    const record = await this.#readForUse(key);
     const now = this.#now();
     if (!this.#needsRefresh(record, now)) return record;
     const slot = this.#table.slotFor(key);
@@ -257,10 +287,55 @@ export class Refresher {
   close(): void {
     this.#closed = true;
     this.#heap.clear();
+    this.#forgetHeld();
   }
 
   async #read(key: CredentialKey): Promise<CredentialRecord> {
-    const record = await this.#store.get(key);
+    return this.#usable(key, await this.#store.get(key));
+  }
+
+  /**
+   * The record for a use: from memory while the store's change stamp is unchanged, else read from the store (and
+   * kept with the stamp taken before the read). Without `version` on the store, a read per use.
+   */
+  async #readForUse(key: CredentialKey): Promise<CredentialRecord> {
+    if (!this.#holdRecords || typeof this.#store.version !== 'function') return this.#read(key);
+    const id = credentialStorageId(key);
+    let pending = this.#checking.get(id);
+    if (pending === undefined) {
+      pending = this.#checkHeld(key, id).finally(() => this.#checking.delete(id));
+      this.#checking.set(id, pending);
+    }
+    return this.#usable(key, await pending);
+  }
+
+  async #checkHeld(key: CredentialKey, id: string): Promise<CredentialRecord | null> {
+    const epoch = this.#heldEpoch;
+    // The stamp before the record: a write between the two shows as a change next time, never the reverse.
+    const stamp = await (this.#store.version as NonNullable<CredentialStore['version']>).call(
+      this.#store,
+      key,
+    );
+    const held = this.#held.get(id);
+    if (stamp !== null && held !== undefined && held.stamp === stamp) return held.record;
+    const read = await this.#store.get(key);
+    const record = read === null ? null : Object.freeze(read);
+    if (stamp === null || epoch !== this.#heldEpoch) this.#held.delete(id);
+    else this.#held.set(id, { stamp, record });
+    return record;
+  }
+
+  /**
+   * Drops the record of storage id `id` held in memory (all of them without `id`): its next use reads the store.
+   * A check in flight meanwhile returns what it read but keeps nothing.
+   */
+  #forgetHeld(id?: string): void {
+    this.#heldEpoch += 1;
+    if (id === undefined) this.#held.clear();
+    else this.#held.delete(id);
+  }
+
+  #usable(key: CredentialKey, record: CredentialRecord | null): CredentialRecord {
     if (!record) {
       throw new RefreshError(
         'not_logged_in',
@@ -282,6 +357,8 @@ export class Refresher {
     if (running) return running;
     const run = this.#refreshUnderLock(key, seen).finally(() => {
       this.#inflight.delete(slot);
+      // Whatever the refresh settled on (refreshed, adopted, marked, failed), the next use reads the store.
+      this.#forgetHeld(credentialStorageId(key));
     });
     this.#inflight.set(slot, run);
     return run;

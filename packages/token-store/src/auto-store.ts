@@ -6,6 +6,7 @@ import type {
   LockOptions,
   StoreCapabilities,
   StoreStatus,
+  StoreVersion,
 } from './credential-store.js';
 import { defaultCredentialsHome } from './default-home.js';
 import { FileStore } from './file-store.js';
@@ -91,6 +92,18 @@ export class AutoStore implements CredentialStore {
     const keyring = await this.#activeKeyring();
     if (keyring === undefined) return this.file.get(key);
     return (await keyring.get(key)) ?? this.file.get(key);
+  }
+
+  /**
+   * The file's stamp, and with the keyring chosen the keyring's stamp of `key` too (reads fall back to the file);
+   * null when the keyring keeps no stamp for `key` yet.
+   */
+  async version(key: CredentialKey): Promise<StoreVersion | null> {
+    const keyring = await this.#activeKeyring();
+    const file = await this.file.version(key);
+    if (keyring === undefined) return file;
+    const own = await keyring.version(key);
+    return own === null || file === null ? null : `${own}|${file}`;
   }
 
   async set(key: CredentialKey, record: CredentialRecord): Promise<void> {

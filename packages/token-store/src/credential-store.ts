@@ -13,6 +13,9 @@ export type StoreKind = 'memory' | 'file' | 'keyring' | 'keyv' | 'auto';
  */
 export type LockScope = 'process' | 'host' | 'fleet';
 
+/** A stamp of what is stored under one key ({@link CredentialStore.version}); opaque, compared with `===`. */
+export type StoreVersion = string;
+
 /** What a store can do; the contract test suite switches tests on and off by these. */
 export interface StoreCapabilities {
   /** Whether records outlive the process. */
@@ -94,6 +97,16 @@ export interface CredentialStore {
    * whether there was one.
    */
   deleteEntry(id: string): Promise<boolean>;
+  /**
+   * Optional capability: a stamp of what is stored under `key`, cheaper than `get`, that changes whenever the
+   * record may have changed (a `set` or `delete` through any instance or process sharing the store). Compare stamps
+   * with `===` only. Null: the store cannot tell now (for example a record written by an older mcp-oauth that kept
+   * no stamp), and only `get` knows. A caller that keeps a record in memory takes the stamp **before** it reads the
+   * record, so a write between the two shows as a change on the next check, never the reverse. What it costs per
+   * adapter: memory nothing, file one `stat` of `credentials.json`, keyring one `stat` of a stamp file, keyv one
+   * `get` of a small stamp entry (docs/storage.md#change-stamps).
+   */
+  version?(key: CredentialKey): Promise<StoreVersion | null>;
   /** Takes the lock of one credential, waiting up to `waitMs` for another holder. */
   lock(key: CredentialKey, options?: LockOptions): Promise<CredentialLock>;
   /**

@@ -11,6 +11,7 @@ import type {
   LockOptions,
   StoreCapabilities,
   StoreStatus,
+  StoreVersion,
 } from './credential-store.js';
 import {
   CREDENTIALS_FILE_VERSION,
@@ -89,6 +90,23 @@ export class FileStore implements CredentialStore {
     const doc = await this.#read();
     if (!Object.hasOwn(doc.credentials, id)) return null;
     return migrateRecord(doc.credentials[id], key);
+  }
+
+  /**
+   * The identity, size and modification time of `credentials.json` (one `stat`): any write, by any process,
+   * replaces the file (a new inode) and this store's writers give each new file an mtime past the previous one's,
+   * so the stamp changes even when two writes fall into one tick of the file system's clock. Whole-file: a write
+   * of another credential changes it too (a needless re-read, never a missed change). `absent` before the first
+   * write.
+   */
+  async version(_key: CredentialKey): Promise<StoreVersion | null> {
+    try {
+      const s = await stat(this.path);
+      return `${s.dev}:${s.ino}:${s.size}:${s.mtimeMs}:${s.ctimeMs}`;
+    } catch (error) {
+      if ((error as { code?: string }).code === 'ENOENT') return 'absent';
+      throw new TokenStoreError('io_failed', `cannot read ${this.path}`, { cause: error, path: this.path });
+    }
   }
 
   async set(key: CredentialKey, record: CredentialRecord): Promise<void> {
@@ -200,6 +218,7 @@ export class FileStore implements CredentialStore {
 
   async #update(mutate: (doc: CredentialsDocument) => boolean): Promise<void> {
     await this.#withWriteLock(async () => {
+      const before = await stat(this.path).catch(() => null);
       const text = await this.#readText();
       let doc: CredentialsDocument = { version: CREDENTIALS_FILE_VERSION, credentials: {} };
       if (text !== null) {
@@ -210,7 +229,9 @@ export class FileStore implements CredentialStore {
       }
       if (!mutate(doc)) return;
       try {
-        await writeFileAtomic(this.path, serializeCredentialsDocument(doc), FILE_MODE);
+        // Past the previous file's mtime, so that `version` changes with every write (see there).
+        const mtimeMs = Math.max(Date.now(), Math.floor(before?.mtimeMs ?? 0) + 1);
+        await writeFileAtomic(this.path, serializeCredentialsDocument(doc), FILE_MODE, mtimeMs);
       } catch (error) {
         throw new TokenStoreError('io_failed', `cannot write ${this.path}`, {
           cause: error,

@@ -26,6 +26,7 @@ export type {
   StoreCapabilities,
   StoreKind,
   StoreStatus,
+  StoreVersion,
 } from './credential-store.js';
 export { defaultCredentialsHome } from './default-home.js';
 export { FileStore, type FileStoreOptions } from './file-store.js';

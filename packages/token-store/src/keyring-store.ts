@@ -7,6 +7,7 @@ import type {
   LockOptions,
   StoreCapabilities,
   StoreStatus,
+  StoreVersion,
 } from './credential-store.js';
 import { defaultCredentialsHome } from './default-home.js';
 import type { FileLockDeps } from './file-lock.js';
@@ -16,6 +17,7 @@ import { resolveLockOptions } from './lock-options.js';
 import { migrateRecord } from './migrate-record.js';
 import { type BackendLoader, defaultBackendLoader, resolveBackend } from './optional-backend.js';
 import { recordForKey } from './record-for-key.js';
+import { readStampFile, touchStampFile } from './stamp-file.js';
 import { listStoredEntries, type StoreListing } from './store-listing.js';
 import { TokenStoreError } from './token-store-error.js';
 
@@ -43,7 +45,8 @@ export interface KeyringStoreOptions {
  * JSON in the password. Every keychain call runs in a helper process with a timeout, so a machine without a
  * usable keychain fails fast (`keyring_unavailable` or `keyring_timeout`, naming the file store) instead of
  * hanging. The keychain has no locks: `lock(key)` is the same host-wide lock file as the file store's, in
- * `<home>/locks/`.
+ * `<home>/locks/`. Nor has it change notifications, and a read costs a helper round trip: each write also
+ * replaces a stamp file, `<home>/keyring-stamps/<id>`, whose `stat` is the store's {@link version}.
  *
  * @see https://github.com/mcp-oauth/mcp-oauth/blob/main/docs/storage.md#keyring
  */
@@ -74,10 +77,19 @@ export class KeyringStore implements CredentialStore {
   async set(key: CredentialKey, record: CredentialRecord): Promise<void> {
     const entry = recordForKey(key, record);
     await this.#backend.set(this.service, entry.id, JSON.stringify(entry.record));
+    await touchStampFile(this.#stampPath(entry.id));
   }
 
   async delete(key: CredentialKey): Promise<boolean> {
-    return this.#backend.delete(this.service, credentialStorageId(key));
+    return this.deleteEntry(credentialStorageId(key));
+  }
+
+  /**
+   * The stamp file of `key` (one `stat`, no keychain call), replaced by every `set` and `delete` of this store;
+   * null when there is none yet (the credential was stored by an mcp-oauth that kept no stamps): read the keychain.
+   */
+  async version(key: CredentialKey): Promise<StoreVersion | null> {
+    return readStampFile(this.#stampPath(credentialStorageId(key)));
   }
 
   async list(): Promise<CredentialKey[]> {
@@ -97,7 +109,10 @@ export class KeyringStore implements CredentialStore {
   }
 
   async deleteEntry(id: string): Promise<boolean> {
-    return this.#backend.delete(this.service, id);
+    const existed = await this.#backend.delete(this.service, id);
+    // Only a storage id names a stamp (an arbitrary keychain account must never become a path).
+    if (STORAGE_ID.test(id)) await touchStampFile(this.#stampPath(id));
+    return existed;
   }
 
   async lock(key: CredentialKey, options?: LockOptions): Promise<CredentialLock> {
@@ -128,7 +143,14 @@ export class KeyringStore implements CredentialStore {
   async close(): Promise<void> {
     await this.#backend.close();
   }
+
+  #stampPath(id: string): string {
+    return join(this.home, 'keyring-stamps', id);
+  }
 }
+
+/** The shape of {@link credentialStorageId}: no `/`, `\\`, `..` or `:`. */
+const STORAGE_ID = /^[A-Za-z0-9_-]{0,40}\.[0-9a-f]{32}$/;
 
 function parseStored(text: string, id: string): unknown {
   try {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { type CredentialKey, credentialStorageId } from './credential-key.js';
 import { type CredentialRecord, recordSecrets } from './credential-record.js';
 import type {
@@ -7,6 +8,7 @@ import type {
   LockScope,
   StoreCapabilities,
   StoreStatus,
+  StoreVersion,
 } from './credential-store.js';
 import { acquireFleetLock, type LockBackend } from './fleet-lock.js';
 import { KeyedMutex } from './keyed-mutex.js';
@@ -79,6 +81,9 @@ interface RedisAdapterLike {
  * and refreshes them one at a time through a fleet-wide lock (`SET NX PX` with a random token, compare-and-delete
  * release, renewal while held). Errors are thrown (`backend_failed`), never only emitted.
  *
+ * Every `set` also stores a random stamp under `.version.<id>` (after the record), and `delete` removes it:
+ * {@link version} is one `get` of that small entry instead of the record.
+ *
  * @see https://github.com/mcp-oauth/mcp-oauth/blob/main/docs/storage.md#keyv-redis-valkey
  */
 export class KeyvStore implements CredentialStore {
@@ -135,11 +140,33 @@ export class KeyvStore implements CredentialStore {
     const stored = await this.#call('write', secrets, () => this.#keyv.set(entry.id, entry.record));
     if (stored === false)
       throw new TokenStoreError('backend_failed', 'the keyv backend did not store the credential');
+    // After the record: a reader that sees the new stamp then reads the new record (or a later one).
+    try {
+      const stamped = await this.#keyv.set(versionId(entry.id), randomUUID());
+      if (stamped === false) throw new Error('the backend did not store it');
+    } catch (error) {
+      // A stamp that did not move would hide the change: remove it (readers then read the record every time).
+      await this.#call('delete', [], () => this.#keyv.delete(versionId(entry.id)));
+      throw new TokenStoreError(
+        'backend_failed',
+        `keyv write failed: the credential was stored but its change stamp was not (${messageOf(error)})`,
+        { cause: error },
+      );
+    }
   }
 
   async delete(key: CredentialKey): Promise<boolean> {
-    const id = credentialStorageId(key);
-    return this.#call('delete', [], () => this.#keyv.delete(id));
+    return this.deleteEntry(credentialStorageId(key));
+  }
+
+  /**
+   * The random stamp the last `set` stored next to the record (one `get` of a short string); null when there is
+   * none (deleted, or stored by an mcp-oauth that kept no stamps): read the record.
+   */
+  async version(key: CredentialKey): Promise<StoreVersion | null> {
+    const id = versionId(credentialStorageId(key));
+    const stamp = await this.#call('read', [], () => this.#keyv.get(id));
+    return typeof stamp === 'string' ? stamp : null;
   }
 
   async list(): Promise<CredentialKey[]> {
@@ -156,6 +183,8 @@ export class KeyvStore implements CredentialStore {
   }
 
   async deleteEntry(id: string): Promise<boolean> {
+    // The stamp first: a reader that finds no stamp reads the record, so it never trusts a stamp of a gone record.
+    await this.#call('delete', [], () => this.#keyv.delete(versionId(id)));
     return this.#call('delete', [], () => this.#keyv.delete(id));
   }
 
@@ -166,7 +195,9 @@ export class KeyvStore implements CredentialStore {
     }
     const entries = await this.#call('list', [], async () => {
       const all: Array<[string, unknown]> = [];
-      for await (const [k, v] of iterator.call(this.#keyv, this.namespace)) all.push([String(k), v]);
+      for await (const [k, v] of iterator.call(this.#keyv, this.namespace)) {
+        if (!String(k).startsWith(VERSION_PREFIX)) all.push([String(k), v]);
+      }
       return all;
     });
     return listStoredEntries(entries.map(([k, v]) => [k, () => v] as const));
@@ -213,6 +244,13 @@ export class KeyvStore implements CredentialStore {
       });
     }
   }
+}
+
+/** Prefix of the change stamps' keys; no storage id starts with a dot. */
+const VERSION_PREFIX = '.version.';
+
+function versionId(id: string): string {
+  return `${VERSION_PREFIX}${id}`;
 }
 
 function messageOf(error: unknown): string {

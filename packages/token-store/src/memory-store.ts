@@ -6,6 +6,7 @@ import type {
   LockOptions,
   StoreCapabilities,
   StoreStatus,
+  StoreVersion,
 } from './credential-store.js';
 import { KeyedMutex } from './keyed-mutex.js';
 import { resolveLockOptions } from './lock-options.js';
@@ -25,6 +26,9 @@ export class MemoryStore implements CredentialStore {
   readonly capabilities: StoreCapabilities = { persistent: false, lockScope: 'process', multiProcess: false };
   readonly #records = new Map<string, unknown>();
   readonly #mutex = new KeyedMutex();
+  /** The change stamp of each storage id: the store-wide write count at its last change (never repeats). */
+  readonly #versions = new Map<string, number>();
+  #writes = 0;
 
   async get(key: CredentialKey): Promise<CredentialRecord | null> {
     const id = credentialStorageId(key);
@@ -35,10 +39,16 @@ export class MemoryStore implements CredentialStore {
   async set(key: CredentialKey, record: CredentialRecord): Promise<void> {
     const entry = recordForKey(key, record);
     this.#records.set(entry.id, structuredClone(entry.record));
+    this.#changed(entry.id);
   }
 
   async delete(key: CredentialKey): Promise<boolean> {
-    return this.#records.delete(credentialStorageId(key));
+    return this.deleteEntry(credentialStorageId(key));
+  }
+
+  /** The write count at the last change of `key`'s entry: no syscall, no copy. */
+  async version(key: CredentialKey): Promise<StoreVersion | null> {
+    return `m${this.#versions.get(credentialStorageId(key)) ?? 0}`;
   }
 
   async list(): Promise<CredentialKey[]> {
@@ -54,12 +64,14 @@ export class MemoryStore implements CredentialStore {
   async preflight(): Promise<void> {}
 
   async deleteEntry(id: string): Promise<boolean> {
+    this.#changed(id);
     return this.#records.delete(id);
   }
 
   /** Stores a raw value under storage id `id`, without any check (tests of bad entries such as `__proto__`). */
   putRawEntry(id: string, raw: unknown): void {
     this.#records.set(id, structuredClone(raw));
+    this.#changed(id);
   }
 
   async lock(key: CredentialKey, options?: LockOptions): Promise<CredentialLock> {
@@ -75,7 +87,7 @@ export class MemoryStore implements CredentialStore {
    * written it. For tests of migration and corrupt records.
    */
   putRaw(key: CredentialKey, raw: unknown): void {
-    this.#records.set(credentialStorageId(key), structuredClone(raw));
+    this.putRawEntry(credentialStorageId(key), raw);
   }
 
   async status(): Promise<StoreStatus> {
@@ -83,4 +95,9 @@ export class MemoryStore implements CredentialStore {
   }
 
   async close(): Promise<void> {}
+
+  #changed(id: string): void {
+    this.#writes += 1;
+    this.#versions.set(id, this.#writes);
+  }
 }

@@ -65,7 +65,7 @@ tokenStoreContract(
       cleanup: home.remove,
     };
   },
-  { multiProcess: true, killLoop: true, deadHolder: true },
+  { multiProcess: true, killLoop: true, deadHolder: true, versions: true },
 );
 
 test('file store: directory 0700, file 0600, also when the file was group-readable before', async () => {

@@ -149,7 +149,7 @@ tokenStoreContract(
       cleanup: home.remove,
     };
   },
-  { multiProcess: true, deadHolder: true, processes: 3, writesPerProcess: 10 },
+  { multiProcess: true, deadHolder: true, processes: 3, writesPerProcess: 10, versions: true },
 );
 
 const sessionSkip =

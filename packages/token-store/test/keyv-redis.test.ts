@@ -52,7 +52,7 @@ tokenStoreContract(
       cleanup: async () => {},
     };
   },
-  { multiProcess: true, deadHolder: true },
+  { multiProcess: true, deadHolder: true, versions: true },
 );
 
 redisTest('the lock is SET NX PX with the ttl, and renewed while held', async () => {

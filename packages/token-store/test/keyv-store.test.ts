@@ -7,20 +7,24 @@ import { assertCode, tokenStoreContract } from './contract/token-store-contract.
 import { containsSentinel, sampleKey, sampleRecord } from './support/records.js';
 
 // Keyv over its default in-memory Map: the contract with an in-process lock.
-tokenStoreContract(test, async () => {
-  const keyv = new Keyv({ namespace: 'mcp-oauth' });
-  const store = new KeyvStore({ keyv });
-  return {
-    store,
-    putRaw: async (key, raw) => {
-      await keyv.set(credentialStorageId(key), raw);
-    },
-    putRawEntry: async (id, raw) => {
-      await keyv.set(id, raw);
-    },
-    cleanup: async () => {},
-  };
-});
+tokenStoreContract(
+  test,
+  async () => {
+    const keyv = new Keyv({ namespace: 'mcp-oauth' });
+    const store = new KeyvStore({ keyv });
+    return {
+      store,
+      putRaw: async (key, raw) => {
+        await keyv.set(credentialStorageId(key), raw);
+      },
+      putRawEntry: async (id, raw) => {
+        await keyv.set(id, raw);
+      },
+      cleanup: async () => {},
+    };
+  },
+  { versions: true },
+);
 
 /** A Keyv adapter that fails every call with a message quoting what it was given, like some clients do. */
 function failingAdapter() {

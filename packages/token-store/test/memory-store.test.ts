@@ -3,15 +3,19 @@ import { test } from 'node:test';
 import { MemoryStore } from '@mcp-oauth/token-store';
 import { tokenStoreContract } from './contract/token-store-contract.js';
 
-tokenStoreContract(test, async () => {
-  const store = new MemoryStore();
-  return {
-    store,
-    putRaw: async (key, raw) => store.putRaw(key, raw),
-    putRawEntry: async (id, raw) => store.putRawEntry(id, raw),
-    cleanup: async () => {},
-  };
-});
+tokenStoreContract(
+  test,
+  async () => {
+    const store = new MemoryStore();
+    return {
+      store,
+      putRaw: async (key, raw) => store.putRaw(key, raw),
+      putRawEntry: async (id, raw) => store.putRawEntry(id, raw),
+      cleanup: async () => {},
+    };
+  },
+  { versions: true },
+);
 
 test('memory store: capabilities and status', async () => {
   const store = new MemoryStore();

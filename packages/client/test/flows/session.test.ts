@@ -9,9 +9,13 @@ import { parseConfig } from '@mcp-oauth/config';
 import { headlessUserAgent, paramValues, startWorld, type World } from '@mcp-oauth/testbed';
 import { MemoryStore } from '@mcp-oauth/token-store';
 
-/** A memory store that counts `list` and `get`. */
+/** A memory store that counts `list`, `get` and `version` (the change check). */
 class CountingStore extends MemoryStore {
-  counts = { list: 0, get: 0 };
+  counts = { list: 0, get: 0, version: 0 };
+  override version(...args: Parameters<MemoryStore['version']>) {
+    this.counts.version++;
+    return super.version(...args);
+  }
   override list(...args: Parameters<MemoryStore['list']>) {
     this.counts.list++;
     return super.list(...args);
@@ -143,15 +147,19 @@ describe('client sessions', () => {
     }
   });
 
-  test('a session looks its credential up once: each request reads the store once', async () => {
+  test('a session looks its credential up once: each request checks the store, the token comes from memory', async () => {
     const store = new CountingStore();
     const c = make(store);
     await c.login('strict', { userAgent: testbedAgent });
     const session = await c.connect('strict');
     try {
-      store.counts = { list: 0, get: 0 };
+      store.counts = { list: 0, get: 0, version: 0 };
       for (let i = 0; i < 5; i++) await session.callTool({ name: 'echo', arguments: { text: `${i}` } });
-      assert.deepEqual(store.counts, { list: 0, get: 5 }, 'no list, one get per call (the refresher)');
+      assert.deepEqual(
+        store.counts,
+        { list: 0, get: 0, version: 5 },
+        'no list, no read: one change check per call (the refresher), the record held since connect',
+      );
     } finally {
       await session.close();
     }

@@ -47,6 +47,8 @@ export interface ContractCapabilities {
   readonly writesPerProcess?: number;
   /** SIGKILL iterations. Default is 100. */
   readonly kills?: number;
+  /** The store has the optional `version(key)` change stamp. */
+  readonly versions?: boolean;
 }
 
 type TestFn = (name: string, fn: () => Promise<void>) => unknown;
@@ -343,6 +345,59 @@ export function tokenStoreContract(
     await Promise.all(Array.from({ length: 20 }, increment));
     assert.equal((await store.get(key))?.updated_at, 20);
   });
+
+  if (capabilities.versions) {
+    run('version: a stamp that stays while nothing is written', async ({ store }) => {
+      assert.equal(typeof store.version, 'function');
+      const key = sampleKey();
+      await store.set(key, sampleRecord(key));
+      const stamp = await store.version?.(key);
+      assert.equal(typeof stamp, 'string');
+      await store.get(key);
+      await store.list();
+      assert.equal(await store.version?.(key), stamp);
+    });
+
+    run(
+      'version: every set changes it, even a rewrite of the same size in the same instant',
+      async ({ store }) => {
+        const key = sampleKey();
+        await store.set(key, sampleRecord(key));
+        const seen = new Set([await store.version?.(key)]);
+        // Same-length tokens (a rotation keeps the length), written back to back: a stamp built on a coarse clock
+        // or on a reused inode alone would repeat.
+        for (let i = 0; i < 20; i++) {
+          await store.set(
+            key,
+            sampleRecord(key, { access_token: `rotated-access-${String(i).padStart(3, '0')}` }),
+          );
+          const stamp = await store.version?.(key);
+          assert.ok(!seen.has(stamp), `write ${i} left the stamp of an earlier state`);
+          seen.add(stamp);
+        }
+      },
+    );
+
+    run('version: delete changes it', async ({ store }) => {
+      const key = sampleKey();
+      await store.set(key, sampleRecord(key));
+      const before = await store.version?.(key);
+      assert.equal(await store.delete(key), true);
+      assert.notEqual(await store.version?.(key), before);
+    });
+  }
+
+  if (capabilities.versions && capabilities.multiProcess) {
+    run('version: a write by another process changes it', async (s) => {
+      const key = sampleKey();
+      await s.store.set(key, sampleRecord(key));
+      const before = await s.store.version?.(key);
+      const child = startChild({ op: 'set-one', spec: specOf(s), key, accessToken: 'from-another-process' });
+      await finish(child);
+      assert.notEqual(await s.store.version?.(key), before);
+      assert.equal((await s.store.get(key))?.access_token, 'from-another-process');
+    });
+  }
 
   if (capabilities.multiProcess) {
     const n = capabilities.processes ?? 4;

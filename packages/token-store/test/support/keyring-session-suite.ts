@@ -40,7 +40,7 @@ tokenStoreContract(
       cleanup: home.remove,
     };
   },
-  { multiProcess: true, deadHolder: true, processes: 3, writesPerProcess: 10 },
+  { multiProcess: true, deadHolder: true, processes: 3, writesPerProcess: 10, versions: true },
 );
 
 tokenStoreContract(
@@ -57,7 +57,7 @@ tokenStoreContract(
       cleanup: home.remove,
     };
   },
-  { multiProcess: true, processes: 3, writesPerProcess: 10 },
+  { multiProcess: true, processes: 3, writesPerProcess: 10, versions: true },
 );
 
 test('keyring: one entry per credential, service "mcp-oauth" by default, the record as JSON', async () => {

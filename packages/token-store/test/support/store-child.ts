@@ -15,6 +15,12 @@ type Command =
     }
   | { readonly op: 'write-loop'; readonly spec: StoreSpec; readonly key: CredentialKey }
   | {
+      readonly op: 'set-one';
+      readonly spec: StoreSpec;
+      readonly key: CredentialKey;
+      readonly accessToken: string;
+    }
+  | {
       readonly op: 'hold-lock';
       readonly spec: StoreSpec;
       readonly key: CredentialKey;
@@ -49,6 +55,13 @@ switch (command.op) {
         { waitMs: 60_000 },
       );
     }
+    console.log('done');
+    break;
+  }
+  case 'set-one': {
+    const current = await store.get(command.key);
+    if (current === null) throw new Error('the record is missing');
+    await store.set(command.key, { ...current, access_token: command.accessToken });
     console.log('done');
     break;
   }

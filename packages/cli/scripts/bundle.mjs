@@ -3,7 +3,8 @@
 // modules of the workspace packages cost about 50 ms at every start, a third of a tool call with a stored token
 // (docs/benchmarks.md, benchmark 2). Run after `tsc` (the packages' dist/ are the input); `pnpm build` does both.
 //
-// Inlined: this package, the @mcp-oauth packages it depends on, jose and smol-toml (INLINED_NPM). Left as imports:
+// Inlined: this package, the @mcp-oauth packages it depends on, jose and smol-toml (INLINED_NPM), and undici's
+// agent modules (`undici/lib/…`, which the MCP fetch loads without undici's index). Left as imports:
 // every other npm package (one copy
 // each, shared with the MCP SDK: zod above all), Node's modules, @mcp-oauth/testbed (the demo's, loaded only by
 // `mcp-oauth demo`) and @mcp-oauth/token-store (it resolves its native keyring module from its own location).
@@ -40,6 +41,10 @@ const result = await build({
   target: 'node20',
   sourcemap: 'linked',
   metafile: true,
+  // undici's inlined modules are CommonJS and require Node's own modules: give them a require.
+  banner: {
+    js: "import { createRequire as __mcpOAuthCreateRequire } from 'node:module';\nconst require = __mcpOAuthCreateRequire(import.meta.url);",
+  },
   logLevel: 'warning',
   plugins: [
     {
@@ -49,6 +54,9 @@ const result = await build({
           const name = packageName(args.path);
           if (name.startsWith('@mcp-oauth/') && !NOT_INLINED.has(name)) return undefined;
           if (INLINED_NPM.has(name)) return undefined;
+          // undici's agent modules, which the MCP fetch loads on their own (http's undici-agent.ts): inlined; its
+          // index (OAuth requests) stays an import, so the two never make two copies of one module.
+          if (args.path.startsWith('undici/lib/')) return undefined;
           return { path: args.path, external: true };
         });
       },

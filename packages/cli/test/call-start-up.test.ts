@@ -1,5 +1,5 @@
 // What `mcp-oauth call` loads and sends with a stored valid token (docs/benchmarks.md, benchmark 2): none of the
-// modules it does not need (undici, which only OAuth requests use; the MCP SDK 1.32 runtime; the demo and the
+// modules it does not need (undici's index and fetch, which only OAuth requests use; the MCP SDK 1.32 runtime; the demo and the
 // testbed; the keyring and Redis modules of stores it does not use), and from the second call on, no
 // `server/discover` probe before `initialize` (the protocol era is remembered in the home). Module loads are
 // recorded in the CLI's process by a loader hook.
@@ -95,7 +95,9 @@ async function call(run: number): Promise<{ loaded: string[]; sent: string[] }> 
 }
 
 const NOT_NEEDED: ReadonlyArray<[string, RegExp]> = [
-  ['undici (OAuth requests only)', /\/node_modules\/undici\//],
+  // MCP traffic needs undici's agent alone (http's undici-agent.ts); its index, and its fetch, only OAuth requests.
+  ["undici's index (OAuth requests only)", /\/node_modules\/undici\/index\.js$/],
+  ["undici's own fetch", /\/node_modules\/undici\/lib\/web\/fetch\//],
   ['the MCP SDK 1.32 runtime', /\/node_modules\/@modelcontextprotocol\/sdk\//],
   ['the demo', /\/packages\/cli\/src\/demo\//],
   ['the testbed', /\/packages\/testbed\//],

@@ -76,6 +76,7 @@ export {
   createRateLimitMemory,
   MAX_RATE_LIMIT_WAIT_MS,
   memoryRateLimits,
+  RATE_LIMIT_RECHECK_MS,
   type RateLimitDeadline,
   type RateLimitMemory,
   type RateLimitMemoryOptions,

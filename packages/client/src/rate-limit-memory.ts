@@ -57,8 +57,18 @@ export interface RateLimitMemoryOptions {
    * Default {@link MAX_RATE_LIMIT_WAIT_MS} (3600000, one hour).
    */
   readonly maxWaitMs?: number;
+  /**
+   * How long what was read for an origin is trusted before the store is read again, in ms: a deadline another
+   * process wrote is seen within this time, and a client sending many requests reads the file at most once per
+   * origin per period, not once per request (docs/benchmarks.md, benchmark 5). Deadlines this memory itself
+   * remembers are seen at once. Default {@link RATE_LIMIT_RECHECK_MS} (5000, five seconds); 0 reads every time.
+   */
+  readonly recheckMs?: number;
   readonly now: () => number;
 }
+
+/** Default {@link RateLimitMemoryOptions.recheckMs}: 5000 (five seconds). */
+export const RATE_LIMIT_RECHECK_MS = 5_000;
 
 /** Default {@link RateLimitMemoryOptions.maxWaitMs}: 3600000 (one hour). */
 export const MAX_RATE_LIMIT_WAIT_MS = 60 * 60 * 1000;
@@ -89,6 +99,18 @@ function parseStored(value: unknown): StoredLimit | undefined {
 export function createRateLimitMemory(options: RateLimitMemoryOptions): RateLimitMemory {
   const { store, now, location } = options;
   const maxWaitMs = options.maxWaitMs ?? MAX_RATE_LIMIT_WAIT_MS;
+  const recheckMs = options.recheckMs ?? RATE_LIMIT_RECHECK_MS;
+  /** What was last read or remembered per origin, and when it was read. */
+  const seen = new Map<string, { readonly entry: StoredLimit | undefined; readonly at: number }>();
+  const cached = async (key: string): Promise<StoredLimit | undefined> => {
+    const hit = seen.get(key);
+    const t = now();
+    if (hit !== undefined && t - hit.at < recheckMs && (hit.entry === undefined || hit.entry.until > t))
+      return hit.entry;
+    const entry = await read(key);
+    seen.set(key, { entry, at: t });
+    return entry;
+  };
   const read = async (key: string): Promise<StoredLimit | undefined> => {
     const raw = await store.get(key);
     const entry = parseStored(raw);
@@ -105,7 +127,7 @@ export function createRateLimitMemory(options: RateLimitMemoryOptions): RateLimi
     async deadline(url) {
       const key = rateLimitKey(url);
       if (key === undefined) return undefined;
-      const entry = await read(key);
+      const entry = await cached(key);
       return entry && { until: entry.until, status: entry.status, server: entry.server };
     },
     async remember(url, waitMs, status, server) {
@@ -117,6 +139,7 @@ export function createRateLimitMemory(options: RateLimitMemoryOptions): RateLimi
       if (kept !== undefined && kept.until >= until) return kept.until;
       const entry: StoredLimit = { until, status, ...(server !== undefined ? { server } : {}) };
       await store.set(key, entry);
+      seen.set(key, { entry, at: now() });
       return until;
     },
   };

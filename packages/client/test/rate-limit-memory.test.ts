@@ -95,6 +95,7 @@ test('file: a corrupted file or entry is ignored, never a crash, and rewritten b
     const memory = createRateLimitMemory({
       store: new JsonFileMap<unknown>(path),
       location: path,
+      recheckMs: 0, // every deadline() reads the file: this test rewrites it between reads
       now: t.now,
     });
     await writeFile(path, '{"truncated', { mode: 0o600 });
@@ -110,6 +111,34 @@ test('file: a corrupted file or entry is ignored, never a crash, and rewritten b
       429,
     );
   });
+});
+
+test('a memory reads the store at most once per origin per recheckMs; what it remembers itself is seen at once', async () => {
+  const t = clock();
+  const inner = (await import('../src/era-memory.js')).memoryEraStore();
+  let reads = 0;
+  const store: typeof inner = {
+    get: (key) => {
+      reads += 1;
+      return inner.get(key);
+    },
+    set: (key, value) => inner.set(key, value),
+    delete: (key) => inner.delete(key),
+  };
+  const memory = createRateLimitMemory({ store, location: 'memory', recheckMs: 5_000, now: t.now });
+  const other = createRateLimitMemory({ store, location: 'memory', recheckMs: 5_000, now: t.now });
+  for (let i = 0; i < 100; i++) assert.equal(await memory.deadline('https://h.example/mcp'), undefined);
+  assert.equal(reads, 1, 'one read for 100 requests to one origin');
+  await other.remember('https://h.example/token', 120_000, 429); // another process
+  const before = reads;
+  assert.equal(await memory.deadline('https://h.example/mcp'), undefined, 'not seen before the recheck');
+  assert.equal(reads, before);
+  t.advance(5_000);
+  assert.equal((await memory.deadline('https://h.example/mcp'))?.status, 429, 'seen after recheckMs');
+  await memory.remember('https://o.example', 60_000, 503);
+  const afterRemember = reads;
+  assert.equal((await memory.deadline('https://o.example/x'))?.status, 503, 'its own deadline at once');
+  assert.equal(reads, afterRemember, 'without a read');
 });
 
 test('failIfRateLimited: rate_limited naming the server, origin, local time, seconds left and the file', async () => {

@@ -2,6 +2,7 @@ import type { Agent } from 'undici';
 import { keepAliveAgentOptions } from './keep-alive.js';
 import { type RequestKind, shouldRetry } from './retry-policy.js';
 import { guardedConnector } from './stale-connection-guard.js';
+import { loadUndiciAgent } from './undici-agent.js';
 
 /** The WHATWG `fetch` signature (what the MCP SDK transports accept). */
 export type FetchLike = (url: string | URL, init?: RequestInit) => Promise<Response>;
@@ -27,12 +28,12 @@ export interface PooledFetch {
 }
 
 /**
- * A `fetch` (undici's) for MCP traffic on an `Agent` configured like the OAuth client's (keep-alive per
- * `KEEP_ALIVE`, and the stale-connection guard, so a request is never written to a connection its server is about
- * to close), instead of the
- * process-wide global dispatcher. A connection failure before any response byte is sent once more on a fresh
+ * A `fetch` for MCP traffic: Node's own `fetch` on undici `Agent`s configured like the OAuth client's (keep-alive
+ * per `KEEP_ALIVE`, and the stale-connection guard, so a request is never written to a connection its server is
+ * about to close), instead of the process-wide global dispatcher. A connection failure before any response byte is sent once more on a fresh
  * connection when `shouldRetry(kindOf(url, init), error)` says so and the body can be sent again (absent, a string
- * or bytes; never a stream) and the caller's signal has not fired. undici is loaded on the first request.
+ * or bytes; never a stream) and the caller's signal has not fired. undici's agent is loaded on the first request
+ * (`undici-agent.ts`).
  *
  * @see https://undici.nodejs.org/#/docs/api/Fetch
  */
@@ -40,13 +41,12 @@ export function createPooledFetch(options: PooledFetchOptions = {}): PooledFetch
   const kindOf = options.kindOf ?? defaultMcpKind;
   const timeout = options.connectMs ?? 10_000;
   const now = options.now ?? (() => performance.now());
-  let loaded: Promise<{ fetch: typeof import('undici').fetch; pooled: Agent; fresh: Agent }> | undefined;
+  let loaded: Promise<{ pooled: Agent; fresh: Agent }> | undefined;
   let closed = false;
   const load = () => {
-    loaded ??= import('undici').then(({ fetch, Agent, buildConnector }) => {
+    loaded ??= loadUndiciAgent().then(({ Agent, buildConnector }) => {
       const connect = buildConnector({ timeout });
       const agents = {
-        fetch,
         pooled: new Agent({ connect: guardedConnector(connect, now), ...keepAliveAgentOptions() }),
         // undici `pipelining: 0`: every request on a new connection, closed after its answer.
         fresh: new Agent({ connect, pipelining: 0 }),
@@ -57,12 +57,11 @@ export function createPooledFetch(options: PooledFetchOptions = {}): PooledFetch
     return loaded;
   };
   const fetch: FetchLike = async (url, init) => {
-    const { fetch: undiciFetch, pooled, fresh } = await load();
-    // undici's fetch types its own RequestInit; the WHATWG one it is given here is the same shape.
+    const { pooled, fresh } = await load();
+    // Node's own fetch (the one the SDK and the floor use; no second fetch implementation to load) on our agent:
+    // Node's fetch takes undici's `dispatcher` option, which the WHATWG RequestInit type does not name.
     const send = (dispatcher: Agent) =>
-      undiciFetch(url, { ...(init as object), dispatcher } as Parameters<
-        typeof undiciFetch
-      >[1]) as unknown as Promise<Response>;
+      globalThis.fetch(url, { ...init, dispatcher } as unknown as RequestInit);
     try {
       return await send(pooled);
     } catch (error) {

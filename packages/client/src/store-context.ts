@@ -61,6 +61,8 @@ export function withStoreContext(
  * `store` whose every failure names the server (for operations on one credential), the store's location and the
  * fix ({@link withStoreContext}). Everything else passes through unchanged.
  */
+type StoreVersionFn = NonNullable<CredentialStore['version']>;
+
 export function storeWithContext(store: CredentialStore): CredentialStore {
   let location: string | undefined;
   const where = async (): Promise<string | undefined> => {
@@ -97,5 +99,12 @@ export function storeWithContext(store: CredentialStore): CredentialStore {
     preflight: () => guard(undefined, () => store.preflight()),
     status: () => store.status(),
     close: () => store.close(),
+    // The change stamp, when the store has one: without it every use would read the record (docs/refresh.md).
+    ...(typeof store.version === 'function'
+      ? {
+          version: (key: CredentialKey) =>
+            guard(of(key), () => (store.version as StoreVersionFn).call(store, key)),
+        }
+      : {}),
   };
 }

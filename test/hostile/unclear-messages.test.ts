@@ -153,7 +153,7 @@ test('a 900 KB access token: token_too_long at login, its length named, nothing 
     const output = assertHostileOutcome(await home.run(['login', 'evil', '--headless']), world, 5);
     assert.match(
       output,
-      /The token endpoint issued a access_token of 921600 characters, above the cap of 16384 \(16 KiB\): no server accepts an HTTP header that large, so every request with it would fail\. Nothing was stored\./,
+      /The token endpoint issued an access_token of 921600 characters, above the cap of 16384 \(16 KiB\): no server accepts an HTTP header that large, so every request with it would fail\. Nothing was stored\./,
     );
     assert.doesNotMatch(output, /Error POSTing/);
     assert.equal(await readFile(home.credentialsPath, 'utf8').catch(() => ''), '', 'no credential stored');

@@ -166,7 +166,7 @@ function checkTokenLength(field: 'access_token' | 'refresh_token', token: string
   if (token.length <= MAX_TOKEN_LENGTH) return;
   throw new AuthorizeError(
     'token_too_long',
-    `The token endpoint issued a ${field} of ${token.length} characters, above the cap of ${MAX_TOKEN_LENGTH} ` +
+    `The token endpoint issued ${field === 'access_token' ? 'an' : 'a'} ${field} of ${token.length} characters, above the cap of ${MAX_TOKEN_LENGTH} ` +
       '(16 KiB): no server accepts an HTTP header that large, so every request with it would fail. Nothing was ' +
       "stored. Tell the authorization server's operator (such a token usually carries too many claims, e.g. " +
       'group memberships), or request fewer scopes.',

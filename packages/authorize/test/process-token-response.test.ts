@@ -178,7 +178,7 @@ describe('processTokenResponse', () => {
       const error = throwsWith(() => process(res), 'token_too_long');
       assert.equal(
         error.message,
-        `The token endpoint issued a ${field} of ${length} characters, above the cap of 16384 (16 KiB): no server ` +
+        `The token endpoint issued ${field === 'access_token' ? 'an' : 'a'} ${field} of ${length} characters, above the cap of 16384 (16 KiB): no server ` +
           'accepts an HTTP header that large, so every request with it would fail. Nothing was stored. Tell the ' +
           "authorization server's operator (such a token usually carries too many claims, e.g. group memberships), " +
           'or request fewer scopes.',

@@ -1,6 +1,7 @@
 // Issue 17, "unclear messages": each hostile answer gets a message that says what happened and what to do, the
 // exact exit code, no raw control character and no issued secret in the output.
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { chmod, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -134,6 +135,74 @@ test('login shows the issuer before the browser opens; --debug shows every disco
     const stored = await readFile(home.credentialsPath, 'utf8');
     assert.ok(stored.length > 0);
   } finally {
+    await home.cleanup();
+  }
+});
+
+/** A b64token of `length` characters that starts with a random prefix; recorded as issued (never to be printed). */
+function longToken(length: number): string {
+  const token = `big-${randomBytes(16).toString('hex')}`.padEnd(length, 'A');
+  world.issued.push(token, token.slice(0, 40));
+  return token;
+}
+
+test('a 900 KB access token: token_too_long at login, its length named, nothing stored (exit 5)', async () => {
+  const home = await hostileHome(world);
+  try {
+    world.tokenFields = { access_token: longToken(900 * 1024) };
+    const output = assertHostileOutcome(await home.run(['login', 'evil', '--headless']), world, 5);
+    assert.match(
+      output,
+      /The token endpoint issued an access_token of 921600 characters, above the cap of 16384 \(16 KiB\): no server accepts an HTTP header that large, so every request with it would fail\. Nothing was stored\./,
+    );
+    assert.doesNotMatch(output, /Error POSTing/);
+    assert.equal(await readFile(home.credentialsPath, 'utf8').catch(() => ''), '', 'no credential stored');
+  } finally {
+    world.tokenFields = {};
+    world.script.clear();
+    await home.cleanup();
+  }
+});
+
+test('MCP 431 (a token under the cap that Node http still refuses): explained, not "Error POSTing to endpoint: " (exit 5)', async () => {
+  const home = await hostileHome(world);
+  try {
+    // 16384 characters pass the cap, but with the other headers exceed Node's default 16 KiB: the world's own
+    // http server answers 431 with an empty body, as a real Node MCP server does.
+    world.tokenFields = { access_token: longToken(16_384) };
+    assertHostileOutcome(await home.run(['login', 'evil', '--headless']), world, 0);
+    world.tokenFields = {};
+    const output = assertHostileOutcome(await home.run(['tools', 'evil']), world, 5);
+    assert.match(
+      output,
+      /the MCP server refused the request because its headers are too large \(HTTP 431 Request Header Fields Too Large\); the usual cause is a very long access token in Authorization/,
+    );
+    assert.doesNotMatch(output, /Error POSTing to endpoint/);
+  } finally {
+    world.tokenFields = {};
+    await home.cleanup();
+  }
+});
+
+test('MCP 413 with an empty body: explained as a body too large (exit 5)', async () => {
+  const home = await loggedIn();
+  try {
+    world.script.set('/mcp', (_req, _body, res) => {
+      res.writeHead(413);
+      res.end();
+    });
+    const output = assertHostileOutcome(
+      await home.run(['call', 'evil', 'echo', '--args', '{"text":"hi"}']),
+      world,
+      5,
+    );
+    assert.match(
+      output,
+      /the MCP server refused the request because its body is too large \(HTTP 413 Content Too Large\): send smaller tool arguments/,
+    );
+    assert.doesNotMatch(output, /Error POSTing to endpoint/);
+  } finally {
+    world.script.clear();
     await home.cleanup();
   }
 });

@@ -26,6 +26,9 @@
  * - `invalid_token_response`: a 2xx answer that is not a usable token response (not JSON or form, no
  *   `access_token`, a `token_type` other than Bearer, a wrongly typed field, a token outside RFC 6750 b64token, an
  *   `expires_in` above 10 years); the message names the field, never a token's value.
+ * - `token_too_long`: a 2xx answer whose `access_token` or `refresh_token` is longer than `MAX_TOKEN_LENGTH`
+ *   (16384 characters), which no server would accept in a header; the message gives the field and the length,
+ *   and nothing was stored.
  * - `invalid_token_exchange_response`: a 2xx RFC 8693 answer that is unusable (no `access_token`, no
  *   `issued_token_type` or one other than requested, no `token_type`); the message names the field.
  * - `invalid_assertion`: an assertion about to be presented (an ID-JAG, a workload JWT) is not a JWT, is expired,
@@ -81,7 +84,8 @@ export type AuthorizeErrorCode =
   | 'expired_token'
   | 'registration_unavailable'
   | 'registration_failed'
-  | 'invalid_registration_response';
+  | 'invalid_registration_response'
+  | 'token_too_long';
 
 /** Fields of an {@link AuthorizeError} besides its code and message. Wire names keep the spec's snake_case. */
 export interface AuthorizeErrorDetails {

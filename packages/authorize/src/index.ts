@@ -79,6 +79,7 @@ export { computeCodeChallenge, type GeneratePkceOptions, generatePkce, type Pkce
 export {
   expiresInSeconds,
   MAX_EXPIRES_IN_SECONDS,
+  MAX_TOKEN_LENGTH,
   type ProcessTokenResponseOptions,
   processTokenResponse,
 } from './process-token-response.js';

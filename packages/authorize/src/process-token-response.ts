@@ -35,6 +35,17 @@ const NUMERIC = /^\s*\d+(?:\.\d+)?\s*$/;
 export const MAX_EXPIRES_IN_SECONDS = 10 * 365 * 24 * 60 * 60;
 
 /**
+ * The longest `access_token` or `refresh_token` accepted: 16384 characters (16 KiB). Real tokens stay far below: opaque
+ * tokens are tens of characters, JWTs from Google, Okta, Auth0 or GitHub about 1 KB, and the largest in common use,
+ * Entra ID tokens with group claims, a few KB (Entra replaces more than 200 groups by an "overage" claim to stay
+ * small). 16 KiB is Node's default limit for all of a request's headers together (`--max-http-header-size`), and
+ * nginx and Apache refuse a single header line above 8 KiB by default, so a longer access token could not be sent to
+ * an MCP server anyway: it would fail every request with an empty 431 (issue 17, a 900 KB token). Refusing it at
+ * the token response says what happened before anything is stored.
+ */
+export const MAX_TOKEN_LENGTH = 16 * 1024;
+
+/**
  * RFC 6750 §2.1 b64token, the grammar of a token sent in `Authorization: Bearer` (and `DPoP`, RFC 9449 §7.1): a
  * token with CR/LF, a space or any other character outside it would break every later request's header.
  */
@@ -54,7 +65,9 @@ const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
  *    client MUST NOT use a token whose type it does not understand), or `DPoP` when a DPoP proof was sent
  *    (RFC 9449 §5);
  * 5. optional fields typed: `refresh_token`, `scope`, `id_token` strings (an empty `refresh_token` counts as none);
- * 6. `access_token` and `refresh_token` match RFC 6750 §2.1 b64token; a numeric `expires_in` is finite and at most
+ * 6. `access_token` and `refresh_token` are at most {@link MAX_TOKEN_LENGTH} characters (16 KiB) → else
+ *    `token_too_long`;
+ * 7. `access_token` and `refresh_token` match RFC 6750 §2.1 b64token; a numeric `expires_in` is finite and at most
  *    {@link MAX_EXPIRES_IN_SECONDS} (10 years).
  *
  * No error message or field ever holds a token, a code or a secret, or the raw body.
@@ -80,12 +93,14 @@ export function processTokenResponse(
   const accessToken = object.access_token;
   if (typeof accessToken !== 'string' || accessToken === '')
     throw invalid('access_token is missing or empty');
+  checkTokenLength('access_token', accessToken);
   // RFC 6750 §2.1: the token travels as `Bearer <b64token>`; never echo its value.
   if (!B64TOKEN.test(accessToken)) throw invalid('access_token has characters outside RFC 6750 b64token');
   const tokenType = object.token_type;
   if (typeof tokenType !== 'string') throw invalid('token_type is missing');
   const type = tokenTypeOf(tokenType, options.dpopProofSent === true);
   const refreshToken = optionalString(object, 'refresh_token');
+  if (refreshToken !== undefined) checkTokenLength('refresh_token', refreshToken);
   // The refresh token travels in a form body, not a header, but one with CR/LF or spaces is no token a server issues.
   if (refreshToken !== undefined && refreshToken !== '' && !B64TOKEN.test(refreshToken)) {
     throw invalid('refresh_token has characters outside RFC 6750 b64token');
@@ -144,6 +159,18 @@ function checkExpiresInCap(value: unknown): void {
   const shown = String(value);
   const quoted = JSON.stringify(shown.length > 32 ? `${shown.slice(0, 32)}…` : shown);
   throw invalid(`expires_in ${quoted} is above the cap of ${MAX_EXPIRES_IN_SECONDS} seconds (10 years)`);
+}
+
+/** Refuses a token longer than {@link MAX_TOKEN_LENGTH}; the message gives its length, never its value. */
+function checkTokenLength(field: 'access_token' | 'refresh_token', token: string): void {
+  if (token.length <= MAX_TOKEN_LENGTH) return;
+  throw new AuthorizeError(
+    'token_too_long',
+    `The token endpoint issued ${field === 'access_token' ? 'an' : 'a'} ${field} of ${token.length} characters, above the cap of ${MAX_TOKEN_LENGTH} ` +
+      '(16 KiB): no server accepts an HTTP header that large, so every request with it would fail. Nothing was ' +
+      "stored. Tell the authorization server's operator (such a token usually carries too many claims, e.g. " +
+      'group memberships), or request fewer scopes.',
+  );
 }
 
 function grantedScopes(scope: unknown, requested: readonly string[] | undefined): string[] {

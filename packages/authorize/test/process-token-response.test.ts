@@ -5,6 +5,7 @@ import {
   type AuthorizeErrorCode,
   expiresInSeconds,
   MAX_EXPIRES_IN_SECONDS,
+  MAX_TOKEN_LENGTH,
   processTokenResponse,
 } from '../src/index.js';
 import { AS, JSON_HEADERS, type Mock, mock, throwsWith } from './helpers/mock.js';
@@ -164,6 +165,37 @@ describe('processTokenResponse', () => {
       assert.doesNotMatch(error.message, /secret/, 'the token value is never in the message');
     });
   }
+
+  // Issue 17: a 900 KB access token was stored, then every MCP request failed with an empty 431.
+  for (const [field, length] of [
+    ['access_token', MAX_TOKEN_LENGTH + 1],
+    ['access_token', 900 * 1024],
+    ['refresh_token', MAX_TOKEN_LENGTH + 1],
+  ] as const) {
+    test(`a ${field} of ${length} characters is token_too_long, its length named, its value not`, async () => {
+      const token = `secret${'a'.repeat(length - 6)}`;
+      const res = await answer(200, { access_token: ACCESS, token_type: 'Bearer', [field]: token });
+      const error = throwsWith(() => process(res), 'token_too_long');
+      assert.equal(
+        error.message,
+        `The token endpoint issued ${field === 'access_token' ? 'an' : 'a'} ${field} of ${length} characters, above the cap of 16384 (16 KiB): no server ` +
+          'accepts an HTTP header that large, so every request with it would fail. Nothing was stored. Tell the ' +
+          "authorization server's operator (such a token usually carries too many claims, e.g. group memberships), " +
+          'or request fewer scopes.',
+      );
+      assert.doesNotMatch(error.message, /secret/, 'the token value is never in the message');
+    });
+  }
+
+  test('tokens of exactly MAX_TOKEN_LENGTH (16384) characters are accepted', async () => {
+    assert.equal(MAX_TOKEN_LENGTH, 16384);
+    const token = 'a'.repeat(MAX_TOKEN_LENGTH);
+    const set = process(
+      await answer(200, { access_token: token, token_type: 'Bearer', refresh_token: token }),
+    );
+    assert.equal(set.access_token.length, MAX_TOKEN_LENGTH);
+    assert.equal(set.refresh_token?.length, MAX_TOKEN_LENGTH);
+  });
 
   test('b64token edge cases are accepted: all allowed characters and trailing =', async () => {
     const token = 'Az09-._~+/abc==';

@@ -17,7 +17,11 @@ export function reportableError(error: unknown): unknown {
 
 /**
  * A message for SDK errors whose own text misleads: an MCP server answering its first request with a 5xx is a
- * server failure, not a protocol version problem ("Version negotiation failed: … HTTP 500").
+ * server failure, not a protocol version problem ("Version negotiation failed: … HTTP 500"); a 431 or 413 with an
+ * empty body (Node's http server answers so) left only "Error POSTing to endpoint: " with nothing after it.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6585#section-5 (431 Request Header Fields Too Large)
+ * @see https://www.rfc-editor.org/rfc/rfc9110#section-15.5.14 (413 Content Too Large)
  */
 export function explainSdkError(error: unknown): string | undefined {
   if (!(error instanceof SdkError)) return undefined;
@@ -27,6 +31,20 @@ export function explainSdkError(error: unknown): string | undefined {
     return (
       `the MCP server failed with HTTP ${status} (a server error, not a protocol version problem); ` +
       'try again later, or tell the server operator'
+    );
+  }
+  if (status === 431) {
+    return (
+      'the MCP server refused the request because its headers are too large (HTTP 431 Request Header Fields Too ' +
+      'Large); the usual cause is a very long access token in Authorization (one carrying many claims, e.g. group ' +
+      "memberships): tell the authorization server's or the MCP server's operator, or log in again requesting " +
+      'fewer scopes'
+    );
+  }
+  if (status === 413) {
+    return (
+      'the MCP server refused the request because its body is too large (HTTP 413 Content Too Large): send ' +
+      "smaller tool arguments, or tell the MCP server's operator"
     );
   }
   if (status === 429)

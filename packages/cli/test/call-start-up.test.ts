@@ -33,6 +33,8 @@ let as: StandardAs;
 let mcp: McpServer;
 /** A 2026-07-28 server whose `server/discover` answer is fresh for a minute (SEP-2549 `ttlMs`). */
 let modern: McpServer;
+/** A 2026-07-28 server whose `server/discover` answer is stale at once (`ttlMs` 0, the testbed's default). */
+let modernStale: McpServer;
 let box: Sandbox;
 
 before(async () => {
@@ -45,16 +47,17 @@ before(async () => {
     protocol: '2026-07-28',
     discoverTtlMs: 60_000,
   });
+  modernStale = await startMcpServer({ authServer: as, log, name: 'modern-stale', protocol: '2026-07-28' });
   box = await sandbox();
   const toml =
     `mcp_oauth_credentials_store = "file"\n\n[mcp_servers.s]\nurl = "${mcp.url}"\n\n` +
-    `[mcp_servers.m]\nurl = "${modern.url}"\n`;
+    `[mcp_servers.m]\nurl = "${modern.url}"\n\n[mcp_servers.z]\nurl = "${modernStale.url}"\n`;
   const client = new McpOAuthClient({
     config: parseConfig(toml),
     store: new FileStore({ home: box.home }),
     home: box.home,
   });
-  for (const name of ['s', 'm']) {
+  for (const name of ['s', 'm', 'z']) {
     await client.login(name, {
       userAgent: async (url) => {
         await headlessUserAgent().authorize(url.href, { deliver: true });
@@ -74,6 +77,7 @@ after(async () => {
   await box.cleanup();
   await mcp.close();
   await modern.close();
+  await modernStale.close();
   await as.close();
 });
 
@@ -128,26 +132,40 @@ test('call with a valid token loads none of the modules it does not need, and re
   assert.deepEqual(second.sent, ['initialize', 'notifications/initialized', 'tools/call']);
 });
 
+/** Runs `call <server> echo`; returns every request the CLI sent, to the MCP servers and the AS alike. */
+async function callRequests(server: string): Promise<string[]> {
+  const mark = log.mark();
+  const result = await box.run(['call', server, 'echo', '--args', '{"text":"hi"}']);
+  assert.equal(result.code, 0, result.stderr);
+  assert.equal(result.stdout, 'hi\n');
+  // The MCP server's own key fetches from the AS (jwks, introspection) are the server's, not the CLI's.
+  return log
+    .entries({ after: mark })
+    .filter((e) => e.endpoint !== 'jwks' && e.endpoint !== 'introspect')
+    .map(
+      (e) =>
+        `${e.server} ${e.method} ${e.endpoint === 'mcp' ? String(e.detail.rpc ?? '(no body)') : e.endpoint}`,
+    );
+}
+
 test('2026-07-28, era remembered: `call` is exactly one HTTP request (tools/call), nothing else to any server', async () => {
-  const run = async () => {
-    const mark = log.mark();
-    const result = await box.run(['call', 'm', 'echo', '--args', '{"text":"hi"}']);
-    assert.equal(result.code, 0, result.stderr);
-    assert.equal(result.stdout, 'hi\n');
-    // Every request the CLI sent, to the MCP server and the AS alike; the MCP server's own key fetches from the AS
-    // (jwks) are the server's, not the CLI's.
-    return log
-      .entries({ after: mark })
-      .filter((e) => e.endpoint !== 'jwks' && e.endpoint !== 'introspect')
-      .map(
-        (e) =>
-          `${e.server} ${e.method} ${e.endpoint === 'mcp' ? String(e.detail.rpc ?? '(no body)') : e.endpoint}`,
-      );
-  };
+  const run = () => callRequests('m');
   assert.deepEqual(
     await run(),
     ['modern POST server/discover', 'modern POST tools/call'],
     'the first call probes',
   );
   assert.deepEqual(await run(), ['modern POST tools/call'], 'the next call is one request');
+});
+
+test('2026-07-28 with server/discover ttlMs 0, era remembered: `call` is still exactly one HTTP request', async () => {
+  assert.deepEqual(
+    await callRequests('z'),
+    ['modern-stale POST server/discover', 'modern-stale POST tools/call'],
+    'the first call probes',
+  );
+  // The era is kept for the memory's lifetime: a stale server/discover answer is not fetched again, as its data
+  // (capabilities) is not needed to call a tool.
+  assert.deepEqual(await callRequests('z'), ['modern-stale POST tools/call'], 'the next call is one request');
+  assert.deepEqual(await callRequests('z'), ['modern-stale POST tools/call'], 'and the one after');
 });

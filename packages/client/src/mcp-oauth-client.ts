@@ -86,9 +86,9 @@ export interface McpOAuthClientOptions {
    */
   readonly rateLimits?: RateLimitMemory | false;
   /**
-   * How long `connect` remembers a server's protocol era, in ms (see {@link ConnectOptions.protocol}). A
-   * 2025-11-25 server's era is kept this long; a 2026-07-28 server's `server/discover` answer as long as its
-   * `ttlMs` says, at most this long. 0: every connect detects the era. Default 86400000 (24 hours).
+   * How long `connect` remembers a server's protocol era, in ms (see {@link ConnectOptions.protocol}). Both
+   * eras are kept this long, a 2026-07-28 server's whatever `ttlMs` its `server/discover` answer carries (that
+   * governs only reuse of the answer's data). 0: every connect detects the era. Default 86400000 (24 hours).
    */
   readonly protocolEraTtlMs?: number;
   /** HTTP client for all OAuth traffic. Default `createHttpClient()`. */
@@ -168,8 +168,8 @@ export interface ConnectOptions {
    * The protocol revision to speak. Default `auto`: a `server/discover` probe first, a 2026-07-28 session when the
    * server answers it, else the `initialize` handshake (2025-11-25). `auto` remembers the answer per server (see
    * {@link McpOAuthClientOptions.protocolEraTtlMs}): the next connect to a 2025-era server sends `initialize` at
-   * once, and one to a 2026-07-28 server reuses its `server/discover` answer while that is fresh (its `ttlMs`), with
-   * no request at all. A remembered era the server refuses is forgotten: a refused `initialize` is followed at once
+   * once, and one to a 2026-07-28 server sends its request at once without `server/discover` (one HTTP request per
+   * call), whatever the answer's `ttlMs`. A remembered era the server refuses is forgotten: a refused `initialize` is followed at once
    * by the probe; a request refused with 400 by a server that no longer speaks 2026-07-28 fails, and the next connect
    * probes. A login or logout forgets the server's entry. `2025-11-25` never probes, `2026-07-28` refuses a server
    * without that revision; neither uses nor updates the memory.

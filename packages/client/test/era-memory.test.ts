@@ -41,29 +41,50 @@ test('a legacy era is recalled until the memory lifetime ends', async () => {
   assert.equal(await memory.recall(KEY), undefined);
 });
 
-test("a server/discover answer is recalled as long as its ttlMs says, capped by the memory's lifetime", async () => {
+test("a modern era is recalled for the memory's lifetime whatever the answer's ttlMs (0, absent, negative, long)", async () => {
+  for (const ttl of [0, undefined, -5, 60_000, 10 * HOUR]) {
+    const { memory, advance } = setup(2 * HOUR);
+    await memory.remember(KEY, { kind: 'legacy' });
+    await memory.remember(KEY, { kind: 'modern', discover: discover(ttl) });
+    advance(2 * HOUR - 1);
+    assert.deepEqual(await memory.recall(KEY), { kind: 'modern', discover: discover(ttl) }, `ttlMs ${ttl}`);
+    advance(1);
+    assert.equal(await memory.recall(KEY), undefined, `ttlMs ${ttl}`);
+  }
+});
+
+test("the server/discover data is recalled only while its ttlMs says, capped by the memory's lifetime", async () => {
   const short = setup(2 * HOUR);
   await short.memory.remember(KEY, { kind: 'modern', discover: discover(60_000) });
   short.advance(59_999);
-  assert.deepEqual(await short.memory.recall(KEY), { kind: 'modern', discover: discover(60_000) });
+  assert.deepEqual(await short.memory.recallDiscover(KEY), discover(60_000));
   short.advance(1);
-  assert.equal(await short.memory.recall(KEY), undefined);
+  assert.equal(await short.memory.recallDiscover(KEY), undefined);
+  assert.equal((await short.memory.recall(KEY))?.kind, 'modern');
 
   const capped = setup(2 * HOUR);
   await capped.memory.remember(KEY, { kind: 'modern', discover: discover(10 * HOUR) });
   capped.advance(2 * HOUR - 1);
-  assert.equal((await capped.memory.recall(KEY))?.kind, 'modern');
+  assert.deepEqual(await capped.memory.recallDiscover(KEY), discover(10 * HOUR));
   capped.advance(1);
-  assert.equal(await capped.memory.recall(KEY), undefined);
+  assert.equal(await capped.memory.recallDiscover(KEY), undefined);
+
+  for (const ttl of [0, undefined, -5]) {
+    const stale = setup();
+    await stale.memory.remember(KEY, { kind: 'modern', discover: discover(ttl) });
+    assert.equal(await stale.memory.recallDiscover(KEY), undefined, `ttlMs ${ttl}`);
+  }
+  const legacy = setup();
+  await legacy.memory.remember(KEY, { kind: 'legacy' });
+  assert.equal(await legacy.memory.recallDiscover(KEY), undefined);
 });
 
-test('an immediately stale server/discover answer (ttlMs 0, absent, negative) is not kept and drops the old entry', async () => {
-  for (const ttl of [0, undefined, -5]) {
-    const { memory } = setup();
-    await memory.remember(KEY, { kind: 'legacy' });
-    await memory.remember(KEY, { kind: 'modern', discover: discover(ttl) });
-    assert.equal(await memory.recall(KEY), undefined, `ttlMs ${ttl}`);
-  }
+test('an entry written before discover_expires_at existed keeps its data until it expires', async () => {
+  const { memory, store, advance } = setup();
+  await store.set(KEY, { era: 'modern', discover: discover(0), expires_at: 1_000_000 + HOUR });
+  assert.deepEqual(await memory.recallDiscover(KEY), discover(0));
+  advance(HOUR);
+  assert.equal(await memory.recall(KEY), undefined);
 });
 
 test('ttlMs 0 disables the memory', async () => {

@@ -675,8 +675,10 @@ export class Refresher {
 
 /**
  * Whether a grant failed because the answer was not a token response at all (an HTML page with 200, a `token_type`
- * the credential cannot use): `invalid_token_response` from `@mcp-oauth/authorize`, duck-typed.
+ * the credential cannot use, a token too long to send): `invalid_token_response` or `token_too_long` from
+ * `@mcp-oauth/authorize`, duck-typed.
  */
 function isUnusableAnswer(error: unknown): boolean {
-  return error instanceof Error && (error as { code?: unknown }).code === 'invalid_token_response';
+  const code = error instanceof Error ? (error as { code?: unknown }).code : undefined;
+  return code === 'invalid_token_response' || code === 'token_too_long';
 }

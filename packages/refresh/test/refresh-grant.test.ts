@@ -301,6 +301,26 @@ describe('failure classes', () => {
     assert.equal((await store.get(KEY))?.access_token, 'at-0', 'the stored credentials are unchanged');
   });
 
+  // Issue 17: a 900 KB access token would be stored, then every MCP request would fail with an empty 431.
+  test('through the Refresher: a token over 16384 characters is "not a usable token response", nothing stored', async () => {
+    const store = new MemoryStore();
+    await store.set(KEY, record({ expires_at: 0 }));
+    const refresher = new Refresher({ store, grant: grant(), now: () => NOW });
+    const huge = `at-huge-${'A'.repeat(900 * 1024)}`;
+    as.reply(200, { access_token: huge, token_type: 'Bearer', expires_in: 60 });
+    await assert.rejects(refresher.getValidToken(KEY), (e: Error & { code: string }) => {
+      assert.equal(e.code, 'refresh_failed');
+      assert.equal((e.cause as { code?: string }).code, 'token_too_long');
+      assert.match(
+        e.message,
+        /is not a usable token response \(The token endpoint issued an access_token of 921608 characters, above the cap of 16384/,
+      );
+      assert.ok(!e.message.includes('at-huge'), 'no token in the message');
+      return true;
+    });
+    assert.equal((await store.get(KEY))?.access_token, 'at-0', 'the stored credentials are unchanged');
+  });
+
   test('through the Refresher: the issuer check surfaces as is (refresh_failed), nothing marked', async () => {
     const store = new MemoryStore();
     await store.set(KEY, record({ expires_at: 0 }));

@@ -1,6 +1,6 @@
 // connect() remembers each server's protocol era in the home (protocol-eras.json), so the next client (a new CLI
 // process) skips the era detection: a 2025-11-25 server gets `initialize` without a `server/discover` probe first,
-// a 2026-07-28 server's `server/discover` answer is reused while its ttlMs says it is fresh. A server that changed
+// a 2026-07-28 server's `server/discover` answer is adopted whatever its ttlMs (the era is kept). A server that changed
 // era is found out and probed again. The testbed's request log shows what went over the wire.
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
@@ -122,7 +122,7 @@ describe('connect remembers the protocol era of each server', () => {
     await second.close();
   });
 
-  test('2026-07-28 with an immediately stale answer (ttlMs 0): every connect sends server/discover', async () => {
+  test('2026-07-28 with an immediately stale answer (ttlMs 0): the era is kept, the next connect sends nothing', async () => {
     const server = await serve({ name: 'modern-0', protocol: '2026-07-28' });
     const store = new MemoryStore();
     const first = client(server.url, store);
@@ -132,8 +132,11 @@ describe('connect remembers the protocol era of each server', () => {
 
     const second = client(server.url, store);
     const mark = log.mark();
-    assert.deepEqual(await echo(await second.connect('s')), HI);
-    assert.deepEqual(wire('modern-0', mark), ['server/discover', 'tools/call']);
+    const session = await second.connect('s');
+    assert.deepEqual(wire('modern-0', mark), [], 'the connect itself sent nothing');
+    assert.equal(session.era, 'modern');
+    assert.deepEqual(await echo(session), HI);
+    assert.deepEqual(wire('modern-0', mark), ['tools/call']);
     await second.close();
   });
 

@@ -351,14 +351,19 @@ export async function presentAndWait(
     deadline: Date.now() + timeoutMs,
   });
   // The wait ends with the login, whatever ends it: a failing user agent must not leave it (and its timer) running.
+  // A stray request is said once (a flood of forged ones must not flood the terminal).
+  let strays = 0;
   const waiting = callback.wait({
     timeoutMs,
     signal,
     check: callbackOutcome(pending.expected),
-    onStray: () =>
-      pending.logger.warn(
-        'a request to the callback address carried no state or another one than this login sent: ignored (RFC 6749 §10.12); still waiting for the sign-in',
-      ),
+    onStray: () => {
+      strays += 1;
+      if (strays === 1)
+        pending.logger.warn(
+          'a request to the callback address carried no state or another one than this login sent: ignored (RFC 6749 §10.12), as any further one will be; still waiting for the sign-in',
+        );
+    },
   });
   try {
     await options.userAgent(url, {

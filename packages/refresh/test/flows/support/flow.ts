@@ -175,10 +175,14 @@ export function nextEvent<T extends RefresherEvent['type']>(
   });
 }
 
-/** A fresh directory under the system temp dir, and a function that removes it. */
+/**
+ * A fresh directory under the system temp dir, and a function that removes it. The removal retries (ENOTEMPTY):
+ * `Refresher.close()` lets a refresh in flight finish, and its store write (a temporary file renamed into place) can
+ * land while the directory is being removed.
+ */
 export async function tempDir(): Promise<{ dir: string; remove(): Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'mcp-oauth-refresh-'));
-  return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
+  return { dir, remove: () => rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 }) };
 }
 
 /** Whether `name` is an executable on PATH. */

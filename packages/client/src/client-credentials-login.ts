@@ -15,7 +15,7 @@ import { warnEndpointDowngrade } from './downgrade-warning.js';
 import { dpopKeyForLogin } from './dpop-binding.js';
 import type { LoginDeps, LoginProgress, LoginResult } from './login.js';
 import { discoveryPolicies, type ServerContext, serverContext } from './server-context.js';
-import { preRegisteredClient, recordOfTokens } from './token-record.js';
+import { loginResultOf, preRegisteredClient, recordOfTokens } from './token-record.js';
 
 /** Options of a client-credentials login: no user agent, no callback; scopes and discovery as for a browser login. */
 export interface ClientCredentialsLoginOptions {
@@ -61,18 +61,14 @@ export async function clientCredentialsLogin(
     resource,
     scopes: tokens.scopes,
   });
-  return {
-    key,
+  return loginResultOf(key, tokens, {
     grant: 'client_credentials',
     issuer: found.issuer,
     resource: tokens.resource ?? null,
-    scopes: tokens.scopes,
-    expiresAt: tokens.expires_at,
-    tokenType: tokens.token_type,
     refreshTokenIssued: false,
     provider: ctx.oauth.provider,
     registration: 'pre_registered',
-  };
+  });
 }
 
 async function discover(

@@ -21,6 +21,7 @@ import { pollDeviceToken, realSleep, type Sleep } from './device-poll.js';
 import { dpopKeyForLogin } from './dpop-binding.js';
 import { callbackPathId, discover, type LoginDeps, type LoginResult, register, toRecord } from './login.js';
 import { type ServerContext, serverContext } from './server-context.js';
+import { loginResultOf } from './token-record.js';
 
 /**
  * Progress of a device login, for a terminal or an embedder's UI. `userCode` and the URIs come from the
@@ -250,16 +251,11 @@ async function store(
     resource,
     scopes: tokens.scopes,
   });
-  return {
-    key,
+  return loginResultOf(key, tokens, {
     grant: 'device_code',
     issuer: found.issuer,
     resource: tokens.resource ?? null,
-    scopes: tokens.scopes,
-    expiresAt: tokens.expires_at,
-    tokenType: tokens.token_type,
-    refreshTokenIssued: tokens.refresh_token !== undefined,
     provider: ctx.oauth.provider,
     registration: registration.registration,
-  };
+  });
 }

@@ -31,7 +31,7 @@ import {
   type ServerContext,
   serverContext,
 } from './server-context.js';
-import { preRegisteredClient, recordOfTokens } from './token-record.js';
+import { loginResultOf, preRegisteredClient, recordOfTokens } from './token-record.js';
 
 /** What an enterprise-managed login needs: a login's deps, the IdP metadata and the refresher (IdP credential). */
 export interface EnterpriseDeps extends IdpLoginDeps {
@@ -85,18 +85,13 @@ export async function enterpriseLogin(
   const key: CredentialKey = { serverName: name, serverUrl: ctx.server.url, issuer: found.issuer };
   await deps.store.set(key, serverRecord(key, tokens, ctx, idp.issuer, deps.now(), dpop));
   deps.logger.info('enterprise-managed login complete', { server: name, issuer: found.issuer, resource });
-  return {
-    key,
+  return loginResultOf(key, tokens, {
     issuer: found.issuer,
     resource,
-    scopes: tokens.scopes,
-    expiresAt: tokens.expires_at,
-    tokenType: tokens.token_type,
-    refreshTokenIssued: tokens.refresh_token !== undefined,
     provider: ctx.oauth.provider,
     registration: 'pre_registered',
     grant: 'authorization_code',
-  };
+  });
 }
 
 /** Discovery of the server's AS, then Codex's `authorization_server_issuer` when set: it must be that AS. */

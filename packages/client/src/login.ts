@@ -54,7 +54,7 @@ import {
   type ServerContext,
   serverContext,
 } from './server-context.js';
-import { recordOfTokens } from './token-record.js';
+import { loginResultOf, recordOfTokens } from './token-record.js';
 
 /** What a login needs from the client it runs in. */
 export interface LoginDeps {
@@ -171,18 +171,13 @@ export async function login(deps: LoginDeps, name: string, options: LoginOptions
       resource,
       scopes: tokens.scopes,
     });
-    return {
-      key,
+    return loginResultOf(key, tokens, {
       grant: 'authorization_code',
       issuer: found.issuer,
       resource: tokens.resource ?? null,
-      scopes: tokens.scopes,
-      expiresAt: tokens.expires_at,
-      refreshTokenIssued: tokens.refresh_token !== undefined,
-      tokenType: tokens.token_type,
       provider: ctx.oauth.provider,
       registration: registration.registration,
-    };
+    });
   } finally {
     await callback.close();
   }

@@ -1,5 +1,6 @@
 import type { TokenSet } from '@mcp-oauth/authorize';
 import type { CredentialKey, CredentialRecord, DpopBinding, Reacquire } from '@mcp-oauth/token-store';
+import type { LoginResult } from './login.js';
 
 /** The stored client of a pre-registered client: its id only (its secret or key is read from the config at use). */
 export function preRegisteredClient(clientId: string): CredentialRecord['client'] {
@@ -41,5 +42,27 @@ export function recordOfTokens(
     updated_at: now,
     // Kept even when the AS answered Bearer: a public client's refresh token may still be bound to it (RFC 9449 §5).
     dpop: renewal.dpop,
+  };
+}
+
+/**
+ * What a login tells its caller (no secret), for every login mode: the fields that come from the token response
+ * (scopes, expiry, token type, whether a refresh token came) and those the mode knows (grant, issuer, resource,
+ * provider, registration). `refreshTokenIssued` is given by a grant that never keeps one (client credentials).
+ */
+export function loginResultOf(
+  key: CredentialKey,
+  tokens: TokenSet,
+  mode: Omit<LoginResult, 'key' | 'scopes' | 'expiresAt' | 'tokenType' | 'refreshTokenIssued'> & {
+    readonly refreshTokenIssued?: boolean;
+  },
+): LoginResult {
+  return {
+    key,
+    scopes: tokens.scopes,
+    expiresAt: tokens.expires_at,
+    tokenType: tokens.token_type,
+    refreshTokenIssued: tokens.refresh_token !== undefined,
+    ...mode,
   };
 }

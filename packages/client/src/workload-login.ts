@@ -15,7 +15,7 @@ import { dpopKeyForLogin } from './dpop-binding.js';
 import { discoverServer, type EnterpriseDeps } from './enterprise-login.js';
 import type { LoginOptions, LoginResult } from './login.js';
 import { type ServerContext, serverContext } from './server-context.js';
-import { preRegisteredClient, recordOfTokens } from './token-record.js';
+import { loginResultOf, preRegisteredClient, recordOfTokens } from './token-record.js';
 import { readWorkloadToken, type WorkloadTokenIo } from './workload-token.js';
 
 /** What a workload login needs. */
@@ -58,18 +58,13 @@ export async function workloadLogin(
   const key: CredentialKey = { serverName: name, serverUrl: ctx.server.url, issuer: found.issuer };
   await deps.store.set(key, workloadRecord(key, tokens, ctx, deps.now(), dpop));
   deps.logger.info('workload identity login complete', { server: name, issuer: found.issuer, resource });
-  return {
-    key,
+  return loginResultOf(key, tokens, {
     issuer: found.issuer,
     resource,
-    scopes: tokens.scopes,
-    expiresAt: tokens.expires_at,
-    tokenType: tokens.token_type,
-    refreshTokenIssued: tokens.refresh_token !== undefined,
     provider: ctx.oauth.provider,
     registration: 'pre_registered',
     grant: 'workload_identity',
-  };
+  });
 }
 
 /** Workload JWT → access token. Shared by the login and the re-acquirer. */

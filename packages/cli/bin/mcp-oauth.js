@@ -1,20 +1,13 @@
 #!/usr/bin/env node
-// The `mcp-oauth` command: runs the built CLI, dist/mcp-oauth.js (one bundled file, see docs/architecture.md; build
-// it with `pnpm build`). This small file is committed so that pnpm can link the bin at install time, before dist/
-// exists.
-import { fileURLToPath } from 'node:url';
+// The `mcp-oauth` command: the launcher (dist/launch.js) loads the built CLI, dist/mcp-oauth.cjs (one bundled file,
+// through V8's compile cache; see docs/architecture.md), and runs it. Build both with `pnpm build`. This small file
+// is committed so that pnpm can link the bin at install time, before dist/ exists.
+import { existsSync } from 'node:fs';
 
-let cli;
-try {
-  cli = await import('../dist/mcp-oauth.js');
-} catch (error) {
-  // The bundle itself is missing (a package it imports that is missing is another error, rethrown).
-  const missing = `Cannot find module '${fileURLToPath(new URL('../dist/mcp-oauth.js', import.meta.url))}'`;
-  if (error?.code === 'ERR_MODULE_NOT_FOUND' && String(error.message).startsWith(missing)) {
-    process.stderr.write('mcp-oauth: the CLI is not built yet; run `pnpm build` first\n');
-    process.exitCode = 1;
-  } else {
-    throw error;
-  }
+const bundle = new URL('../dist/mcp-oauth.cjs', import.meta.url);
+if (!existsSync(bundle) || !existsSync(new URL('../dist/launch.js', import.meta.url))) {
+  process.stderr.write('mcp-oauth: the CLI is not built yet; run `pnpm build` first\n');
+  process.exit(1);
 }
-await cli?.main();
+const { launch } = await import('../dist/launch.js');
+await launch(bundle);

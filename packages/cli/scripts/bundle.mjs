@@ -1,29 +1,44 @@
-// Bundles the built CLI (dist/main.js and the @mcp-oauth packages it imports) into one file, dist/mcp-oauth.js,
-// which bin/mcp-oauth.js runs. Node 20 loads each ES module separately (resolve, read, compile, link): the ~190
-// modules of the workspace packages cost about 50 ms at every start, a third of a tool call with a stored token
-// (docs/benchmarks.md, benchmark 2). Run after `tsc` (the packages' dist/ are the input); `pnpm build` does both.
+// Bundles the built CLI (dist/main.js and everything it imports) into one CommonJS file, dist/mcp-oauth.cjs, which
+// dist/launch.js loads through V8's code cache (src/launch.ts, docs/architecture.md "The CLI bundle and its compile
+// cache"). Node 20 loads each ES module separately (resolve, read, compile, link) and caches no compiled code between
+// runs: the CLI's ~190 workspace modules and the MCP SDK's, zod's, jose's and undici's cost more than half of a tool
+// call with a stored token (docs/benchmarks.md, benchmark 2). One script can be compiled from V8's code cache
+// (`vm.Script` `cachedData`, stable on Node 20; ES modules cannot), so everything the CLI runs is inlined: one copy
+// of each package, zod included (the SDK's and the config's are the same one, inside the bundle). Run after `tsc`
+// (the packages' dist/ are the input); `pnpm build` does both.
 //
-// Inlined: this package, the @mcp-oauth packages it depends on, jose and smol-toml (INLINED_NPM), and undici's
-// agent modules (`undici/lib/…`, which the MCP fetch loads without undici's index). Left as imports:
-// every other npm package (one copy
-// each, shared with the MCP SDK: zod above all), Node's modules, @mcp-oauth/testbed (the demo's, loaded only by
-// `mcp-oauth demo`) and @mcp-oauth/token-store (it resolves its native keyring module from its own location).
-// Every package left as an import must be a dependency of this package (the testbed excepted: optional, see
-// OPTIONAL_IMPORTS), or the bundle would not find it when installed: the build fails otherwise.
-import { readFile } from 'node:fs/promises';
+// Left as imports: Node's modules; the optional store backends (`@napi-rs/keyring` with its native module, `keyv`,
+// `@keyv/redis`), which token-store resolves on first use from the bundle's location, i.e. from this package's
+// dependencies; and @mcp-oauth/testbed (the demo's, loaded only by `mcp-oauth demo`). Every package left as an
+// import must be a dependency of this package (the testbed excepted: optional, see OPTIONAL_IMPORTS), or an
+// installed CLI would not find it: the build fails otherwise.
+//
+// The bundle never calls `import()` itself: `vm.Script` runs it only with an experimental flag or warning. The two
+// `import(specifier)` of an optional package (token-store's backend loader, the demo's testbed loader) call
+// `__mcpOAuthImport`, the launcher's `import()`, instead; the build fails when either is not found or another
+// `import()` of a computed specifier is left.
+//
+// The first line of the bundle is `// mcp-oauth-build <sha256>`, the SHA-256 of the rest of the file: the compile
+// cache is keyed on it, so a cache written for one build is never used with another, whatever their sizes and
+// modification times (npm gives every file of a package the same mtime).
+import { createHash } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
 import { builtinModules } from 'node:module';
+import { dirname } from 'node:path';
 import { build } from 'esbuild';
 
 const root = new URL('..', import.meta.url);
 const pkg = JSON.parse(await readFile(new URL('package.json', root), 'utf8'));
-const NOT_INLINED = new Set(['@mcp-oauth/testbed', '@mcp-oauth/token-store']);
-/**
- * npm packages inlined too: ones no other dependency of the CLI imports (so no second copy of anything shared with
- * the MCP SDK) and whose files cost more to load one by one than inlined. jose: about 60 modules (some 50 ms of CPU
- * at every start, benchmark 2) that a call with a bearer token never runs; inlined, only the parts the packages use
- * are kept and nothing of it is compiled until it runs. smol-toml: a dozen modules the config load runs.
- */
-const INLINED_NPM = new Set(['jose', 'smol-toml']);
+const outfile = new URL('dist/mcp-oauth.cjs', root).pathname;
+/** Loaded on first use from this package's dependencies, never inlined (native code, or optional backends). */
+const EXTERNAL = ['@napi-rs/keyring', 'keyv', '@keyv/redis', '@mcp-oauth/testbed'];
+/** The first line's placeholder, replaced by the hash of the rest once it is known (same length: the map holds). */
+const BUILD_LINE = `// mcp-oauth-build ${'0'.repeat(64)}`;
+
+/** The modules whose `import(specifier)` goes through the launcher's importer (see above). */
+const DYNAMIC_IMPORTERS =
+  /[\\/](token-store[\\/](?:dist|src)[\\/]optional-backend|cli[\\/](?:dist|src)[\\/]demo[\\/]load-testbed)\.[jt]s$/;
+const DYNAMIC_IMPORT = '(specifier) => import(specifier)';
 
 /** `@scope/name/sub/path` → `@scope/name`; `name/sub` → `name`. */
 const packageName = (specifier) =>
@@ -34,30 +49,40 @@ const packageName = (specifier) =>
 
 const result = await build({
   entryPoints: [new URL('dist/main.js', root).pathname],
-  outfile: new URL('dist/mcp-oauth.js', root).pathname,
+  outfile,
   bundle: true,
   platform: 'node',
-  format: 'esm',
+  format: 'cjs',
   target: 'node20',
   sourcemap: 'linked',
   metafile: true,
-  // undici's inlined modules are CommonJS and require Node's own modules: give them a require.
+  // ES module packages (the MCP SDK, zod, jose, smol-toml) are preferred in their ESM form, as Node loads them.
+  mainFields: ['module', 'main'],
+  conditions: ['import', 'node', 'default'],
+  // The two uses of import.meta.url (the package.json next to dist/, token-store's backend resolution) mean "this
+  // file": the bundle's own URL.
+  define: { 'import.meta.url': '__mcpOAuthBundleUrl' },
+  // Strict mode for the whole file, as the ES modules it is made of were (esbuild's own "use strict" comes after the
+  // banner, where it is no longer a directive).
   banner: {
-    js: "import { createRequire as __mcpOAuthCreateRequire } from 'node:module';\nconst require = __mcpOAuthCreateRequire(import.meta.url);",
+    js: `${BUILD_LINE}\n'use strict';\nconst __mcpOAuthBundleUrl = require('node:url').pathToFileURL(__filename).href;`,
   },
+  external: EXTERNAL,
   logLevel: 'warning',
   plugins: [
     {
-      name: 'inline-workspace-packages-only',
+      name: 'dynamic-import-through-launcher',
       setup(b) {
-        b.onResolve({ filter: /^[^./]/ }, (args) => {
-          const name = packageName(args.path);
-          if (name.startsWith('@mcp-oauth/') && !NOT_INLINED.has(name)) return undefined;
-          if (INLINED_NPM.has(name)) return undefined;
-          // undici's agent modules, which the MCP fetch loads on their own (http's undici-agent.ts): inlined; its
-          // index (OAuth requests) stays an import, so the two never make two copies of one module.
-          if (args.path.startsWith('undici/lib/')) return undefined;
-          return { path: args.path, external: true };
+        b.onLoad({ filter: DYNAMIC_IMPORTERS }, async (args) => {
+          const text = await readFile(args.path, 'utf8');
+          if (!text.includes(DYNAMIC_IMPORT))
+            throw new Error(`${args.path} has no \`${DYNAMIC_IMPORT}\` to route`);
+          const contents = text.replace(DYNAMIC_IMPORT, '(specifier) => __mcpOAuthImport(specifier)');
+          return {
+            contents,
+            loader: args.path.endsWith('.ts') ? 'ts' : 'js',
+            resolveDir: dirname(args.path),
+          };
         });
       },
     },
@@ -78,6 +103,22 @@ for (const output of Object.values(result.metafile.outputs)) {
 }
 if (undeclared.size > 0) {
   throw new Error(
-    `dist/mcp-oauth.js imports ${[...undeclared].join(', ')}, not declared in package.json dependencies: declare them there`,
+    `dist/mcp-oauth.cjs imports ${[...undeclared].join(', ')}, not declared in package.json dependencies: declare them there`,
   );
 }
+
+const text = await readFile(outfile, 'utf8');
+const routed = text.split('__mcpOAuthImport(specifier)').length - 1;
+const computedImport = /(?<![\w$.])import\((?!\s*['"`])/.exec(
+  text.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, ''),
+);
+if (routed !== 2 || computedImport) {
+  throw new Error(
+    `dist/mcp-oauth.cjs: ${routed} of 2 optional imports go through the launcher${computedImport ? `; an import() is left: ${computedImport.input.slice(computedImport.index, computedImport.index + 80)}` : ''}`,
+  );
+}
+if (!text.startsWith(`${BUILD_LINE}\n`))
+  throw new Error('dist/mcp-oauth.cjs does not start with its build line');
+const rest = text.slice(BUILD_LINE.length);
+const hash = createHash('sha256').update(rest).digest('hex');
+await writeFile(outfile, `// mcp-oauth-build ${hash}${rest}`);

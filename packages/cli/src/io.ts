@@ -20,6 +20,8 @@ export interface CliIo {
    * called. Absent: interrupts keep their default behaviour.
    */
   readonly onInterrupt?: (handler: () => void) => () => void;
+  /** How the process loaded the CLI (its compile cache, `launch.ts`): one line that `--debug` prints. */
+  readonly startupNote?: string;
 }
 
 /**

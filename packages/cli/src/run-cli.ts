@@ -2,9 +2,10 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { closestKey, escapeForTerminal } from '@mcp-oauth/config';
 import type { Command, CommandContext, CommandInput, OptionSpec } from './command.js';
+import { commandIndex } from './command-line.js';
 import { usageError } from './errors.js';
 import { EXIT } from './exit-codes.js';
-import { GLOBAL_OPTIONS, GLOBAL_VALUE_OPTIONS } from './global-options.js';
+import { GLOBAL_OPTIONS } from './global-options.js';
 import { commandHelp, programHelp } from './help.js';
 import type { CliIo } from './io.js';
 import { Redaction } from './redaction.js';
@@ -26,17 +27,6 @@ function toParseOptions(options: Readonly<Record<string, OptionSpec>>): ParseOpt
       },
     ]),
   );
-}
-
-/** Index of the command name: the first token that is not a global option or its value. */
-function commandIndex(argv: readonly string[]): number {
-  for (let i = 0; i < argv.length; i++) {
-    const token = argv[i] as string;
-    if (token === '--') return -1;
-    if (!token.startsWith('-')) return i;
-    if (GLOBAL_VALUE_OPTIONS.has(token)) i++;
-  }
-  return -1;
 }
 
 /** node:util parseArgs errors are usage errors; their messages are already clear. */
@@ -128,6 +118,7 @@ async function runCommand(command: Command, args: readonly string[], io: CliIo):
     },
     redaction,
   };
+  if (io.startupNote !== undefined) context.debug(io.startupNote);
   try {
     const { positionals, rest } = splitTokens(parsed, args);
     if (rest.length > 0 && command.acceptsRest !== true) {

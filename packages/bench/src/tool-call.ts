@@ -19,7 +19,7 @@ const REPO_ROOT = join(PACKAGE_ROOT, '../..');
 export const CLI_BIN = join(REPO_ROOT, 'packages/cli/bin/mcp-oauth.js');
 const FIXTURES = join(PACKAGE_ROOT, 'dist/fixtures');
 
-export const CALL_SIDES = ['cli', 'sdkFloor', 'sdkV2Floor', 'mcpRemote'] as const;
+export const CALL_SIDES = ['cli', 'cliNoCache', 'sdkFloor', 'sdkV2Floor', 'mcpRemote'] as const;
 export type CallSide = (typeof CALL_SIDES)[number];
 
 export interface CallSample extends TimedRun {
@@ -84,11 +84,15 @@ function importGroups(): Array<{ what: string; urls: string[] }> {
     { what: '@mcp-oauth/config (zod, smol-toml)', urls: [resolve('@mcp-oauth/config')] },
     { what: '@mcp-oauth/client (all runtime packages)', urls: [resolve('@mcp-oauth/client')] },
     {
-      what: 'the CLI (everything `mcp-oauth` loads before a command runs: its bundle and what that imports)',
-      urls: [pathToFileURL(join(REPO_ROOT, 'packages/cli/dist/mcp-oauth.js')).href],
+      what: 'the CLI without its compile cache (its bundle, `dist/mcp-oauth.cjs`: everything `mcp-oauth` loads before a command runs)',
+      urls: [pathToFileURL(CLI_BUNDLE).href],
     },
   ];
 }
+
+/** The CLI's bundle, and the launcher that loads it through its compile cache. */
+const CLI_BUNDLE = join(REPO_ROOT, 'packages/cli/dist/mcp-oauth.cjs');
+const CLI_LAUNCH = join(REPO_ROOT, 'packages/cli/dist/launch.js');
 
 async function importCosts(rounds: number, env: NodeJS.ProcessEnv): Promise<ImportCost[]> {
   const groups = importGroups();
@@ -107,11 +111,37 @@ async function importCosts(rounds: number, env: NodeJS.ProcessEnv): Promise<Impo
       runs[i]?.spawnMs.push(timed.resultMs);
     }
   }
-  return groups.map((group, i) => ({
-    what: group.what,
-    importMs: median(runs[i]?.importMs ?? []),
-    spawnMs: median(runs[i]?.spawnMs ?? []),
-  }));
+  const cached = { importMs: [] as number[], spawnMs: [] as number[] };
+  for (let round = 0; round < rounds; round++) {
+    let printed = '';
+    const timed = await spawnTimed(
+      process.execPath,
+      [join(FIXTURES, 'cli-load-cost.js'), CLI_LAUNCH, CLI_BUNDLE, 'call'],
+      {
+        env,
+        marker: 'loaded ',
+        onStdout: (text) => {
+          printed = text;
+        },
+      },
+    );
+    if (!printed.includes('compile cache: used'))
+      throw new Error(`the CLI's compile cache was not used: ${printed}`);
+    cached.importMs.push(Number(printed.match(/loaded ([\d.]+)/)?.[1]));
+    cached.spawnMs.push(timed.resultMs);
+  }
+  return [
+    ...groups.map((group, i) => ({
+      what: group.what,
+      importMs: median(runs[i]?.importMs ?? []),
+      spawnMs: median(runs[i]?.spawnMs ?? []),
+    })),
+    {
+      what: 'the CLI through its compile cache (the launcher, `dist/launch.js`, as `mcp-oauth call` loads it)',
+      importMs: median(cached.importMs),
+      spawnMs: median(cached.spawnMs),
+    },
+  ];
 }
 
 /**
@@ -159,15 +189,30 @@ export async function runToolCall(options: {
       { mode: 0o600 },
     );
 
-    const env = compiledEnv({ HOME: dir, MCP_OAUTH_HOME: home, MCP_REMOTE_CONFIG_DIR: remoteConfig });
+    // The CLI's compile cache in the run's directory: written by the warm-up call, used by every timed one.
+    const env = compiledEnv({
+      HOME: dir,
+      MCP_OAUTH_HOME: home,
+      MCP_REMOTE_CONFIG_DIR: remoteConfig,
+      MCP_OAUTH_COMPILE_CACHE: join(dir, 'compile-cache'),
+    });
     const requests = Object.fromEntries(CALL_SIDES.map((side) => [side, [] as string[]])) as Record<
       CallSide,
       string[]
     >;
     let n = 0;
-    const run = async (side: CallSide, args: string[], marker: string): Promise<CallSample> => {
+    const run = async (
+      side: CallSide,
+      args: string[],
+      marker: string,
+      extraEnv: NodeJS.ProcessEnv = {},
+    ): Promise<CallSample> => {
       const mark = as.log.mark();
-      const timed = await spawnTimed(process.execPath, args, { env, marker, cwd: dir });
+      const timed = await spawnTimed(process.execPath, args, {
+        env: { ...env, ...extraEnv },
+        marker,
+        cwd: dir,
+      });
       const entries = as.log.entries({ after: mark });
       const calls = entries.filter((e) => e.detail.rpc === 'tools/call' && e.status === 200);
       if (calls.length !== 1) throw new Error(`${side}: ${calls.length} successful tool calls, expected 1`);
@@ -187,6 +232,16 @@ export async function runToolCall(options: {
           'cli',
           [CLI_BIN, 'call', NAME, 'echo', '--args', JSON.stringify({ text: marker })],
           marker,
+        );
+      },
+      // The same command with the compile cache off: what a first run costs (plus writing the cache, not timed).
+      cliNoCache: () => {
+        const marker = `bench-cli-nocache-${++n}`;
+        return run(
+          'cliNoCache',
+          [CLI_BIN, 'call', NAME, 'echo', '--args', JSON.stringify({ text: marker })],
+          marker,
+          { MCP_OAUTH_COMPILE_CACHE: 'off' },
         );
       },
       sdkFloor: () => {

@@ -69,6 +69,7 @@ function toolCall(cliMs: number, floorMs: number, remoteMs: number): ToolCallRes
   const sample = (resultMs: number): CallSample[] => [{ resultMs, exitMs: resultMs + 10, requests: 4 }];
   const samples: Record<CallSide, CallSample[]> = {
     cli: sample(cliMs),
+    cliNoCache: sample(cliMs + 100),
     sdkFloor: sample(floorMs),
     sdkV2Floor: sample(floorMs),
     mcpRemote: sample(remoteMs),
@@ -77,11 +78,18 @@ function toolCall(cliMs: number, floorMs: number, remoteMs: number): ToolCallRes
     rounds: 1,
     imports: [
       { what: 'nothing (Node start)', importMs: 1, spawnMs: 60 },
-      { what: 'the CLI (everything)', importMs: 250, spawnMs: 310 },
+      { what: 'the CLI without its compile cache', importMs: 250, spawnMs: 310 },
+      { what: 'the CLI through its compile cache', importMs: 50, spawnMs: 110 },
     ],
     samples,
     mcpRemoteVersion: '0.15.1',
-    requests: { cli: ['mcp POST tools/call → 200'], sdkFloor: [], sdkV2Floor: [], mcpRemote: [] },
+    requests: {
+      cli: ['mcp POST tools/call → 200'],
+      cliNoCache: ['mcp POST tools/call → 200'],
+      sdkFloor: [],
+      sdkV2Floor: [],
+      mcpRemote: [],
+    },
   };
 }
 

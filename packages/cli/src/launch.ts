@@ -48,20 +48,26 @@ function openCache(source: string, argv: readonly string[]): CompileCacheEntry &
   return { ...readCompileCache(dir, cacheNameOf(argv), key), key };
 }
 
+/** The CLI bundle, loaded and ready to run. */
+export interface LoadedCli {
+  /** The bundle's `main` (`main.ts`). */
+  readonly main: BundleExports['main'];
+  /** How it was loaded, for `--debug`: `compile cache: used (…/call.v8)`. */
+  readonly startupNote: string;
+  /** Writes the compile cache, when this run should (there was none, or V8 refused it); else undefined. */
+  readonly saveCache: (() => void) | undefined;
+}
+
 /**
- * Starts the `mcp-oauth` process: loads the CLI bundle (`dist/mcp-oauth.cjs`, one CommonJS file) as Node loads a
- * CommonJS module, but through `vm.Script` with V8's code cache of the command (`compile-cache.ts`), and runs its
- * `main`. The cache is written after a run that had none (or one V8 refused), once the command's output is out.
- * Node 22's `module.enableCompileCache()` does the same for any module; Node 20 has no such API, and `vm.Script`'s
+ * Loads the CLI bundle (`dist/mcp-oauth.cjs`, one CommonJS file) as Node loads a CommonJS module, but through
+ * `vm.Script` with V8's code cache of the command `argv` runs (`compile-cache.ts`). Node 22's
+ * `module.enableCompileCache()` does the same for any module; Node 20 has no such API, and `vm.Script`'s
  * `cachedData` is stable on both.
  *
  * @param bundle The bundle's path or file URL.
  * @see https://nodejs.org/api/vm.html#new-vmscriptcode-options
  */
-export async function launch(
-  bundle: string | URL,
-  argv: readonly string[] = process.argv.slice(2),
-): Promise<never> {
+export function loadCli(bundle: string | URL, argv: readonly string[]): LoadedCli {
   // Before anything is compiled: V8's flags are part of what its code cache must match.
   v8.setFlagsFromString(`--wasm-tiering-budget=${WASM_TIERING_BUDGET}`);
   const path = bundle instanceof URL || bundle.startsWith('file:') ? fileURLToPath(bundle) : bundle;
@@ -71,10 +77,7 @@ export async function launch(
   // stay the bundle's.
   const script = new vm.Script(
     `(function (exports, require, module, __filename, __dirname, __mcpOAuthImport) {${source}\n})`,
-    {
-      filename: path,
-      ...(cache.data === undefined ? {} : { cachedData: cache.data }),
-    },
+    { filename: path, ...(cache.data === undefined ? {} : { cachedData: cache.data }) },
   );
   const rejected = cache.data !== undefined && script.cachedDataRejected === true;
   const module = { exports: {} as BundleExports };
@@ -83,14 +86,30 @@ export async function launch(
   const importModule = (specifier: string): Promise<unknown> => import(specifier);
   script.runInThisContext()(module.exports, createRequire(path), module, path, dirname(path), importModule);
   const status = cache.status === 'found' ? (rejected ? 'rejected by V8' : 'used') : cache.status;
-  const write = cache.file !== undefined && cache.key !== undefined && (cache.status !== 'found' || rejected);
-  return module.exports.main(argv, {
-    startupNote: `compile cache: ${status}${cache.file === undefined ? '' : ` (${cache.file})`}`,
-    ...(write
-      ? {
-          beforeExit: () =>
-            void writeCompileCache(cache.file as string, cache.key as string, script.createCachedData()),
-        }
-      : {}),
+  const { file, key } = cache;
+  return {
+    main: module.exports.main,
+    startupNote: `compile cache: ${status}${file === undefined ? '' : ` (${file})`}`,
+    saveCache:
+      file !== undefined && key !== undefined && (cache.status !== 'found' || rejected)
+        ? () => void writeCompileCache(file, key, script.createCachedData())
+        : undefined,
+  };
+}
+
+/**
+ * Starts the `mcp-oauth` process: loads the CLI bundle ({@link loadCli}) and runs its `main`, which writes the
+ * compile cache after a run that had none (or one V8 refused), once the command's output is out.
+ *
+ * @param bundle The bundle's path or file URL.
+ */
+export async function launch(
+  bundle: string | URL,
+  argv: readonly string[] = process.argv.slice(2),
+): Promise<never> {
+  const cli = loadCli(bundle, argv);
+  return cli.main(argv, {
+    startupNote: cli.startupNote,
+    ...(cli.saveCache === undefined ? {} : { beforeExit: cli.saveCache }),
   });
 }

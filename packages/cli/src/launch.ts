@@ -71,6 +71,7 @@ export function loadCli(bundle: string | URL, argv: readonly string[]): LoadedCl
   // Before anything is compiled: V8's flags are part of what its code cache must match.
   v8.setFlagsFromString(`--wasm-tiering-budget=${WASM_TIERING_BUDGET}`);
   const path = bundle instanceof URL || bundle.startsWith('file:') ? fileURLToPath(bundle) : bundle;
+  if (process.sourceMapsEnabled) return loadWithSourceMaps(path);
   const source = readFileSync(path, 'utf8');
   const cache = openCache(source, argv);
   // Node's CommonJS wrapper (and the importer), on the first line: line numbers in stack traces and the source map
@@ -95,6 +96,17 @@ export function loadCli(bundle: string | URL, argv: readonly string[]): LoadedCl
         ? () => void writeCompileCache(file, key, script.createCachedData())
         : undefined,
   };
+}
+
+/**
+ * With `node --enable-source-maps`, the bundle is loaded by Node's own CommonJS loader, which maps its stack traces to
+ * the TypeScript sources (a `vm.Script` is not mapped), without the compile cache. The bundle's `__mcpOAuthImport`
+ * is then a global.
+ */
+function loadWithSourceMaps(path: string): LoadedCli {
+  Object.assign(globalThis, { __mcpOAuthImport: (specifier: string): Promise<unknown> => import(specifier) });
+  const exports = createRequire(import.meta.url)(path) as BundleExports;
+  return { main: exports.main, startupNote: 'compile cache: off (source maps are on)', saveCache: undefined };
 }
 
 /**

@@ -45,9 +45,12 @@ interface Run {
   eol: boolean;
 }
 
-/** Runs the launcher on `path` with `argv` in a child process (the TypeScript loader inherited from the runner). */
+/**
+ * Runs the launcher on `path` with `argv` in a child process (the TypeScript loader inherited from the runner; it turns
+ * source maps on, which the CLI's own process has off).
+ */
 async function launch(path: string, argv: string[], env: Record<string, string> = {}): Promise<Run> {
-  const script = `import(${JSON.stringify(LAUNCH)}).then((m) => m.launch(${JSON.stringify(path)}, ${JSON.stringify(argv)}))`;
+  const script = `process.setSourceMapsEnabled(false); import(${JSON.stringify(LAUNCH)}).then((m) => m.launch(${JSON.stringify(path)}, ${JSON.stringify(argv)}))`;
   const { stdout, stderr } = await promisify(execFile)(
     process.execPath,
     ['--input-type=module', '-e', script],
@@ -123,4 +126,22 @@ test('another build gets a stale cache, replaced; no build line or MCP_OAUTH_COM
   );
   await assert.rejects(stat(join(cacheDir, 'login.v8')), { code: 'ENOENT' });
   await assert.rejects(stat(join(cacheDir, 'logout.v8')), { code: 'ENOENT' });
+});
+
+test('with --enable-source-maps the bundle is loaded by Node, mapped, and no cache is used or written', async () => {
+  const map = join(dir, 'mapped.cjs');
+  await writeFile(
+    map,
+    `// mcp-oauth-build ${'e'.repeat(64)}\n${BODY}exports.fail = () => { throw new Error('boom'); };\n//# sourceMappingURL=mapped.cjs.map\n`,
+  );
+  const script = `import(${JSON.stringify(LAUNCH)}).then((m) => m.launch(${JSON.stringify(map)}, ['tools', 'x']))`;
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    ['--enable-source-maps', '--input-type=module', '-e', script],
+    { env: { ...process.env, MCP_OAUTH_COMPILE_CACHE: cacheDir } },
+  );
+  const run = JSON.parse(stdout) as Run;
+  assert.equal(run.note, 'compile cache: off (source maps are on)');
+  assert.equal(run.file, 'mapped.cjs');
+  assert.equal(run.eol, true, "the launcher's import works from Node's loader too");
 });

@@ -16,7 +16,7 @@ function fixFor(code: TokenStoreErrorCode, server: string | undefined): string |
     case 'lock_timeout':
       return 'another mcp-oauth process holds the lock: try again when it is done';
     case 'lock_lost':
-      return 'the process stalled while holding the lock: try again';
+      return 'this process held the lock past its lifetime (stalled or suspended) and another took it over: try again';
     case 'keyring_timeout':
     case 'keyring_failed':
       return 'unlock the OS keyring and try again, or set mcp_oauth_credentials_store = "file"';

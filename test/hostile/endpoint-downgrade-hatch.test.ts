@@ -229,7 +229,7 @@ test('workload-identity login with the hatch: said once on stderr', async () => 
   );
   try {
     const before = world.hits.length;
-    const login = await home.run(['login', 'evil'], tlsCliEnv());
+    const login = await home.run(['login', 'evil', '--headless'], tlsCliEnv());
     assertHostileOutcome(login, world, 0);
     assert.equal(login.stderr.match(ALLOWED)?.length, 1, login.stderr);
     assert.ok(world.hits.slice(before).includes('/token'));

@@ -185,3 +185,132 @@ test('a corrupted rate-limits.json is ignored (no crash) and rewritten by the ne
     await home.cleanup();
   }
 });
+
+// Gap left by issue 17: discovery, `logout --revoke` and the enterprise IdP ignored the deadlines. Discovery's
+// requests (the probe, protected-resource and authorization-server metadata) now go through the same memory.
+
+test('protected-resource metadata 429 + Retry-After: 120 on login: kept; the next login sends nothing, not even the probe', async () => {
+  const home = await hostileHome(world);
+  try {
+    world.script.set('/.well-known/oauth-protected-resource/mcp', tooMany('120'));
+    const first = assertHostileOutcome(
+      await home.run(['login', 'evil', '--headless']),
+      world,
+      EXIT_RATE_LIMITED,
+    );
+    assert.match(
+      first,
+      /"evil": its metadata server is limiting requests \(HTTP 429 from http:\/\/127\.0\.0\.1:\d+\); it asked to wait 120 s: try again after/,
+    );
+    assert.match(first, LOCAL_TIME);
+    assert.equal((await deadlines(home.home))[world.origin]?.status, 429);
+
+    const hitsBefore = world.hits.length;
+    const output = assertHostileOutcome(
+      await home.run(['login', 'evil', '--headless']),
+      world,
+      EXIT_RATE_LIMITED,
+    );
+    assert.equal(
+      world.hits.length,
+      hitsBefore,
+      `no request reaches the server: ${world.hits.slice(hitsBefore)}`,
+    );
+    assert.match(
+      output,
+      /"evil": http:\/\/127\.0\.0\.1:\d+ answered HTTP 429 and asked to wait; no request was sent: try again after/,
+    );
+    assert.match(output, LOCAL_TIME);
+    assert.match(output, /, 1[01]\d s from now/);
+    assert.ok(output.includes(join(home.home, 'rate-limits.json')), `the file is named: ${output}`);
+  } finally {
+    world.script.clear();
+    await home.cleanup();
+  }
+});
+
+test('authorization-server metadata 503 + Retry-After: 60 on login: rate_limited with the time, kept for the origin', async () => {
+  const home = await hostileHome(world);
+  try {
+    world.script.set('/.well-known/oauth-authorization-server', (_req, _body, res) => {
+      res.writeHead(503, { 'retry-after': '60' });
+      res.end();
+    });
+    const first = assertHostileOutcome(
+      await home.run(['login', 'evil', '--headless']),
+      world,
+      EXIT_RATE_LIMITED,
+    );
+    assert.match(
+      first,
+      /"evil": its metadata server is limiting requests \(HTTP 503 from http:\/\/127\.0\.0\.1:\d+\); it asked to wait 60 s/,
+    );
+    assert.equal((await deadlines(home.home))[world.origin]?.status, 503);
+    const hitsBefore = world.hits.length;
+    assertHostileOutcome(await home.run(['login', 'evil', '--headless']), world, EXIT_RATE_LIMITED);
+    assert.equal(world.hits.length, hitsBefore);
+  } finally {
+    world.script.clear();
+    await home.cleanup();
+  }
+});
+
+test('logout --revoke: a 429 from the revocation endpoint keeps the credentials and says how to retry; the next --revoke sends nothing', async () => {
+  const home = await hostileHome(world);
+  try {
+    world.script.set('/.well-known/oauth-authorization-server', (_req, _body, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({
+          issuer: world.origin,
+          authorization_endpoint: `${world.origin}/authorize`,
+          token_endpoint: `${world.origin}/token`,
+          registration_endpoint: `${world.origin}/register`,
+          revocation_endpoint: `${world.origin}/revoke`,
+          response_types_supported: ['code'],
+          code_challenge_methods_supported: ['S256'],
+          token_endpoint_auth_methods_supported: ['none'],
+        }),
+      );
+    });
+    world.script.set('/revoke', tooMany('120'));
+    assertHostileOutcome(await home.run(['login', 'evil', '--headless']), world, 0);
+    const first = assertHostileOutcome(
+      await home.run(['logout', 'evil', '--revoke']),
+      world,
+      EXIT_RATE_LIMITED,
+    );
+    assert.ok(world.hits.includes('/revoke'));
+    assert.match(
+      first,
+      /"evil": the authorization server is limiting requests \(HTTP 429 from http:\/\/127\.0\.0\.1:\d+\); it asked to wait 120 s: try again after/,
+    );
+    assert.match(first, /The credentials of "evil" are kept so that the revocation can be retried then/);
+    assert.match(
+      first,
+      /run `mcp-oauth logout evil --revoke` after that time, or `mcp-oauth logout evil` to remove them now/,
+    );
+    assert.match(await readFile(home.credentialsPath, 'utf8'), /"evil"/, 'still stored');
+
+    const hitsBefore = world.hits.length;
+    const second = assertHostileOutcome(
+      await home.run(['logout', 'evil', '--revoke']),
+      world,
+      EXIT_RATE_LIMITED,
+    );
+    assert.equal(world.hits.length, hitsBefore, `nothing sent: ${world.hits.slice(hitsBefore)}`);
+    assert.match(
+      second,
+      /"evil": http:\/\/127\.0\.0\.1:\d+ answered HTTP 429 and asked to wait; no request was sent: try again after/,
+    );
+    assert.ok(second.includes(join(home.home, 'rate-limits.json')));
+
+    // Without --revoke, nothing is sent and the credentials go.
+    const plain = assertHostileOutcome(await home.run(['logout', 'evil']), world, 0);
+    assert.match(plain, /Logged out of evil: credentials removed/);
+    assert.equal(world.hits.length, hitsBefore);
+  } finally {
+    world.script.clear();
+    await home.cleanup();
+  }
+});

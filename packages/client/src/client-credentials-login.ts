@@ -11,10 +11,9 @@ import type { DiscoveryResult, WwwAuthenticateInput } from '@mcp-oauth/discovery
 import type { CredentialKey, CredentialRecord, DpopBinding } from '@mcp-oauth/token-store';
 import { clientCredentialsClient } from './client-credentials-client.js';
 import { ClientError } from './client-error.js';
-import { warnEndpointDowngrade } from './downgrade-warning.js';
 import { dpopKeyForLogin } from './dpop-binding.js';
-import type { LoginDeps, LoginProgress, LoginResult } from './login.js';
-import { discoveryPolicies, type ServerContext, serverContext } from './server-context.js';
+import { discover, type LoginDeps, type LoginProgress, type LoginResult } from './login.js';
+import { type ServerContext, serverContext } from './server-context.js';
 import { loginResultOf, preRegisteredClient, recordOfTokens } from './token-record.js';
 
 /** Options of a client-credentials login: no user agent, no callback; scopes and discovery as for a browser login. */
@@ -69,21 +68,6 @@ export async function clientCredentialsLogin(
     provider: ctx.oauth.provider,
     registration: 'pre_registered',
   });
-}
-
-async function discover(
-  deps: LoginDeps,
-  ctx: ServerContext,
-  options: ClientCredentialsLoginOptions,
-): Promise<DiscoveryResult> {
-  const found = await deps.discovery.discover({
-    resourceUrl: ctx.server.url,
-    ...(options.challenge === undefined ? {} : { challenge: options.challenge }),
-    ...discoveryPolicies(deps.config, ctx.name),
-    ...(options.signal ? { signal: options.signal } : {}),
-  });
-  warnEndpointDowngrade(deps.logger, ctx.name, found);
-  return found;
 }
 
 /** RFC 8414 §2 `grant_types_supported`: when the AS lists its grants, `client_credentials` must be one. */

@@ -3,7 +3,7 @@ import { type EnterpriseIdpConfig, type McpOAuthConfig, suggestCommand } from '@
 import { discoverAuthorizationServer } from '@mcp-oauth/discovery';
 import type { HttpClient } from '@mcp-oauth/http';
 import type { CredentialKey, CredentialRecord } from '@mcp-oauth/token-store';
-import { ClientError } from './client-error.js';
+import { ClientError, isClientError } from './client-error.js';
 
 /**
  * The server name of an enterprise IdP credential in the store. Config server names match `[A-Za-z0-9_-]+`, so
@@ -72,7 +72,8 @@ export function idpClient(
  * The IdP's metadata (RFC 8414 / OIDC discovery, issuer checked), memoised per issuer for the client's life.
  * `purpose: 'login'` asks for everything a browser sign-in needs (authorization endpoint, `code`, PKCE S256);
  * `'token'` for the token endpoint only (refresh, token exchange), as an IdP used only for exchange may publish
- * no more. A failure is `idp_unreachable` (retryable) and is not memoised.
+ * no more. A failure is `idp_unreachable` (retryable), or `rate_limited` when the IdP asked to wait (`http` honours
+ * the shared `Retry-After` deadlines), and is not memoised.
  */
 export function idpMetadataSource(http: HttpClient) {
   const cache = new Map<string, Promise<AuthorizationServerMetadata>>();
@@ -89,6 +90,8 @@ export function idpMetadataSource(http: HttpClient) {
         (d) => d.metadata as AuthorizationServerMetadata,
         (error: unknown) => {
           cache.delete(key);
+          // The IdP asked to wait (or still does): said as such, with the time, not as "unreachable".
+          if (isClientError(error, 'rate_limited')) throw error;
           throw new ClientError(
             'idp_unreachable',
             `the enterprise IdP ${JSON.stringify(issuer)} could not be reached or its metadata is unusable (${String((error as Error).message)}); check mcp_enterprise_managed_auth.idp.issuer and the network, then retry`,

@@ -24,13 +24,8 @@ import { ClientError } from './client-error.js';
 import { dpopKeyForLogin } from './dpop-binding.js';
 import { enterpriseIdp, idpClient, idpKey, idpLoginNeeded } from './enterprise-idp.js';
 import { type IdpLoginDeps, idTokenExpiry, loginIdp } from './idp-login.js';
-import type { LoginOptions, LoginResult } from './login.js';
-import {
-  discoveryPolicies,
-  preRegisteredSecret,
-  type ServerContext,
-  serverContext,
-} from './server-context.js';
+import { discover, type LoginOptions, type LoginResult } from './login.js';
+import { preRegisteredSecret, type ServerContext, serverContext } from './server-context.js';
 import { loginResultOf, preRegisteredClient, recordOfTokens } from './token-record.js';
 
 /** What an enterprise-managed login needs: a login's deps, the IdP metadata and the refresher (IdP credential). */
@@ -96,16 +91,14 @@ export async function enterpriseLogin(
 
 /** Discovery of the server's AS, then Codex's `authorization_server_issuer` when set: it must be that AS. */
 export async function discoverServer(
-  deps: Pick<EnterpriseDeps, 'config' | 'discovery'>,
+  deps: Pick<EnterpriseDeps, 'config' | 'discovery' | 'logger'>,
   name: string,
   challenge: LoginOptions['challenge'],
   signal: AbortSignal | undefined,
 ): Promise<DiscoveryResult> {
   const ctx = serverContext(deps.config, name);
-  const found = await deps.discovery.discover({
-    resourceUrl: ctx.server.url,
+  const found = await discover(deps, ctx, {
     ...(challenge === undefined ? {} : { challenge }),
-    ...discoveryPolicies(deps.config, name),
     ...(signal ? { signal } : {}),
   });
   const expected = ctx.server.oauth.authorizationServerIssuer;
@@ -254,7 +247,7 @@ async function exchange(
   let response: Awaited<ReturnType<typeof tokenExchangeGrantRequest>>;
   try {
     response = await tokenExchangeGrantRequest(
-      deps.http,
+      deps.idpHttp,
       as,
       idpClient(idp, deps.env),
       {

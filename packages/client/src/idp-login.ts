@@ -6,6 +6,7 @@ import {
   type TokenSet,
 } from '@mcp-oauth/authorize';
 import type { EnterpriseIdpConfig } from '@mcp-oauth/config';
+import type { HttpClient } from '@mcp-oauth/http';
 import type { CredentialKey, CredentialRecord } from '@mcp-oauth/token-store';
 import { decodeJwt } from 'jose';
 import { startCallbackServer } from './callback-server.js';
@@ -16,6 +17,11 @@ import { type LoginDeps, type LoginOptions, presentAndWait } from './login.js';
 /** What an IdP sign-in needs besides a login's deps. */
 export interface IdpLoginDeps extends LoginDeps {
   readonly idpMetadata: IdpMetadataSource;
+  /**
+   * The HTTP client of requests to the enterprise IdP (sign-in code exchange, token exchange): through the shared
+   * `Retry-After` deadlines, its messages naming the IdP.
+   */
+  readonly idpHttp: HttpClient;
 }
 
 /** What an IdP sign-in stored, without any secret. */
@@ -62,7 +68,7 @@ export async function loginIdp(
     });
     options.onProgress?.({ type: 'exchanging' });
     deps.redactor.add(callbackUrl.searchParams.get('code'));
-    const tokens = await exchangeAuthorizationCode(deps.http, as, client, pending, callbackUrl, {
+    const tokens = await exchangeAuthorizationCode(deps.idpHttp, as, client, pending, callbackUrl, {
       now: deps.now,
       ...(options.signal ? { signal: options.signal } : {}),
     });

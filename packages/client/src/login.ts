@@ -44,7 +44,6 @@ import {
 } from './callback-server.js';
 import { checkAsReachable } from './check-as-reachable.js';
 import { ClientError } from './client-error.js';
-import { warnEndpointDowngrade } from './downgrade-warning.js';
 import { type DpopProvers, dpopKeyForLogin } from './dpop-binding.js';
 import type { Logger, SecretRedactor } from './logger.js';
 import type { LoginUserAgent } from './login-user-agent.js';
@@ -228,7 +227,7 @@ function withPort(url: string, port: number | undefined): string {
 
 /** Discovery of server `name`'s authorization server (shared by every login mode). */
 export async function discover(
-  deps: LoginDeps,
+  deps: Pick<LoginDeps, 'config' | 'discovery' | 'logger'>,
   ctx: ServerContext,
   options: Pick<LoginOptions, 'challenge' | 'signal'>,
 ): Promise<DiscoveryResult> {
@@ -247,7 +246,6 @@ export async function discover(
       ...(options.signal ? { signal: options.signal } : {}),
     });
     logAttempts(found.attempts);
-    warnEndpointDowngrade(deps.logger, ctx.name, found);
     return found;
   } catch (error) {
     if (error instanceof DiscoveryError) logAttempts(error.attempts);

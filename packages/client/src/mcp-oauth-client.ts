@@ -25,11 +25,11 @@ import { createAuthorizedFetch, type FetchLike } from './authorized-fetch.js';
 import { DEFAULT_CALLBACK_TIMEOUT_MS } from './callback-server.js';
 import { capResponseBodies, DEFAULT_MAX_RESPONSE_BYTES } from './cap-response-body.js';
 import { type ClientCredentialsLoginOptions, clientCredentialsLogin } from './client-credentials-login.js';
-import { ClientError } from './client-error.js';
+import { ClientError, isClientError } from './client-error.js';
 import { type DeviceLoginOptions, deviceLogin } from './device-login.js';
 import { DpopProvers } from './dpop-binding.js';
 import { type ElicitationHandler, installElicitation } from './elicitation.js';
-import { type IdpMetadataSource, idpMetadataSource } from './enterprise-idp.js';
+import { IDP_SERVER_NAME, type IdpMetadataSource, idpMetadataSource } from './enterprise-idp.js';
 import { type EnterpriseDeps, enterpriseLogin } from './enterprise-login.js';
 import {
   createEraMemory,
@@ -39,7 +39,7 @@ import {
   eraOf,
   memoryEraStore,
 } from './era-memory.js';
-import { type IdpLoginResult, loginIdp } from './idp-login.js';
+import { type IdpLoginDeps, type IdpLoginResult, loginIdp } from './idp-login.js';
 import { JsonFileMap } from './json-file-map.js';
 import { type Logger, redactingLogger, SecretRedactor, silentLogger } from './logger.js';
 import { discover, type LoginDeps, type LoginOptions, type LoginResult, login } from './login.js';
@@ -58,6 +58,7 @@ import { idJagReacquirer, workloadReacquirer } from './reacquire.js';
 import { refreshGrantFor } from './refresh-grant.js';
 import { revokeCredential } from './revoke.js';
 import { type ServerContext, serverContext } from './server-context.js';
+import { serverDiscovery } from './server-discovery.js';
 import { storeWithContext } from './store-context.js';
 import { workloadLogin } from './workload-login.js';
 
@@ -78,8 +79,9 @@ export interface McpOAuthClientOptions {
   readonly home?: string;
   /**
    * The `Retry-After` deadlines servers gave (429, or 503 with `Retry-After`), per origin: until one passes, an MCP
-   * request, a token request (login, refresh) or any other OAuth request to that origin fails at once with
-   * `rate_limited` and nothing is sent. A wait longer than `MAX_RATE_LIMIT_WAIT_MS` (one hour) is cut to it.
+   * request, a token request (login, refresh), a discovery request (protected-resource and authorization-server
+   * metadata), a revocation, the enterprise IdP's sign-in and token exchange, or any other OAuth request to that
+   * origin fails at once with `rate_limited` and nothing is sent. A wait longer than `MAX_RATE_LIMIT_WAIT_MS` (one hour) is cut to it.
    * Default: `rate-limits.json` in {@link home}, shared by every process using that home; without `home`, kept in
    * memory for this client. Pass your own memory (`createRateLimitMemory` over any store) to share it otherwise,
    * or `false` to keep and honour no deadline (each 429 is still reported as `rate_limited` with its time).
@@ -235,7 +237,10 @@ export class McpOAuthClient {
   readonly #http: HttpClient;
   /** MCP traffic's fetch: its own undici agents, keep-alive and retries as OAuth traffic's (docs/http.md). */
   readonly #mcpFetch = createPooledFetch({ kindOf: mcpRequestKind });
-  readonly #discovery: Discovery;
+  /** Where discovery results are kept across processes (`discovery.json` in the home), shared by every server. */
+  readonly #discoveryCache: DiscoveryCacheStore | undefined;
+  /** The discovery of each server, over that server's rate-limited HTTP client (see {@link serverDiscovery}). */
+  readonly #discoveries = new Map<string, Discovery>();
   readonly #registrations: RegistrationCache;
   readonly #eras: EraMemory;
   readonly #rateLimits: RateLimitMemory | undefined;
@@ -247,6 +252,8 @@ export class McpOAuthClient {
   /** DPoP provers of the stored keys and the servers' nonces (RFC 9449), shared by every session of this client. */
   readonly #dpop = new DpopProvers();
   readonly #idpMetadata: IdpMetadataSource;
+  /** Requests to the enterprise IdP (metadata, sign-in, token exchange), through the rate-limit deadlines. */
+  readonly #idpHttp: HttpClient;
 
   constructor(options: McpOAuthClientOptions) {
     this.config = options.config;
@@ -263,12 +270,7 @@ export class McpOAuthClient {
     this.#logger = redactingLogger(options.logger ?? silentLogger, this.redactor);
     this.#env = options.env ?? process.env;
     this.#now = options.now ?? Date.now;
-    this.#idpMetadata = idpMetadataSource(this.#http);
-    this.#discovery = createDiscovery({
-      http: this.#http,
-      now: this.#now,
-      ...(options.home ? { cache: fileCache(join(options.home, 'discovery.json')) } : {}),
-    });
+    this.#discoveryCache = options.home ? fileCache(join(options.home, 'discovery.json')) : undefined;
     this.#registrations = options.home
       ? fileCache(join(options.home, 'registrations.json'))
       : memoryRegistrationCache();
@@ -290,6 +292,8 @@ export class McpOAuthClient {
                 now: this.#now,
               })
             : memoryRateLimits(this.#now)));
+    this.#idpHttp = this.#httpFor(IDP_SERVER_NAME);
+    this.#idpMetadata = idpMetadataSource(this.#idpHttp);
     this.refresher = new Refresher({
       store: this.store,
       grant: (record, signal) => this.#grantFor(record.server_name)(record, signal),
@@ -301,10 +305,14 @@ export class McpOAuthClient {
     );
   }
 
-  /** What the rate-limit checks of server `name` need: the shared deadlines, the clock, a warning on write failure. */
+  /**
+   * What the rate-limit checks of server `name` need: the shared deadlines, the clock, a warning on write failure.
+   * The enterprise IdP's own requests ({@link IDP_SERVER_NAME}) are named `enterprise sign-in` in messages.
+   */
   #rateLimitContext(name: string): RateLimitContext {
     return {
       server: name,
+      ...(name === IDP_SERVER_NAME ? { label: 'enterprise sign-in' } : {}),
       now: this.#now,
       memory: this.#rateLimits,
       onWriteError: (error) =>
@@ -313,15 +321,39 @@ export class McpOAuthClient {
   }
 
   /**
-   * The login and token requests of server `name`: through the shared `Retry-After` deadlines (see
-   * {@link McpOAuthClientOptions.rateLimits}). Without a name (the enterprise IdP's own login), the plain client.
+   * The OAuth HTTP client of server `name` (or of the enterprise IdP, {@link IDP_SERVER_NAME}): every request
+   * through the shared `Retry-After` deadlines (see {@link McpOAuthClientOptions.rateLimits}).
    */
-  #deps(name?: string): LoginDeps {
+  #httpFor(name: string): HttpClient {
+    const subject = name === IDP_SERVER_NAME ? 'the enterprise IdP' : undefined;
+    return rateLimitedHttp(this.#http, this.#rateLimitContext(name), subject);
+  }
+
+  /**
+   * The discovery of server `name`: its requests through the server's rate-limit deadlines, its endpoint-downgrade
+   * warning said once per client ({@link serverDiscovery}); results kept in the shared cache.
+   */
+  #discoveryFor(name: string): Discovery {
+    let found = this.#discoveries.get(name);
+    if (found === undefined) {
+      const inner = createDiscovery({
+        http: rateLimitedHttp(this.#http, this.#rateLimitContext(name), 'its metadata server'),
+        now: this.#now,
+        ...(this.#discoveryCache ? { cache: this.#discoveryCache } : {}),
+      });
+      found = serverDiscovery(inner, name, this.#logger);
+      this.#discoveries.set(name, found);
+    }
+    return found;
+  }
+
+  /** What the steps of server `name`'s logins need; its requests honour the rate-limit deadlines. */
+  #deps(name: string): LoginDeps {
     return {
       config: this.config,
       store: this.store,
-      http: name === undefined ? this.#http : rateLimitedHttp(this.#http, this.#rateLimitContext(name)),
-      discovery: this.#discovery,
+      http: this.#httpFor(name),
+      discovery: this.#discoveryFor(name),
       registrations: this.#registrations,
       redactor: this.redactor,
       logger: this.#logger,
@@ -331,8 +363,13 @@ export class McpOAuthClient {
     };
   }
 
-  #enterpriseDeps(name?: string): EnterpriseDeps {
-    return { ...this.#deps(name), idpMetadata: this.#idpMetadata, refresher: this.refresher };
+  /** A login's deps for server `name`, with the enterprise IdP's (`IDP_SERVER_NAME` for the IdP sign-in alone). */
+  #enterpriseDeps(name: string): EnterpriseDeps {
+    return { ...this.#idpDeps(name), refresher: this.refresher };
+  }
+
+  #idpDeps(name: string): IdpLoginDeps {
+    return { ...this.#deps(name), idpMetadata: this.#idpMetadata, idpHttp: this.#idpHttp };
   }
 
   /** The refresh grant of server `name`'s credentials (its token requests honour the rate-limit deadlines). */
@@ -348,8 +385,8 @@ export class McpOAuthClient {
   #grant(name: string): RefreshGrant {
     return refreshGrantFor({
       config: this.config,
-      http: rateLimitedHttp(this.#http, this.#rateLimitContext(name)),
-      discovery: this.#discovery,
+      http: this.#httpFor(name),
+      discovery: this.#discoveryFor(name),
       env: this.#env,
       now: this.#now,
       redactor: this.redactor,
@@ -403,7 +440,7 @@ export class McpOAuthClient {
    * `ema_auth` server then logs in without a browser.
    */
   async loginIdp(options: Omit<LoginOptions, 'scopes' | 'challenge'>): Promise<IdpLoginResult> {
-    return loginIdp(this.#enterpriseDeps(), options);
+    return loginIdp(this.#idpDeps(IDP_SERVER_NAME), options);
   }
 
   /** How server `name` gets its tokens: `authorization_code` (browser login), `client_credentials`, `workload_identity`. */
@@ -431,7 +468,7 @@ export class McpOAuthClient {
     name: string,
     options: { signal?: AbortSignal } = {},
   ): Promise<{ issuer: string; device: boolean }> {
-    const found = await discover(this.#deps(), serverContext(this.config, name), options);
+    const found = await discover(this.#deps(name), serverContext(this.config, name), options);
     return {
       issuer: found.issuer,
       device: typeof found.authorizationServerMetadata.device_authorization_endpoint === 'string',
@@ -541,7 +578,8 @@ export class McpOAuthClient {
 
   /**
    * Removes the stored credentials of `name`. With `revoke`, first asks the AS to revoke the refresh token (RFC
-   * 7009) when it has a revocation endpoint; the local credentials are removed either way.
+   * 7009) when it has a revocation endpoint; the local credentials are removed either way, except when the AS
+   * asked to wait (`rate_limited`, thrown with nothing removed: the revocation can be retried after its time).
    */
   async logout(
     name: string,
@@ -556,24 +594,38 @@ export class McpOAuthClient {
       if (removed) await this.#forgetEra(name);
       return { removed, revoked: 'no' };
     }
-    let revoked: 'yes' | 'no' | 'unsupported' | 'failed' = 'no';
-    if (options.revoke) {
-      revoked = await revokeCredential(
-        {
-          http: this.#http,
-          discovery: this.#discovery,
-          env: this.#env,
-          config: this.config,
-          logger: this.#logger,
-        },
-        found.record,
-      );
-    }
+    const revoked = options.revoke ? await this.#revoke(name, found.record) : 'no';
     await this.store.delete(found.key);
     for (const entry of await this.badEntries(name)) await this.store.deleteEntry(entry.id);
     this.refresher.unschedule(found.key);
     await this.#forgetEra(name);
     return { removed: true, revoked };
+  }
+
+  /**
+   * RFC 7009 revocation of `record` at its AS. An AS that asked to wait (a live deadline, or a 429 now) is a
+   * `rate_limited` error, thrown before anything is removed: the refresh token is kept so that the revocation
+   * can be retried after the deadline (removing it now would leave the grant alive with no way to end it).
+   */
+  async #revoke(name: string, record: CredentialRecord): Promise<'yes' | 'unsupported' | 'failed'> {
+    const deps = {
+      http: this.#httpFor(name),
+      discovery: this.#discoveryFor(name),
+      env: this.#env,
+      config: this.config,
+      logger: this.#logger,
+    };
+    try {
+      return await revokeCredential(deps, record);
+    } catch (error) {
+      if (!isClientError(error, 'rate_limited')) throw error;
+      throw new ClientError(
+        'rate_limited',
+        `${error.message}. The credentials of ${JSON.stringify(name)} are kept so that the revocation can be retried then: ` +
+          `run \`${suggestCommand(['logout', name, '--revoke'])}\` after that time, or \`${suggestCommand(['logout', name])}\` to remove them now without revoking`,
+        { retryable: true, cause: error },
+      );
+    }
   }
 
   /**
@@ -628,7 +680,8 @@ export class McpOAuthClient {
             login: async (challenge: string, refused: boolean) => {
               // SEP-2352: a refused credential may belong to an authorization server the server has left;
               // discover again so the login goes to (and registers with) the one its metadata names now.
-              if (refused) await this.#discovery.invalidate(serverContext(this.config, name).server.url);
+              if (refused)
+                await this.#discoveryFor(name).invalidate(serverContext(this.config, name).server.url);
               await this.login(name, { ...login, ...(challenge ? { challenge } : {}) });
               forgetKey();
             },

@@ -11,12 +11,23 @@ import {
 
 /** What {@link rememberRateLimit} and {@link explainRateLimit} need besides the response. */
 export interface RateLimitContext {
+  /** The configured server whose request this is (kept with a deadline in the memory). */
   readonly server: string;
+  /**
+   * How messages name who was refused, e.g. `enterprise sign-in` for the IdP's own requests. Default the server's
+   * name in quotes (`"gmail"`).
+   */
+  readonly label?: string;
   readonly now: () => number;
   /** The shared deadlines; undefined: none are kept or honoured. */
   readonly memory: RateLimitMemory | undefined;
   /** Told when the deadline cannot be written (an unwritable home): the answer is reported all the same. */
   readonly onWriteError: (error: unknown) => void;
+}
+
+/** How messages name the requester of `context`: its label, else the server's name in quotes. */
+export function labelOf(context: RateLimitContext): string {
+  return context.label ?? JSON.stringify(context.server);
 }
 
 /**
@@ -65,7 +76,7 @@ export async function rememberRateLimit(
 export function explainRateLimit(fetchImpl: FetchLike, context: RateLimitContext): FetchLike {
   return async (url, init) => {
     const target = url;
-    await failIfRateLimited(context.memory, target, context.server, context.now);
+    await failIfRateLimited(context.memory, target, context.server, context.now, labelOf(context));
     const res = await fetchImpl(url, init);
     const wait = retryAfterMs(res.headers, context.now());
     if (!asksToWait(res.status, wait)) return res;
@@ -73,7 +84,7 @@ export function explainRateLimit(fetchImpl: FetchLike, context: RateLimitContext
     const when = await rememberRateLimit(target, res.status, wait, context);
     throw new ClientError(
       'rate_limited',
-      `${JSON.stringify(context.server)} is limiting requests (HTTP ${res.status} from ${rateLimitKey(target) ?? 'the server'}); ${when}`,
+      `${labelOf(context)} is limiting requests (HTTP ${res.status} from ${rateLimitKey(target) ?? 'the server'}); ${when}`,
       { retryable: true },
     );
   };

@@ -102,14 +102,27 @@ export function createRateLimitMemory(options: RateLimitMemoryOptions): RateLimi
   const recheckMs = options.recheckMs ?? RATE_LIMIT_RECHECK_MS;
   /** What was last read or remembered per origin, and when it was read. */
   const seen = new Map<string, { readonly entry: StoredLimit | undefined; readonly at: number }>();
+  /**
+   * The read of an origin in progress: requests sent together (discovery's probe and its well-known URLs) wait for
+   * one read of the store, not one each.
+   */
+  const reading = new Map<string, Promise<StoredLimit | undefined>>();
   const cached = async (key: string): Promise<StoredLimit | undefined> => {
     const hit = seen.get(key);
     const t = now();
     if (hit !== undefined && t - hit.at < recheckMs && (hit.entry === undefined || hit.entry.until > t))
       return hit.entry;
-    const entry = await read(key);
-    seen.set(key, { entry, at: t });
-    return entry;
+    const running = reading.get(key);
+    if (running !== undefined) return running;
+    const pending = read(key)
+      .then((entry) => {
+        // A deadline remembered while the store was read is newer than what was read: it stays.
+        if (seen.get(key) === hit) seen.set(key, { entry, at: t });
+        return seen.get(key)?.entry ?? entry;
+      })
+      .finally(() => reading.delete(key));
+    reading.set(key, pending);
+    return pending;
   };
   const read = async (key: string): Promise<StoredLimit | undefined> => {
     const raw = await store.get(key);
@@ -176,14 +189,15 @@ export function retryAt(until: number, now: number): string {
 
 /**
  * Fails fast, before any request, when the origin of `url` asked (in this process or another sharing the home)
- * to wait and that time has not come: a {@link ClientError} `rate_limited` naming the server, the origin, the time
- * it may be retried and the file that remembers it. Nothing is sent.
+ * to wait and that time has not come: a {@link ClientError} `rate_limited` naming the server (`label`, default the
+ * server's name in quotes), the origin, the time it may be retried and the file that remembers it. Nothing is sent.
  */
 export async function failIfRateLimited(
   memory: RateLimitMemory | undefined,
   url: string | URL,
   server: string,
   now: () => number,
+  label = JSON.stringify(server),
 ): Promise<void> {
   if (memory === undefined) return;
   const found = await memory.deadline(url);
@@ -191,7 +205,7 @@ export async function failIfRateLimited(
   const origin = rateLimitKey(url) ?? String(url);
   throw new ClientError(
     'rate_limited',
-    `${JSON.stringify(server)}: ${origin} answered HTTP ${found.status} and asked to wait; no request was sent: ` +
+    `${label}: ${origin} answered HTTP ${found.status} and asked to wait; no request was sent: ` +
       `${retryAt(found.until, now())} (the deadline is kept in ${memory.location})`,
     { retryable: true },
   );

@@ -1,24 +1,30 @@
 import { type HttpClient, type HttpResponse, isHttpError, retryAfterMs } from '@mcp-oauth/http';
 import { ClientError } from './client-error.js';
-import { asksToWait, type RateLimitContext, rememberRateLimit } from './mcp-rate-limit.js';
+import { asksToWait, labelOf, type RateLimitContext, rememberRateLimit } from './mcp-rate-limit.js';
 import { failIfRateLimited, rateLimitKey } from './rate-limit-memory.js';
 
 /**
- * The OAuth HTTP client of one server's logins and refreshes, honouring the shared `Retry-After` deadlines: a
- * request to an origin that asked to wait fails at once with `rate_limited` (nothing sent), and an answer that
- * asks to wait (429, or 503 with `Retry-After`) from a token, registration or any other endpoint is kept as the
- * origin's deadline and becomes `rate_limited` with the time to try again (local time, seconds left) instead of a
- * "retry later" without one. A `rate_limited` is retryable: a refresh treats it as transient (the current token
- * stays in use while valid; its retries fail fast until the deadline).
+ * The OAuth HTTP client of one server's logins, refreshes, discovery and revocation (and of the enterprise IdP's
+ * own requests), honouring the shared `Retry-After` deadlines: a request to an origin that asked to wait fails at
+ * once with `rate_limited` (nothing sent), and an answer that asks to wait (429, or 503 with `Retry-After`) from a
+ * token, registration, metadata or any other endpoint is kept as the origin's deadline and becomes `rate_limited`
+ * with the time to try again (local time, seconds left) instead of a "retry later" without one. A `rate_limited`
+ * is retryable: a refresh treats it as transient (the current token stays in use while valid; its retries fail
+ * fast until the deadline). `subject` names who answered in the message; default `the authorization server`.
  *
  * @see https://www.rfc-editor.org/rfc/rfc6585#section-4 (429 Too Many Requests, Retry-After)
  */
-export function rateLimitedHttp(http: HttpClient, context: RateLimitContext): HttpClient {
+export function rateLimitedHttp(
+  http: HttpClient,
+  context: RateLimitContext,
+  subject = 'the authorization server',
+): HttpClient {
+  const label = labelOf(context);
   const refuse = async (url: string | URL, status: number, wait: number | undefined, cause?: unknown) => {
     const when = await rememberRateLimit(url, status, wait, context);
     return new ClientError(
       'rate_limited',
-      `${JSON.stringify(context.server)}: the authorization server is limiting requests (HTTP ${status} from ${rateLimitKey(url) ?? 'it'}); ${when}`,
+      `${label}: ${subject} is limiting requests (HTTP ${status} from ${rateLimitKey(url) ?? 'it'}); ${when}`,
       { retryable: true, ...(cause !== undefined ? { cause } : {}) },
     );
   };
@@ -29,11 +35,11 @@ export function rateLimitedHttp(http: HttpClient, context: RateLimitContext): Ht
   };
   return {
     async request(url, options) {
-      await failIfRateLimited(context.memory, url, context.server, context.now);
+      await failIfRateLimited(context.memory, url, context.server, context.now, label);
       return checked(url, await http.request(url, options));
     },
     async getJson(url, options) {
-      await failIfRateLimited(context.memory, url, context.server, context.now);
+      await failIfRateLimited(context.memory, url, context.server, context.now, label);
       try {
         return await http.getJson(url, options);
       } catch (error) {
@@ -43,7 +49,7 @@ export function rateLimitedHttp(http: HttpClient, context: RateLimitContext): Ht
       }
     },
     async postForm(url, params, options) {
-      await failIfRateLimited(context.memory, url, context.server, context.now);
+      await failIfRateLimited(context.memory, url, context.server, context.now, label);
       return checked(url, await http.postForm(url, params, options));
     },
     close: () => http.close(),

@@ -1,6 +1,7 @@
 import { suggestCommand } from '@mcp-oauth/config';
 import {
   type CredentialKey,
+  type CredentialLock,
   type CredentialStore,
   isTokenStoreError,
   TokenStoreError,
@@ -15,7 +16,7 @@ function fixFor(code: TokenStoreErrorCode, server: string | undefined): string |
     case 'lock_timeout':
       return 'another mcp-oauth process holds the lock: try again when it is done';
     case 'lock_lost':
-      return 'the process stalled while holding the lock: try again';
+      return 'this process held the lock past its lifetime (stalled or suspended) and another took it over: try again';
     case 'keyring_timeout':
     case 'keyring_failed':
       return 'unlock the OS keyring and try again, or set mcp_oauth_credentials_store = "file"';
@@ -58,8 +59,35 @@ export function withStoreContext(
 }
 
 /**
+ * A held lock whose loss says where, like every other store failure: the `lock_lost` that aborts its `signal`
+ * (the holder stalled past the lock's lifetime, another process took it over: a refresh then fails with it) and
+ * the one `release` throws are restated by {@link withStoreContext}, same code and the original as the cause.
+ */
+function lockWithContext(lock: CredentialLock, server: string, location: string | undefined): CredentialLock {
+  const controller = new AbortController();
+  const follow = () => controller.abort(withStoreContext(lock.signal.reason, server, location));
+  if (lock.signal.aborted) follow();
+  else lock.signal.addEventListener('abort', follow, { once: true });
+  return {
+    signal: controller.signal,
+    release: async () => {
+      try {
+        await lock.release();
+      } catch (error) {
+        // The loss already restated for the signal is thrown as that same error.
+        if (error === lock.signal.reason && controller.signal.aborted) throw controller.signal.reason;
+        throw withStoreContext(error, server, location);
+      } finally {
+        lock.signal.removeEventListener('abort', follow);
+      }
+    },
+  };
+}
+
+/**
  * `store` whose every failure names the server (for operations on one credential), the store's location and the
- * fix ({@link withStoreContext}). Everything else passes through unchanged.
+ * fix ({@link withStoreContext}), a lock lost while held included ({@link lockWithContext}). Everything else passes
+ * through unchanged.
  */
 type StoreVersionFn = NonNullable<CredentialStore['version']>;
 
@@ -95,7 +123,10 @@ export function storeWithContext(store: CredentialStore): CredentialStore {
     list: () => guard(undefined, () => store.list()),
     listAll: () => guard(undefined, () => store.listAll()),
     deleteEntry: (id) => guard(undefined, () => store.deleteEntry(id)),
-    lock: (key, options) => guard(of(key), () => store.lock(key, options)),
+    lock: async (key, options) => {
+      const held = await guard(of(key), () => store.lock(key, options));
+      return lockWithContext(held, of(key), await where());
+    },
     preflight: () => guard(undefined, () => store.preflight()),
     status: () => store.status(),
     close: () => store.close(),

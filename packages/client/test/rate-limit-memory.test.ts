@@ -141,6 +141,33 @@ test('a memory reads the store at most once per origin per recheckMs; what it re
   assert.equal(reads, afterRemember, 'without a read');
 });
 
+test('requests sent together to one origin (discovery: the probe and its well-known URLs) share one read of the store', async () => {
+  const t = clock();
+  const inner = (await import('../src/era-memory.js')).memoryEraStore();
+  await inner.set('https://h.example', { until: t.now() + 60_000, status: 429, server: 'evil' });
+  let reads = 0;
+  const store: typeof inner = {
+    get: async (key) => {
+      reads += 1;
+      await new Promise((resolve) => setImmediate(resolve));
+      return inner.get(key);
+    },
+    set: (key, value) => inner.set(key, value),
+    delete: (key) => inner.delete(key),
+  };
+  const memory = createRateLimitMemory({ store, location: 'memory', now: t.now });
+  const found = await Promise.all(
+    ['/mcp', '/.well-known/oauth-protected-resource/mcp', '/.well-known/oauth-protected-resource'].map(
+      (path) => memory.deadline(`https://h.example${path}`),
+    ),
+  );
+  assert.deepEqual(
+    found.map((d) => d?.status),
+    [429, 429, 429],
+  );
+  assert.equal(reads, 1);
+});
+
 test('failIfRateLimited: rate_limited naming the server, origin, local time, seconds left and the file', async () => {
   const t = clock();
   const memory = createRateLimitMemory({

@@ -1,9 +1,15 @@
 // Issue 17, "store messages that name no server or file": every store failure the client passes on names the
 // server (for one credential's operations), where the store is, and what to do; code, path and cause are kept.
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
+import { Refresher } from '@mcp-oauth/refresh';
 import {
   type CredentialKey,
+  type CredentialRecord,
   type CredentialStore,
   createCredentialStore,
   TokenStoreError,
@@ -106,3 +112,117 @@ test('a corrupt record says to log out and in; a listing failure names the store
     'stored credential is not a JSON object (in /h/credentials.json)',
   );
 });
+
+// Issue 17's gap: a lock lost while held (`lock_lost`, from the file lock's renewal or its release) bypassed the
+// wrapper and named neither the store nor the fix. Real file store, real lock file, another "process" taking it.
+
+/** The lock file of `home`'s only held lock, overwritten as another host's process that took it over would. */
+async function takeOver(home: string): Promise<void> {
+  const dir = join(home, 'locks');
+  const [name] = (await readdir(dir)).filter((f) => f.endsWith('.lock'));
+  assert.ok(name, 'a lock file is held');
+  await writeFile(
+    join(dir, name),
+    JSON.stringify({
+      pid: 1,
+      host: 'another-host',
+      token: 'theirs',
+      ttl_ms: 30_000,
+      acquired_at: Date.now(),
+    }),
+  );
+}
+
+/** Waits for `signal` to abort; the lock's renewal timer is unref'd, so this keeps the process alive meanwhile. */
+async function aborted(signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return;
+  const alive = setInterval(() => {}, 1_000);
+  try {
+    await once(signal, 'abort');
+  } finally {
+    clearInterval(alive);
+  }
+}
+
+async function withFileHome<T>(run: (home: string) => Promise<T>): Promise<T> {
+  const home = await mkdtemp(join(tmpdir(), 'mcp-oauth-lock-lost-'));
+  try {
+    return await run(home);
+  } finally {
+    await rm(home, { recursive: true, force: true });
+  }
+}
+
+const LOST =
+  /^the lock of credential "evil" was lost: another process took it over \(in .+credentials\.json\); this process held the lock past its lifetime \(stalled or suspended\) and another took it over: try again$/;
+
+test('file lock taken over while held: the signal and the release say lock_lost with the file and the fix', async () => {
+  await withFileHome(async (home) => {
+    const store = storeWithContext(createCredentialStore({ kind: 'file', home }));
+    const lock = await store.lock(key, { ttlMs: 500 });
+    await takeOver(home);
+    await aborted(lock.signal);
+    const lost = lock.signal.reason as TokenStoreError;
+    assert.ok(lost instanceof TokenStoreError);
+    assert.equal(lost.code, 'lock_lost');
+    assert.match(lost.message, LOST);
+    assert.ok(lost.message.includes(join(home, 'credentials.json')));
+    const released = await thrown(() => lock.release());
+    assert.equal(released, lost, 'the release throws the same restated error');
+  });
+});
+
+test('a refresh whose lock another process took over (and stored a record needing refresh) fails with the restated lock_lost', async () => {
+  await withFileHome(async (home) => {
+    const raw = createCredentialStore({ kind: 'file', home });
+    const inner: AbortSignal[] = [];
+    const lock = raw.lock.bind(raw);
+    raw.lock = async (k, options) => {
+      const held = await lock(k, options);
+      inner.push(held.signal);
+      return held;
+    };
+    const store = storeWithContext(raw);
+    const other = createCredentialStore({ kind: 'file', home });
+    await store.set(key, credential('at-0', 'rt-0', Date.now() - 1_000));
+    const refresher = new Refresher({
+      store,
+      lock: { ttlMs: 500 },
+      grant: async () => {
+        await other.set(key, credential('at-theirs', 'rt-theirs', Date.now() - 1_000));
+        await takeOver(home);
+        assert.ok(inner[0], 'the refresh holds the lock');
+        await aborted(inner[0]);
+        return { access_token: 'at-new', refresh_token: 'rt-new', expires_at: Date.now() + 3_600_000 };
+      },
+    });
+    try {
+      const error = await thrown(() => refresher.getValidToken(key));
+      assert.equal(error.code, 'lock_lost');
+      assert.match(error.message, LOST);
+      assert.equal((await raw.get(key))?.access_token, 'at-theirs', 'the other holder’s record stays');
+    } finally {
+      refresher.close();
+    }
+  });
+});
+
+function credential(access: string, refresh: string, expiresAt: number): CredentialRecord {
+  return {
+    version: 1,
+    server_name: key.serverName,
+    server_url: key.serverUrl,
+    issuer: key.issuer,
+    resource: key.serverUrl,
+    access_token: access,
+    token_type: 'Bearer',
+    expires_at: expiresAt,
+    refresh_token: refresh,
+    scopes: [],
+    client: { client_id: 'c', registration: 'dynamic', client_secret: null, client_secret_expires_at: null },
+    reacquire: null,
+    needs_login: null,
+    updated_at: Date.now(),
+    dpop: null,
+  };
+}

@@ -12,7 +12,9 @@ export const logoutCommand: Command = {
   description: [
     'Removes the credentials of server NAME from the credential store. With --revoke it first asks the authorization',
     'server to revoke them (RFC 7009: the refresh token, which ends the whole grant at most servers, else the access',
-    'token). The local credentials are removed either way; a refused or failed revocation exits with 5.',
+    'token). The local credentials are removed either way; a refused or failed revocation exits with 5. When the',
+    'authorization server asked to wait (rate_limited, exit 5: a 429 now, or a deadline in rate-limits.json), nothing',
+    'is removed, so the revocation can be retried after the time it names; logout NAME without --revoke removes them.',
   ].join('\n'),
   positionals: ['NAME'],
   options: {

@@ -3,9 +3,13 @@
 // sign-in, then both servers with no browser; the IdP's ID token dying mid-session; refusals of every kind, each a
 // named error with nothing stored.
 import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import {
   type ClientErrorCode,
+  IDP_SERVER_NAME,
   idpKey,
   isClientError,
   type LoginUserAgent,
@@ -304,6 +308,47 @@ ${extra}`);
       assert.equal(log.entries({ after: mark }).length, 0);
     } finally {
       await client.close();
+    }
+  });
+  // Issue 17's gap: the IdP's own requests ignored the Retry-After deadlines. They now share the client's memory.
+  test('the IdP answers 429 + Retry-After: rate_limited naming the IdP, kept in rate-limits.json; the next exchange and a new IdP sign-in send nothing', async () => {
+    const home = await mkdtemp(join(tmpdir(), 'mcp-oauth-ema-rl-'));
+    const store = new MemoryStore();
+    const client = new McpOAuthClient({ config: config(), store, env: ENV, home });
+    try {
+      await client.loginIdp({ userAgent: agent });
+      idp.knobs.fail({ endpoint: 'token', mode: { kind: 'status', status: 429, retryAfterSec: 120 } });
+      const first = await refusedWith(client.login('docs', { userAgent: noBrowser }), 'rate_limited');
+      assert.match(
+        first.message,
+        /^enterprise sign-in: the enterprise IdP is limiting requests \(HTTP 429 from http:\/\/127\.0\.0\.1:\d+\); it asked to wait 120 s: try again after .+ local time/,
+      );
+      const kept = JSON.parse(await readFile(join(home, 'rate-limits.json'), 'utf8')) as Record<
+        string,
+        { status: number; server: string }
+      >;
+      assert.deepEqual(Object.keys(kept), [idp.issuer]);
+      assert.equal(kept[idp.issuer]?.server, IDP_SERVER_NAME);
+
+      const mark = log.mark();
+      const second = await refusedWith(client.login('wiki', { userAgent: noBrowser }), 'rate_limited');
+      assert.match(
+        second.message,
+        /^enterprise sign-in: http:\/\/127\.0\.0\.1:\d+ answered HTTP 429 and asked to wait; no request was sent: try again after .+ local time \(UTC[+-]\d\d:\d\d\), 1[0-2]\d s from now \(the deadline is kept in .+rate-limits\.json\)/,
+      );
+      // Another process on the same home: the IdP's metadata is not fetched, no browser opens.
+      const other = new McpOAuthClient({ config: config(), store: new MemoryStore(), env: ENV, home });
+      try {
+        await refusedWith(other.loginIdp({ userAgent: noBrowser }), 'rate_limited');
+      } finally {
+        await other.close();
+      }
+      assert.deepEqual(log.entries({ server: 'idp', after: mark }), []);
+      assert.equal(signIns, 1);
+    } finally {
+      idp.knobs.clear();
+      await client.close();
+      await rm(home, { recursive: true, force: true });
     }
   });
 });

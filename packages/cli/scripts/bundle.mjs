@@ -55,6 +55,8 @@ const result = await build({
   format: 'cjs',
   target: 'node20',
   sourcemap: 'linked',
+  // The map names the sources (shipped in each package's src/) without a copy of them: 2 MB instead of 7.
+  sourcesContent: false,
   metafile: true,
   // ES module packages (the MCP SDK, zod, jose, smol-toml) are preferred in their ESM form, as Node loads them.
   mainFields: ['module', 'main'],

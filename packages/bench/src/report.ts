@@ -570,6 +570,7 @@ function validTokenSection(result: ValidTokenResult): Section {
         : '—',
     ]),
   );
+  const spread = modes.map((m) => `${m.label}: ${pairedRatios(m.samples)}`);
   const worst = Math.max(...ratios.flatMap((r) => [r.p50, r.p99]));
   const measured = ratios.map((r) => `${r.label}: p50 ${times(r.p50)}, p99 ${times(r.p99)}`).join('; ');
   const verdicts: Verdict[] = [
@@ -596,13 +597,18 @@ function validTokenSection(result: ValidTokenResult): Section {
       '`credentials.json`, shared by the requests in flight). The reference: the same SDK v2 client with the same ' +
       'token read once and sent in a static header (no store, no refresh, no 401 handling). For context, our ' +
       'whole session (`McpOAuthClient.connect`: the authorized fetch plus the response-size cap, the rate-limit ' +
-      'explanation, per-request timeouts). All speak 2025-11-25 to the same server. One untimed ' +
+      'explanation, per-request timeouts). All speak 2025-11-25 to the same server, which listens with a backlog of ' +
+      `${count(2 * result.calls)} connections (each call opens one; with Node's default, 511, the kernel refused about ` +
+      'half of a batch and the clients retried them a second later, so p50 fell on that boundary). One untimed ' +
       `run per side first, then ${rounds(result.rounds)}, sides alternating; medians of each run's p50 and p99.`,
     '',
     table(
       ['run', 'side', 'calls ok / failed', 'p50 ms', 'p99 ms', 'ours ÷ static (p50 / p99)', 'store, per run'],
       rows,
     ),
+    '',
+    'Noise: the same ratio per round (the two sides ran back to back), lowest–highest (median): ' +
+      `${spread.join('; ')}.`,
     '',
     ...failuresOf(modes),
     'What each side sent for one tool call:',
@@ -617,6 +623,15 @@ function validTokenSection(result: ValidTokenResult): Section {
 }
 
 const VALID_TOKEN_SIDES_IN_REPORT: readonly ValidTokenSide[] = ['ours', 'oursSession', 'staticBearer'];
+
+/** Ours ÷ static of each round (`alternate` keeps rounds in order), p50 and p99: lowest–highest (median). */
+function pairedRatios(samples: Record<ValidTokenSide, ValidTokenSample[]>): string {
+  const of = (q: 'p50' | 'p99') => {
+    const r = samples.ours.map((s, i) => s[q] / (samples.staticBearer[i]?.[q] ?? Number.NaN));
+    return `${q} ${times(Math.min(...r))}–${times(Math.max(...r))} (${times(med(r))})`;
+  };
+  return `${of('p50')}, ${of('p99')}`;
+}
 
 /** The failures of benchmark 5's runs, by side, as lines of the report (none: nothing). */
 function failuresOf(

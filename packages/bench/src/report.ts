@@ -584,10 +584,9 @@ function validTokenSection(result: ValidTokenResult): Section {
         `${modes.map((m) => `${count(med(m.ops.map((o) => o.get)))} times (${m.label})`).join(' and ')} per run and ` +
         'otherwise served it from memory after one change check per batch of concurrent requests. ' +
         (cpu
-          ? `Its own per-request work is ${cpu.extra}: the client processes spent ${cpu.line} per call (four ` +
-            'processes). '
+          ? `The client processes' own CPU per call (four processes): ${cpu.line}, a difference of ${cpu.extra}. `
           : '') +
-        "The rest is the machine's noise, larger than the goal's 3%: the same ratio per round ran " +
+        "The machine's noise is larger than the goal's 3%: the same ratio per round ran " +
         `${spread.join('; ')}.`,
     },
   ];
@@ -752,7 +751,7 @@ export function renderReport(run: BenchRun): { markdown: string; verdicts: Verdi
     '## Commands',
     '',
     '```sh',
-    'pnpm bench                      # every benchmark, 7 rounds (storms and scale: 3); writes docs/benchmarks.md',
+    'pnpm bench                      # every benchmark, 7 rounds (storms and scale: 3, valid-token: 21); writes docs/benchmarks.md',
     'pnpm bench --quick              # smoke mode for CI: 1 round, small sizes; writes .tmp/benchmarks-quick.md',
     'pnpm bench --only tool-call     # a subset: cold-login, tool-call, refresh-storm, scheduler-scale, dpop, valid-token',
     'pnpm bench --rounds 11 --out .tmp/b.md',

@@ -1,6 +1,7 @@
 // One process of benchmark `valid-token`'s four-process runs. Started by valid-token.ts with a JSON command; talks
 // over lines: prints `ready` once loaded, then on stdin `connect` connects and prints `connected`; each `calls N`
-// makes N calls at once and prints `{"outcome": …, "ops": …, "cpuUs": …}` (this process's CPU time for them, µs); `exit` closes and exits.
+// makes N calls at once and prints `{"outcome": …, "ops": …, "cpuUs": …}` (this process's CPU time for them, µs);
+// `exit` closes and exits.
 import { createInterface } from 'node:readline';
 import { storm } from './storm-calls.js';
 import { connectSide, type ValidTokenClient, type ValidTokenSide } from './valid-token-clients.js';

@@ -39,7 +39,7 @@ export interface ValidTokenSample {
   readonly errors: Record<string, number>;
   /**
    * Four processes only: CPU time (user + system) of the client processes per call, in µs: the clients' own work,
-   * without the servers', and far less disturbed by a busy machine than latency.
+   * without the servers' and without waiting (a busy machine still moves it: shared caches and cores).
    */
   readonly clientCpuUs?: number;
 }

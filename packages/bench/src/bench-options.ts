@@ -27,7 +27,7 @@ export const USAGE = `Usage: pnpm bench [--quick] [--rounds N] [--only ${BENCHMA
 Runs the benchmarks against the testbed on 127.0.0.1, side by side with the MCP TypeScript SDK and mcp-remote,
 and writes a Markdown report (default docs/benchmarks.md; with --quick .tmp/benchmarks-quick.md).
   --quick        smoke mode: 1 round, small sizes (CI runs this)
-  --rounds N     rounds of every comparison (default 7; quick 1)
+  --rounds N     rounds of every comparison (default 7; quick 1); valid-token runs three times as many
   --only LIST    comma-separated subset of: ${BENCHMARKS.join(', ')}
   --out FILE     report path, relative to the repository root
 `;

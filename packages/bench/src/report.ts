@@ -574,6 +574,8 @@ function validTokenSection(result: ValidTokenResult): Section {
         : '—',
     ]),
   );
+  const spread = modes.map((m) => `${m.label}: ${pairedRatios(m.samples)}`);
+  const cpu = clientCpu(result.fourProcesses);
   const worst = Math.max(...ratios.flatMap((r) => [r.p50, r.p99]));
   const measured = ratios.map((r) => `${r.label}: p50 ${times(r.p50)}, p99 ${times(r.p99)}`).join('; ');
   const verdicts: Verdict[] = [
@@ -584,9 +586,12 @@ function validTokenSection(result: ValidTokenResult): Section {
       why:
         `over by ${times(worst / 1.03)} at worst (${measured}). Our side read the credential ` +
         `${modes.map((m) => `${count(med(m.ops.map((o) => o.get)))} times (${m.label})`).join(' and ')} per run and ` +
-        'otherwise served it from memory after one change check per batch of concurrent requests; what remains is ' +
-        "the authorized fetch's own per-request work (a copy of the headers, the refresher's shared check) on a " +
-        'machine whose noise between rounds is of the same order: compare the rounds of the two sides.',
+        'otherwise served it from memory after one change check per batch of concurrent requests. ' +
+        (cpu
+          ? `The client processes' own CPU per call (four processes): ${cpu.line}, a difference of ${cpu.extra}. `
+          : '') +
+        "The machine's noise is larger than the goal's 3%: the same ratio per round ran " +
+        `${spread.join('; ')}.`,
     },
   ];
   const markdown = [
@@ -600,7 +605,9 @@ function validTokenSection(result: ValidTokenResult): Section {
       '`credentials.json`, shared by the requests in flight). The reference: the same SDK v2 client with the same ' +
       'token read once and sent in a static header (no store, no refresh, no 401 handling). For context, our ' +
       'whole session (`McpOAuthClient.connect`: the authorized fetch plus the response-size cap, the rate-limit ' +
-      'explanation, per-request timeouts). All speak 2025-11-25 to the same server. One untimed ' +
+      'explanation, per-request timeouts). All speak 2025-11-25 to the same server, which listens with a backlog of ' +
+      `${count(2 * result.calls)} connections (each call opens one; with Node's default, 511, the kernel refused about ` +
+      'half of a batch and the clients retried them a second later, so p50 fell on that boundary). One untimed ' +
       `run per side first, then ${rounds(result.rounds)}, sides alternating; medians of each run's p50 and p99.`,
     '',
     table(
@@ -608,6 +615,16 @@ function validTokenSection(result: ValidTokenResult): Section {
       rows,
     ),
     '',
+    'Noise: the same ratio per round (the two sides ran back to back), lowest–highest (median): ' +
+      `${spread.join('; ')}.`,
+    '',
+    ...(cpu
+      ? [
+          `CPU of the client processes per call (four processes; user + system, median of the runs): ${cpu.line}; ` +
+            `the authorized fetch adds ${cpu.extra}.`,
+          '',
+        ]
+      : []),
     ...failuresOf(modes),
     'What each side sent for one tool call:',
     '',
@@ -621,6 +638,38 @@ function validTokenSection(result: ValidTokenResult): Section {
 }
 
 const VALID_TOKEN_SIDES_IN_REPORT: readonly ValidTokenSide[] = ['ours', 'oursSession', 'staticBearer'];
+
+/** The client processes' CPU per call of each side (four processes), or undefined when not measured. */
+function clientCpu(
+  samples: Record<ValidTokenSide, ValidTokenSample[]>,
+): { line: string; extra: string } | undefined {
+  const of = (side: ValidTokenSide) =>
+    med(samples[side].flatMap((s) => (s.clientCpuUs === undefined ? [] : [s.clientCpuUs])));
+  const ours = of('ours');
+  const reference = of('staticBearer');
+  if (!Number.isFinite(ours) || !Number.isFinite(reference)) return undefined;
+  const us = (v: number) => `${Math.round(v)} µs`;
+  const diff = ours - reference;
+  return {
+    line: VALID_TOKEN_SIDES_IN_REPORT.map((side) => `${VALID_TOKEN_SHORT[side]} ${us(of(side))}`).join(', '),
+    extra: `${diff >= 0 ? '+' : '−'}${us(Math.abs(diff))} (${times(ours / reference)} the static side's)`,
+  };
+}
+
+const VALID_TOKEN_SHORT: Record<ValidTokenSide, string> = {
+  ours: 'authorized fetch',
+  oursSession: 'our whole session',
+  staticBearer: 'static header',
+};
+
+/** Ours ÷ static of each round (`alternate` keeps rounds in order), p50 and p99: lowest–highest (median). */
+function pairedRatios(samples: Record<ValidTokenSide, ValidTokenSample[]>): string {
+  const of = (q: 'p50' | 'p99') => {
+    const r = samples.ours.map((s, i) => s[q] / (samples.staticBearer[i]?.[q] ?? Number.NaN));
+    return `${q} ${times(Math.min(...r))}–${times(Math.max(...r))} (${times(med(r))})`;
+  };
+  return `${of('p50')}, ${of('p99')}`;
+}
 
 /** The failures of benchmark 5's runs, by side, as lines of the report (none: nothing). */
 function failuresOf(
@@ -706,7 +755,7 @@ export function renderReport(run: BenchRun): { markdown: string; verdicts: Verdi
     '## Commands',
     '',
     '```sh',
-    'pnpm bench                      # every benchmark, 7 rounds (storms and scale: 3); writes docs/benchmarks.md',
+    'pnpm bench                      # every benchmark, 7 rounds (storms and scale: 3, valid-token: 21); writes docs/benchmarks.md',
     'pnpm bench --quick              # smoke mode for CI: 1 round, small sizes; writes .tmp/benchmarks-quick.md',
     'pnpm bench --only tool-call     # a subset: cold-login, tool-call, refresh-storm, scheduler-scale, dpop, valid-token',
     'pnpm bench --rounds 11 --out .tmp/b.md',

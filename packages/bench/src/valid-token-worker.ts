@@ -1,6 +1,7 @@
 // One process of benchmark `valid-token`'s four-process runs. Started by valid-token.ts with a JSON command; talks
 // over lines: prints `ready` once loaded, then on stdin `connect` connects and prints `connected`; each `calls N`
-// makes N calls at once and prints `{"outcome": …, "ops": …}`; `exit` closes and exits.
+// makes N calls at once and prints `{"outcome": …, "ops": …, "cpuUs": …}` (this process's CPU time for them, µs);
+// `exit` closes and exits.
 import { createInterface } from 'node:readline';
 import { storm } from './storm-calls.js';
 import { connectSide, type ValidTokenClient, type ValidTokenSide } from './valid-token-clients.js';
@@ -25,8 +26,10 @@ for await (const line of lines) {
   } else if (line.startsWith('calls ')) {
     const c = client as ValidTokenClient;
     if (c.store) c.store.ops = { get: 0, version: 0 };
+    const cpu = process.cpuUsage();
     const outcome = await storm(Number(line.slice('calls '.length)), () => c.call());
-    process.stdout.write(`${JSON.stringify({ outcome, ops: c.store?.ops ?? null })}\n`);
+    const { user, system } = process.cpuUsage(cpu);
+    process.stdout.write(`${JSON.stringify({ outcome, ops: c.store?.ops ?? null, cpuUs: user + system })}\n`);
   } else if (line === 'exit') {
     await client?.close().catch(() => {});
     lines.close();

@@ -323,3 +323,41 @@ test('valid-token goal (5): ≤ 1.03× the static header at p50 and p99, in 1 an
   assert.equal(verdict(over, '(5)')?.met, false, 'p99 in four processes is 1.05×');
   assert.match(verdict(over, '(5)')?.measured ?? '', /4 processes, one file store: p50 1\.00×, p99 1\.05×/);
 });
+
+test('valid-token: the per-round ratios show the noise, the client CPU the work, and the setup names the backlog', () => {
+  const s = (p50: number, p99: number) => ({ p50, p99, ok: 1000, failures: 0, errors: {} });
+  const c = <T>(sample: T, clientCpuUs: number) => ({ ...sample, clientCpuUs });
+  const sent = ['POST tools/call → 200, Authorization: Bearer <token>'];
+  const report = renderReport(
+    run({
+      validToken: {
+        rounds: 3,
+        calls: 1000,
+        oneProcess: {
+          ours: [s(90, 200), s(120, 220), s(100, 210)],
+          oursSession: [s(120, 240), s(120, 240), s(120, 240)],
+          staticBearer: [s(100, 200), s(100, 200), s(100, 200)],
+        },
+        fourProcesses: {
+          ours: [c(s(100, 200), 810), c(s(100, 200), 790), c(s(100, 200), 805)],
+          oursSession: [c(s(120, 240), 900), c(s(120, 240), 900), c(s(120, 240), 900)],
+          staticBearer: [c(s(100, 200), 800), c(s(100, 200), 780), c(s(100, 200), 795)],
+        },
+        ops: { oneProcess: [], fourProcesses: [] },
+        sent: { ours: sent, oursSession: sent, staticBearer: sent },
+      },
+    }),
+  );
+  assert.match(
+    report.markdown,
+    /Noise: .*1 process: p50 0\.90×–1\.20× \(1\.00×\), p99 1\.00×–1\.10× \(1\.05×\); 4 processes, one file store: p50 1\.00×–1\.00× \(1\.00×\)/,
+  );
+  assert.match(report.markdown, /listens with a backlog of 2000 connections/);
+  assert.match(
+    report.markdown,
+    /CPU of the client processes per call .*: authorized fetch 805 µs, our whole session 900 µs, static header 795 µs; the authorized fetch adds \+10 µs \(1\.01× the static side's\)\./,
+  );
+  const why = verdict(report, '(5)')?.why ?? '';
+  assert.match(why, /static header 795 µs, a difference of \+10 µs/);
+  assert.match(why, /1 process: p50 0\.90×–1\.20×/);
+});

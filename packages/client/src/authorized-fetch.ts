@@ -21,7 +21,10 @@ export interface AuthorizedFetchOptions {
    * logged out, or in under another authorization server), before `key` is asked once more.
    */
   readonly forgetKey?: () => void;
-  /** Sees every credential the fetch is about to use (to teach a log redactor its tokens). */
+  /**
+   * Sees every credential the fetch is about to use (to teach a log redactor its tokens), before its first use: once
+   * per record while the refresher serves the same record from memory, again for each record it reads or refreshes.
+   */
   readonly onCredential?: (record: CredentialRecord) => void;
   readonly refresher: Refresher;
   /**
@@ -122,6 +125,16 @@ export function createAuthorizedFetch(options: AuthorizedFetchOptions): FetchLik
     }
   };
 
+  /** The last record shown to `onCredential`: the refresher hands out the same (frozen) record until it changes. */
+  let shown: CredentialRecord | undefined;
+  const show = (record: CredentialRecord): CredentialRecord => {
+    if (record !== shown) {
+      options.onCredential?.(record);
+      shown = record;
+    }
+    return record;
+  };
+
   /** The key's valid credential; a key whose credential is gone or needs a login is looked up once more. */
   const valid = async (again = true): Promise<{ key: CredentialKey; record: CredentialRecord }> => {
     const key = await options.key();
@@ -134,8 +147,7 @@ export function createAuthorizedFetch(options: AuthorizedFetchOptions): FetchLik
       options.forgetKey();
       return valid(false);
     }
-    options.onCredential?.(record);
-    return { key, record };
+    return { key, record: show(record) };
   };
 
   /** The credential to send, or null when none is usable and `login` may get one on the server's 401. */
@@ -155,7 +167,7 @@ export function createAuthorizedFetch(options: AuthorizedFetchOptions): FetchLik
     try {
       return {
         key: held.key,
-        record: await options.refresher.handleUnauthorized(held.key, held.record.access_token),
+        record: show(await options.refresher.handleUnauthorized(held.key, held.record.access_token)),
       };
     } catch (error) {
       if (options.login && isRefreshError(error, 'needs_login')) return null;

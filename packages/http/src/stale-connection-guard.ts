@@ -59,6 +59,8 @@ function subscribeOnce(): void {
   });
 }
 
+const KEEP_ALIVE_HEADER = 'keep-alive';
+
 /**
  * How long a connection may be reused after an answer with these raw headers: the `Keep-Alive: timeout=N` it
  * advertises minus {@link KEEP_ALIVE}.marginMs, or {@link KEEP_ALIVE}.idleMs without one (what undici's timer uses
@@ -66,7 +68,10 @@ function subscribeOnce(): void {
  */
 function maxIdleMs(raw: readonly unknown[]): number {
   for (let i = 0; i + 1 < raw.length; i += 2) {
-    if (String(raw[i]).toLowerCase() !== 'keep-alive') continue;
+    // Names are Buffers (or strings) of ASCII: the length rules out most before one is copied into a string.
+    const name = raw[i] as { length?: unknown };
+    if (name.length !== KEEP_ALIVE_HEADER.length || String(name).toLowerCase() !== KEEP_ALIVE_HEADER)
+      continue;
     const match = /timeout=(\d+)/i.exec(String(raw[i + 1]));
     if (match) return Number(match[1]) * 1000 - KEEP_ALIVE.marginMs;
   }

@@ -118,6 +118,11 @@ interface HeldRecord {
   readonly record: CredentialRecord | null;
 }
 
+/** A key's storage id and the fields it was computed from. */
+interface KeyId extends CredentialKey {
+  readonly id: string;
+}
+
 /** Thrown inside a refresh when the failure is transient; turned into a decision by the caller. */
 class TransientFailure extends Error {
   constructor(
@@ -171,6 +176,8 @@ export class Refresher {
   readonly #checking = new Map<string, Promise<CredentialRecord | null>>();
   /** Bumped whenever held records are dropped, so a check that started before never stores what it read. */
   #heldEpoch = 0;
+  /** The storage id of each key object seen, with the fields it was computed from (see {@link #idOf}). */
+  readonly #ids = new WeakMap<CredentialKey, KeyId>();
   #closed = false;
 
   constructor(options: RefresherOptions) {
@@ -300,7 +307,7 @@ export class Refresher {
    */
   async #readForUse(key: CredentialKey): Promise<CredentialRecord> {
     if (!this.#holdRecords || typeof this.#store.version !== 'function') return this.#read(key);
-    const id = credentialStorageId(key);
+    const id = this.#idOf(key);
     let pending = this.#checking.get(id);
     if (pending === undefined) {
       pending = this.#checkHeld(key, id).finally(() => this.#checking.delete(id));
@@ -323,6 +330,25 @@ export class Refresher {
     if (stamp === null || epoch !== this.#heldEpoch) this.#held.delete(id);
     else this.#held.set(id, { stamp, record });
     return record;
+  }
+
+  /**
+   * The storage id of `key` (`credentialStorageId`: a validation and a SHA-256), computed once per key object: a
+   * caller that keeps its key (the authorized fetch does) pays it once, not on every use. A key object whose fields
+   * changed since is computed again.
+   */
+  #idOf(key: CredentialKey): string {
+    const known = this.#ids.get(key);
+    if (
+      known !== undefined &&
+      known.serverName === key.serverName &&
+      known.serverUrl === key.serverUrl &&
+      known.issuer === key.issuer
+    )
+      return known.id;
+    const id = credentialStorageId(key);
+    this.#ids.set(key, { serverName: key.serverName, serverUrl: key.serverUrl, issuer: key.issuer, id });
+    return id;
   }
 
   /**
@@ -358,7 +384,7 @@ export class Refresher {
     const run = this.#refreshUnderLock(key, seen).finally(() => {
       this.#inflight.delete(slot);
       // Whatever the refresh settled on (refreshed, adopted, marked, failed), the next use reads the store.
-      this.#forgetHeld(credentialStorageId(key));
+      this.#forgetHeld(this.#idOf(key));
     });
     this.#inflight.set(slot, run);
     return run;

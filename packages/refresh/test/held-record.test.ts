@@ -1,6 +1,8 @@
 // getValidToken serves the record from memory while the store's change stamp (`version`) is unchanged: one cheap
 // check per use (shared by concurrent uses), a read only after a write; the 401 path always reads the store.
 import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import { syncBuiltinESMExports } from 'node:module';
 import { test } from 'node:test';
 import { Refresher } from '@mcp-oauth/refresh';
 import { type CredentialKey, type CredentialRecord, MemoryStore } from '@mcp-oauth/token-store';
@@ -145,4 +147,29 @@ test('the record handed out is frozen: a caller cannot change what other uses ge
     (held as { access_token: string }).access_token = 'tampered';
   }, TypeError);
   assert.equal((await refresher.getValidToken(KEY)).access_token, 'at-0');
+});
+
+test("a key's storage id is computed once per key object, and again when the object's fields change", async (t) => {
+  const { store, refresher } = await setup(new BlindStampStore());
+  const other: CredentialKey = { ...KEY, serverName: 'other' };
+  await store.set(
+    other,
+    record({ server_name: 'other', access_token: 'at-other', expires_at: Date.now() + HOUR }),
+  );
+  // The storage id is a SHA-256 of the key's fields; the blind stamp hashes nothing, the memory store's read does.
+  const hashes = t.mock.method(crypto, 'createHash');
+  syncBuiltinESMExports();
+  t.after(() => {
+    hashes.mock.restore();
+    syncBuiltinESMExports();
+  });
+  const key = { ...KEY };
+  await refresher.getValidToken(key);
+  const first = hashes.mock.callCount();
+  for (let i = 0; i < 20; i++) await refresher.getValidToken(key);
+  await Promise.all(Array.from({ length: 20 }, () => refresher.getValidToken(key)));
+  assert.equal(hashes.mock.callCount(), first, 'no hash per use');
+  // The same object now naming another credential gets that credential, not the one held under the old id.
+  Object.assign(key, other);
+  assert.equal((await refresher.getValidToken(key)).access_token, 'at-other');
 });

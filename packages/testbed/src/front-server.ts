@@ -11,6 +11,12 @@ export interface FrontServerOptions {
   knobs: Knobs;
   /** Port on 127.0.0.1; default 0 (the OS chooses). */
   port?: number;
+  /**
+   * Connections the kernel queues before the server accepts them (`listen` backlog, capped by the system's
+   * `somaxconn`). Default Node's, 511. A client opening more connections at once than this, while the server's event
+   * loop is busy, has the rest refused until a SYN-ACK retransmission (about 1 s later).
+   */
+  backlog?: number;
   /** Names the endpoint a request is for (as it appears in the log and in {@link Knobs.fail}). */
   classify: (req: IncomingMessage, url: URL) => string;
   handler: (req: IncomingMessage, res: ServerResponse, url: URL) => void | Promise<void>;
@@ -142,7 +148,14 @@ export async function startFrontServer(options: FrontServerOptions): Promise<Fro
   server.keepAliveTimeout = 1000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+    server.listen(
+      {
+        port: options.port ?? 0,
+        host: '127.0.0.1',
+        ...(options.backlog ? { backlog: options.backlog } : {}),
+      },
+      () => resolve(),
+    );
   });
   const { port } = server.address() as AddressInfo;
   return {

@@ -27,6 +27,11 @@ export type McpProtocol = '2025-11-25' | '2026-07-28';
 export interface McpServerOptions {
   /** Port on 127.0.0.1. Default 0 (OS-chosen). */
   port?: number;
+  /**
+   * The `listen` backlog: connections queued before the server accepts them. Default Node's, 511. Benchmarks that
+   * open more connections at once raise it, so the kernel's refusals (retried a second later) do not decide latency.
+   */
+  backlog?: number;
   /** MCP endpoint path. Default `/mcp`. */
   path?: string;
   /** The AS whose tokens are accepted (its issuer goes into the protected-resource metadata). */
@@ -121,6 +126,7 @@ export async function startMcpServer(options: McpServerOptions): Promise<McpServ
     log,
     knobs,
     port: options.port,
+    ...(options.backlog ? { backlog: options.backlog } : {}),
     classify: (_req, url) =>
       url.pathname === path ? 'mcp' : url.pathname.startsWith(PRM_PREFIX) ? 'prm' : 'other',
     handler,

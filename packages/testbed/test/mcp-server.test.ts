@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { Server } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import {
   DEFAULT_GOOGLE_CLIENT,
@@ -128,6 +129,20 @@ describe('MCP server: protected-resource metadata and challenges', () => {
       );
     } finally {
       await mcp.close();
+    }
+  });
+
+  test("backlog is the listen backlog (default: Node's)", async (t) => {
+    const listen = t.mock.method(Server.prototype, 'listen');
+    const raised = await startMcpServer({ authServer: as, backlog: 2000 });
+    const plain = await startMcpServer({ authServer: as });
+    try {
+      const backlogs = listen.mock.calls.map((c) => (c.arguments[0] as { backlog?: number }).backlog);
+      assert.deepEqual(backlogs, [2000, undefined]);
+      assert.equal((await rawMcp(raised.url, 'not-a-token', INITIALIZE)).status, 401);
+    } finally {
+      await raised.close();
+      await plain.close();
     }
   });
 });

@@ -32,6 +32,12 @@ interface BundleExports {
  */
 const WASM_TIERING_BUDGET = 1_000_000_000;
 
+/**
+ * The bundle's `import()` of an optional package (a store backend, the demo's testbed): this module's, since a
+ * script's own `import()` needs an experimental flag (`scripts/bundle.mjs`). Resolved from dist/, as the bundle's.
+ */
+const importModule = (specifier: string): Promise<unknown> => import(specifier);
+
 /** The name of the compile cache for this command line: its command, or `other` (help, version, a typo). */
 export function cacheNameOf(argv: readonly string[]): string {
   const name = argv[commandIndex(argv)];
@@ -82,9 +88,6 @@ export function loadCli(bundle: string | URL, argv: readonly string[]): LoadedCl
   );
   const rejected = cache.data !== undefined && script.cachedDataRejected === true;
   const module = { exports: {} as BundleExports };
-  // The bundle's `import()` of an optional package (a store backend, the demo's testbed) is this module's: a
-  // script's own `import()` needs an experimental flag (`scripts/bundle.mjs`). Resolved from dist/, as the bundle's.
-  const importModule = (specifier: string): Promise<unknown> => import(specifier);
   script.runInThisContext()(module.exports, createRequire(path), module, path, dirname(path), importModule);
   const status = cache.status === 'found' ? (rejected ? 'rejected by V8' : 'used') : cache.status;
   const { file, key } = cache;
@@ -104,7 +107,7 @@ export function loadCli(bundle: string | URL, argv: readonly string[]): LoadedCl
  * is then a global.
  */
 function loadWithSourceMaps(path: string): LoadedCli {
-  Object.assign(globalThis, { __mcpOAuthImport: (specifier: string): Promise<unknown> => import(specifier) });
+  Object.assign(globalThis, { __mcpOAuthImport: importModule });
   const exports = createRequire(import.meta.url)(path) as BundleExports;
   return { main: exports.main, startupNote: 'compile cache: off (source maps are on)', saveCache: undefined };
 }
